@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Entry point for `npx backtrack` and the npm scripts. npm puts node_modules/.bin first on PATH,
+// so `node` here is the Node 24 runtime that the `node` dependency installs, whatever the system has.
+const [major] = process.versions.node.split('.').map(Number)
+if (major < 24) {
+  console.error(
+    `backtrack needs Node.js 24 or newer (this is ${process.version}). ` +
+      'Run it through npm (`npm start`, `npx backtrack`), which uses the Node.js that `npm ci` installed.',
+  )
+  process.exit(1)
+}
+
+// node:sqlite still marks itself experimental on Node 24; the warning is noise for our users.
+const emitWarning = process.emitWarning
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === 'string' ? warning : warning?.message
+  if (typeof text === 'string' && text.startsWith('SQLite is an experimental feature')) return
+  return emitWarning.call(process, warning, ...rest)
+}
+
+await import('../src/cli/main.ts')

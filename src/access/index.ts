@@ -1,0 +1,1 @@
+export { authenticateKey, createApiKey, ensureAdminKey, type Principal } from './api-keys.ts'

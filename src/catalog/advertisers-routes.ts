@@ -1,0 +1,82 @@
+import { Type } from 'typebox'
+import type { App } from '../http/app.ts'
+import type { AppContext } from '../http/app-context.ts'
+import { hideFromAffiliates, requireAdmin } from '../http/auth.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import {
+  createAdvertiser,
+  getAdvertiser,
+  listAdvertisers,
+  updateAdvertiser,
+} from './advertisers.ts'
+
+const Advertiser = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  postback_ip_allowlist: Type.Array(Type.String()),
+  postback_token: Type.String(),
+  postback_url: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+})
+
+const Name = Type.String({ minLength: 1, maxLength: 200 })
+const Allowlist = Type.Array(Type.String(), { maxItems: 500, description: 'IPs or CIDR ranges' })
+
+const CreateBody = Type.Object({ name: Name, postback_ip_allowlist: Type.Optional(Allowlist) })
+const UpdateBody = Type.Object({
+  name: Type.Optional(Name),
+  postback_ip_allowlist: Type.Optional(Allowlist),
+  regenerate_postback_token: Type.Optional(Type.Boolean()),
+})
+
+// Advertisers are the network's own business: affiliate keys get 403 on writes, 404 on reads.
+export function registerAdvertiserRoutes(api: App, { config, database }: AppContext): void {
+  const tags = ['advertisers']
+  const { db } = database
+
+  api.post(
+    '/advertisers',
+    { schema: { tags, body: CreateBody, response: { 201: Advertiser, ...ADMIN_ERRORS } } },
+    async (request, reply) => {
+      requireAdmin(request.principal)
+      return reply.status(201).send(await createAdvertiser(db, request.body, config.publicUrl))
+    },
+  )
+  api.get(
+    '/advertisers',
+    {
+      schema: { tags, querystring: Type.Object(PageQuery), response: { 200: PageOf(Advertiser) } },
+    },
+    async (request) => {
+      hideFromAffiliates(request.principal, 'advertisers')
+      const { limit = 50, cursor } = request.query
+      return listAdvertisers(db, { limit, cursor }, config.publicUrl)
+    },
+  )
+  api.get(
+    '/advertisers/:id',
+    { schema: { tags, params: IdParams, response: { 200: Advertiser, ...ADMIN_ERRORS } } },
+    async (request) => {
+      hideFromAffiliates(request.principal, 'advertisers')
+      return getAdvertiser(db, pathId(request.params.id, 'advertiser'), config.publicUrl)
+    },
+  )
+  api.patch(
+    '/advertisers/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateBody,
+        response: { 200: Advertiser, ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal)
+      const id = pathId(request.params.id, 'advertiser')
+      return updateAdvertiser(db, id, request.body, config.publicUrl)
+    },
+  )
+}

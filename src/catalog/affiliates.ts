@@ -1,0 +1,98 @@
+import { createApiKey, type Principal } from '../access/index.ts'
+import type { Db } from '../db/database.ts'
+import type { AffiliatesTable, OfferStatus } from '../db/schema.ts'
+import { AppError } from '../http/errors.ts'
+import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
+import { formatId } from '../shared/ids.ts'
+
+type AffiliateRow = Omit<AffiliatesTable, 'id'> & { id: number }
+
+export interface AffiliateView {
+  id: string
+  name: string
+  status: OfferStatus
+  /** Only in the response to create: the key is stored hashed and never shown again. */
+  api_key?: string
+  created_at: string
+  updated_at: string
+}
+
+/** Creates an affiliate and its API key in one transaction. */
+export async function createAffiliate(
+  db: Db,
+  input: { name: string; status?: OfferStatus },
+): Promise<AffiliateView> {
+  return db.transaction().execute(async (tx) => {
+    const now = Date.now()
+    const row = await tx
+      .insertInto('affiliates')
+      .values({
+        name: input.name,
+        status: input.status ?? 'active',
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const apiKey = await createApiKey(tx, { role: 'affiliate', affiliateId: row.id })
+    return { ...presentAffiliate(row), api_key: apiKey }
+  })
+}
+
+/** An affiliate key can read only its own record; any other id is a 404. */
+export async function getAffiliate(
+  db: Db,
+  id: number,
+  principal: Principal,
+): Promise<AffiliateView> {
+  if (principal.role === 'affiliate' && principal.affiliateId !== id) throw notFound(id)
+  const row = await db.selectFrom('affiliates').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) throw notFound(id)
+  return presentAffiliate(row)
+}
+
+export async function listAffiliates(
+  db: Db,
+  query: { limit: number; cursor?: string; status?: OfferStatus },
+  principal: Principal,
+): Promise<Page<AffiliateView>> {
+  const after = decodeCursor(query.cursor)
+  let select = db
+    .selectFrom('affiliates')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+  if (after !== undefined) select = select.where('id', '<', after)
+  if (query.status !== undefined) select = select.where('status', '=', query.status)
+  if (principal.role === 'affiliate') select = select.where('id', '=', principal.affiliateId)
+  return toPage(await select.execute(), query.limit, presentAffiliate)
+}
+
+export async function updateAffiliate(
+  db: Db,
+  id: number,
+  input: { name?: string; status?: OfferStatus },
+): Promise<AffiliateView> {
+  const row = await db
+    .updateTable('affiliates')
+    .set({ ...input, updated_at: Date.now() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
+  if (!row) throw notFound(id)
+  return presentAffiliate(row)
+}
+
+function notFound(id: number): AppError {
+  return new AppError('not_found', `affiliate ${id} not found`)
+}
+
+function presentAffiliate(row: AffiliateRow): AffiliateView {
+  return {
+    id: formatId(row.id),
+    name: row.name,
+    status: row.status,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+  }
+}

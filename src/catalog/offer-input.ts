@@ -1,0 +1,124 @@
+import type { OfferStatus, RateType } from '../db/schema.ts'
+import { AppError } from '../http/errors.ts'
+import { CLICK_MACROS } from '../shared/macro-names.ts'
+import { unknownMacros } from '../shared/macros.ts'
+import { currencyDigits } from '../shared/money.ts'
+import { isHttpUrlTemplate } from '../shared/urls.ts'
+import { parseRate } from './rates.ts'
+
+export interface GoalInput {
+  key: string
+  name?: string
+  revenue: number | string
+  payout: number | string
+  revenue_type?: RateType
+  payout_type?: RateType
+  allow_multiple?: boolean
+}
+
+export interface OfferInput {
+  advertiser_id: string
+  name: string
+  destination_url: string
+  fallback_url?: string | null
+  status?: OfferStatus
+  currency?: string
+  revenue: number | string
+  payout: number | string
+  revenue_type?: RateType
+  payout_type?: RateType
+  conversion_window_days?: number
+  goals?: GoalInput[]
+}
+
+export interface NormalizedGoal {
+  key: string
+  name: string
+  revenue: number
+  revenue_type: RateType
+  payout: number
+  payout_type: RateType
+  allow_multiple: number
+}
+
+export interface NormalizedOffer {
+  name: string
+  destination_url: string
+  fallback_url: string | null
+  status: OfferStatus
+  currency: string
+  revenue: number
+  revenue_type: RateType
+  payout: number
+  payout_type: RateType
+  conversion_window_days: number
+  goals: NormalizedGoal[]
+}
+
+/** Checks an offer as a whole (create, or current values merged with a patch) and converts money. */
+export function normalizeOffer(input: OfferInput): NormalizedOffer {
+  const currency = input.currency ?? 'USD'
+  const digits = currencyDigits(currency)
+  if (digits === undefined) {
+    throw new AppError('unknown_currency', `currency "${currency}" is not an ISO 4217 code`)
+  }
+  checkUrl(input.destination_url, 'destination_url')
+  if (input.fallback_url != null) checkUrl(input.fallback_url, 'fallback_url')
+  const revenueType = input.revenue_type ?? 'fixed'
+  const payoutType = input.payout_type ?? 'fixed'
+  return {
+    name: input.name,
+    destination_url: input.destination_url,
+    fallback_url: input.fallback_url ?? null,
+    status: input.status ?? 'active',
+    currency,
+    revenue: parseRate(input.revenue, revenueType, digits, 'revenue'),
+    revenue_type: revenueType,
+    payout: parseRate(input.payout, payoutType, digits, 'payout'),
+    payout_type: payoutType,
+    conversion_window_days: input.conversion_window_days ?? 30,
+    goals: normalizeGoals(input.goals ?? [], digits),
+  }
+}
+
+function normalizeGoals(goals: GoalInput[], digits: number): NormalizedGoal[] {
+  const seen = new Set<string>()
+  return goals.map((goal, index) => {
+    if (goal.key === 'default') {
+      throw new AppError(
+        'duplicate_goal',
+        'goal key "default" is the offer itself; use the offer fields',
+      )
+    }
+    if (seen.has(goal.key))
+      throw new AppError('duplicate_goal', `goal key "${goal.key}" appears twice`)
+    seen.add(goal.key)
+    const revenueType = goal.revenue_type ?? 'fixed'
+    const payoutType = goal.payout_type ?? 'fixed'
+    return {
+      key: goal.key,
+      name: goal.name ?? goal.key,
+      revenue: parseRate(goal.revenue, revenueType, digits, `goals.${index}.revenue`),
+      revenue_type: revenueType,
+      payout: parseRate(goal.payout, payoutType, digits, `goals.${index}.payout`),
+      payout_type: payoutType,
+      allow_multiple: goal.allow_multiple ? 1 : 0,
+    }
+  })
+}
+
+function checkUrl(template: string, field: string): void {
+  if (!isHttpUrlTemplate(template)) {
+    throw new AppError('invalid_url', `${field} must be an absolute http(s) URL`, [
+      { field, message: 'is not an absolute http(s) URL' },
+    ])
+  }
+  const unknown = unknownMacros(template, CLICK_MACROS)
+  if (unknown.length > 0) {
+    throw new AppError(
+      'unknown_macro',
+      `${field} uses unknown macros: ${unknown.map((m) => `{${m}}`).join(', ')}`,
+      [{ field, message: `unknown macros: ${unknown.join(', ')}` }],
+    )
+  }
+}

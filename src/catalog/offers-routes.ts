@@ -1,0 +1,122 @@
+import { Type } from 'typebox'
+import type { App } from '../http/app.ts'
+import type { AppContext } from '../http/app-context.ts'
+import { requireAdmin } from '../http/auth.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { ADMIN_ERRORS, Decimal, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import { createOffer, getOffer, listOffers, updateOffer } from './offers.ts'
+
+const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
+const RateType = Type.Union([Type.Literal('fixed'), Type.Literal('percent')])
+const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' })
+const UrlTemplate = Type.String({ minLength: 1, maxLength: 4096 })
+
+const GoalBody = Type.Object({
+  key: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  revenue: Decimal,
+  payout: Decimal,
+  revenue_type: Type.Optional(RateType),
+  payout_type: Type.Optional(RateType),
+  allow_multiple: Type.Optional(Type.Boolean()),
+})
+
+const offerFields = {
+  advertiser_id: Type.String(),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  destination_url: UrlTemplate,
+  fallback_url: Type.Optional(Type.Union([UrlTemplate, Type.Null()])),
+  status: Type.Optional(Status),
+  currency: Type.Optional(Currency),
+  revenue: Decimal,
+  payout: Decimal,
+  revenue_type: Type.Optional(RateType),
+  payout_type: Type.Optional(RateType),
+  conversion_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  goals: Type.Optional(Type.Array(GoalBody, { maxItems: 100 })),
+}
+
+const CreateBody = Type.Object(offerFields)
+const UpdateBody = Type.Partial(Type.Object(offerFields))
+
+const Goal = Type.Object({
+  key: Type.String(),
+  name: Type.String(),
+  revenue: Type.Optional(Type.Number()),
+  revenue_type: Type.Optional(RateType),
+  payout: Type.Number(),
+  payout_type: RateType,
+  allow_multiple: Type.Boolean(),
+})
+
+const Offer = Type.Object({
+  id: Type.String(),
+  advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
+  name: Type.String(),
+  destination_url: Type.String(),
+  fallback_url: Type.Union([Type.String(), Type.Null()]),
+  status: Status,
+  currency: Type.String(),
+  revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
+  revenue_type: Type.Optional(RateType),
+  payout: Type.Number(),
+  payout_type: RateType,
+  conversion_window_days: Type.Integer(),
+  goals: Type.Array(Goal),
+  tracking_url: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+})
+
+const ListQuery = Type.Object({
+  ...PageQuery,
+  advertiser_id: Type.Optional(Type.String()),
+  status: Type.Optional(Status),
+})
+
+// Affiliates may read offers (they need tracking links) without the advertiser or revenue.
+export function registerOfferRoutes(api: App, { config, database }: AppContext): void {
+  const tags = ['offers']
+  const { db } = database
+  const audienceOf = (role: string) => ({ publicUrl: config.publicUrl, admin: role === 'admin' })
+
+  api.post(
+    '/offers',
+    { schema: { tags, body: CreateBody, response: { 201: Offer, ...ADMIN_ERRORS } } },
+    async (request, reply) => {
+      requireAdmin(request.principal)
+      const offer = await createOffer(db, request.body, audienceOf(request.principal.role))
+      return reply.status(201).send(offer)
+    },
+  )
+  api.get(
+    '/offers',
+    { schema: { tags, querystring: ListQuery, response: { 200: PageOf(Offer), ...ADMIN_ERRORS } } },
+    async (request) => {
+      const { limit = 50, ...filters } = request.query
+      return listOffers(db, { limit, ...filters }, audienceOf(request.principal.role))
+    },
+  )
+  api.get(
+    '/offers/:id',
+    { schema: { tags, params: IdParams, response: { 200: Offer, ...ADMIN_ERRORS } } },
+    async (request) =>
+      getOffer(db, pathId(request.params.id, 'offer'), audienceOf(request.principal.role)),
+  )
+  api.patch(
+    '/offers/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateBody,
+        response: { 200: Offer, ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal)
+      const id = pathId(request.params.id, 'offer')
+      return updateOffer(db, id, request.body, audienceOf(request.principal.role))
+    },
+  )
+}

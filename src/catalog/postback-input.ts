@@ -1,0 +1,66 @@
+import { AppError } from '../http/errors.ts'
+import { POSTBACK_MACROS } from '../shared/macro-names.ts'
+import { unknownMacros } from '../shared/macros.ts'
+import { isHttpUrlTemplate } from '../shared/urls.ts'
+
+export type ConversionStatus = 'approved' | 'pending' | 'rejected'
+
+export interface PostbackInput {
+  affiliate_id: string
+  url: string
+  offer_id?: string | null
+  method?: 'GET' | 'POST'
+  body_template?: string | null
+  content_type?: string | null
+  goals?: string[] | null
+  statuses?: ConversionStatus[]
+  sign?: boolean
+}
+
+export interface NormalizedPostback {
+  url: string
+  method: 'GET' | 'POST'
+  body_template: string | null
+  content_type: string | null
+  goals: string | null
+  statuses: string
+}
+
+/** Checks an endpoint's templates and filters; ids are checked against the database by the caller. */
+export function normalizePostback(input: PostbackInput): NormalizedPostback {
+  const method = input.method ?? 'GET'
+  if (!isHttpUrlTemplate(input.url)) {
+    throw new AppError('invalid_url', 'url must be an absolute http(s) URL', [
+      { field: 'url', message: 'is not an absolute http(s) URL' },
+    ])
+  }
+  checkMacros(input.url, 'url')
+  const body = input.body_template ?? null
+  if (body !== null) {
+    if (method === 'GET') {
+      throw new AppError('validation_failed', 'body_template needs method POST', [
+        { field: 'body_template', message: 'is only sent with method POST' },
+      ])
+    }
+    checkMacros(body, 'body_template')
+  }
+  const statuses = [...new Set(input.statuses ?? ['approved'])]
+  return {
+    url: input.url,
+    method,
+    body_template: body,
+    content_type: method === 'POST' ? (input.content_type ?? 'application/json') : null,
+    goals: input.goals == null ? null : JSON.stringify([...new Set(input.goals)]),
+    statuses: JSON.stringify(statuses),
+  }
+}
+
+function checkMacros(template: string, field: string): void {
+  const unknown = unknownMacros(template, POSTBACK_MACROS)
+  if (unknown.length > 0) {
+    const list = unknown.map((name) => `{${name}}`).join(', ')
+    throw new AppError('unknown_macro', `${field} uses unknown macros: ${list}`, [
+      { field, message: `unknown macros: ${unknown.join(', ')}` },
+    ])
+  }
+}

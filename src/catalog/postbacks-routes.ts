@@ -1,0 +1,108 @@
+import { Type } from 'typebox'
+import type { App } from '../http/app.ts'
+import type { AppContext } from '../http/app-context.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import { createPostback, getPostback, listPostbacks, updatePostback } from './postbacks.ts'
+
+const Method = Type.Union([Type.Literal('GET'), Type.Literal('POST')])
+const ConversionStatus = Type.Union([
+  Type.Literal('approved'),
+  Type.Literal('pending'),
+  Type.Literal('rejected'),
+])
+const GoalKeys = Type.Union([
+  Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }),
+  Type.Null(),
+])
+
+const postbackFields = {
+  affiliate_id: Type.String(),
+  url: Type.String({ minLength: 1, maxLength: 4096 }),
+  offer_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  method: Type.Optional(Method),
+  body_template: Type.Optional(Type.Union([Type.String({ maxLength: 16384 }), Type.Null()])),
+  content_type: Type.Optional(
+    Type.Union([
+      Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' }),
+      Type.Null(),
+    ]),
+  ),
+  goals: Type.Optional(GoalKeys),
+  statuses: Type.Optional(Type.Array(ConversionStatus, { minItems: 1, maxItems: 3 })),
+  sign: Type.Optional(Type.Boolean()),
+}
+
+const Postback = Type.Object({
+  id: Type.String(),
+  affiliate_id: Type.String(),
+  offer_id: Type.Union([Type.String(), Type.Null()]),
+  url: Type.String(),
+  method: Method,
+  body_template: Type.Union([Type.String(), Type.Null()]),
+  content_type: Type.Union([Type.String(), Type.Null()]),
+  goals: GoalKeys,
+  statuses: Type.Array(ConversionStatus),
+  sign: Type.Boolean(),
+  signing_secret: Type.Optional(Type.String({ description: 'whsec_… when sign is true' })),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+})
+
+const ListQuery = Type.Object({
+  ...PageQuery,
+  affiliate_id: Type.Optional(Type.String()),
+  offer_id: Type.Optional(Type.String()),
+})
+
+// An affiliate key manages its own endpoints; other affiliates' endpoints are a 404 to it.
+export function registerPostbackRoutes(api: App, { database }: AppContext): void {
+  const tags = ['postbacks']
+  const { db } = database
+
+  api.post(
+    '/postbacks',
+    {
+      schema: {
+        tags,
+        body: Type.Object(postbackFields),
+        response: { 201: Postback, ...ADMIN_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      return reply.status(201).send(await createPostback(db, request.body, request.principal))
+    },
+  )
+  api.get(
+    '/postbacks',
+    {
+      schema: {
+        tags,
+        querystring: ListQuery,
+        response: { 200: PageOf(Postback), ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => {
+      const { limit = 50, ...filters } = request.query
+      return listPostbacks(db, { limit, ...filters }, request.principal)
+    },
+  )
+  api.get(
+    '/postbacks/:id',
+    { schema: { tags, params: IdParams, response: { 200: Postback, ...ADMIN_ERRORS } } },
+    async (request) => getPostback(db, pathId(request.params.id, 'postback'), request.principal),
+  )
+  api.patch(
+    '/postbacks/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: Type.Partial(Type.Object(postbackFields)),
+        response: { 200: Postback, ...ADMIN_ERRORS },
+      },
+    },
+    async (request) =>
+      updatePostback(db, pathId(request.params.id, 'postback'), request.body, request.principal),
+  )
+}

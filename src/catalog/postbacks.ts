@@ -1,0 +1,167 @@
+import type { Principal } from '../access/index.ts'
+import type { Db } from '../db/database.ts'
+import type { PostbacksTable } from '../db/schema.ts'
+import { AppError } from '../http/errors.ts'
+import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
+import { formatId, parseId } from '../shared/ids.ts'
+import { generateSigningSecret } from '../shared/secrets.ts'
+import { type ConversionStatus, normalizePostback, type PostbackInput } from './postback-input.ts'
+
+type PostbackRow = Omit<PostbacksTable, 'id'> & { id: number }
+
+export interface PostbackView {
+  id: string
+  affiliate_id: string
+  offer_id: string | null
+  url: string
+  method: 'GET' | 'POST'
+  body_template: string | null
+  content_type: string | null
+  goals: string[] | null
+  statuses: ConversionStatus[]
+  sign: boolean
+  signing_secret?: string
+  created_at: string
+  updated_at: string
+}
+
+/** Creates an outbound endpoint. Affiliate keys may create endpoints for themselves only. */
+export async function createPostback(db: Db, input: PostbackInput, principal: Principal) {
+  const affiliateId = await requireAffiliate(db, input.affiliate_id, principal)
+  const offerId = await requireOffer(db, input.offer_id ?? null, input.goals ?? null)
+  const now = Date.now()
+  const row = await db
+    .insertInto('postbacks')
+    .values({
+      ...normalizePostback(input),
+      affiliate_id: affiliateId,
+      offer_id: offerId,
+      signing_secret: input.sign ? generateSigningSecret() : null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return presentPostback(row)
+}
+
+export async function getPostback(db: Db, id: number, principal: Principal): Promise<PostbackView> {
+  return presentPostback(await findPostbackRow(db, id, principal))
+}
+
+export async function listPostbacks(
+  db: Db,
+  query: { limit: number; cursor?: string; affiliate_id?: string; offer_id?: string },
+  principal: Principal,
+): Promise<Page<PostbackView>> {
+  const after = decodeCursor(query.cursor)
+  let select = db
+    .selectFrom('postbacks')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+  if (after !== undefined) select = select.where('id', '<', after)
+  if (principal.role === 'affiliate')
+    select = select.where('affiliate_id', '=', principal.affiliateId)
+  if (query.affiliate_id !== undefined) {
+    select = select.where('affiliate_id', '=', parseId(query.affiliate_id) ?? 0)
+  }
+  if (query.offer_id !== undefined)
+    select = select.where('offer_id', '=', parseId(query.offer_id) ?? 0)
+  return toPage(await select.execute(), query.limit, presentPostback)
+}
+
+/** Merges the patch into the current endpoint and checks the result as a whole. */
+export async function updatePostback(
+  db: Db,
+  id: number,
+  patch: Partial<PostbackInput>,
+  principal: Principal,
+): Promise<PostbackView> {
+  const current = presentPostback(await findPostbackRow(db, id, principal))
+  const merged: PostbackInput = { ...current, ...patch }
+  const affiliateId = await requireAffiliate(db, merged.affiliate_id, principal)
+  const offerId = await requireOffer(db, merged.offer_id ?? null, merged.goals ?? null)
+  const keepSecret = merged.sign && current.signing_secret !== undefined
+  const row = await db
+    .updateTable('postbacks')
+    .set({
+      ...normalizePostback(merged),
+      affiliate_id: affiliateId,
+      offer_id: offerId,
+      signing_secret: keepSecret
+        ? current.signing_secret!
+        : merged.sign
+          ? generateSigningSecret()
+          : null,
+      updated_at: Date.now(),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return presentPostback(row)
+}
+
+async function findPostbackRow(db: Db, id: number, principal: Principal): Promise<PostbackRow> {
+  let select = db.selectFrom('postbacks').selectAll().where('id', '=', id)
+  if (principal.role === 'affiliate')
+    select = select.where('affiliate_id', '=', principal.affiliateId)
+  const row = await select.executeTakeFirst()
+  if (!row) throw new AppError('not_found', `postback ${id} not found`)
+  return row
+}
+
+async function requireAffiliate(db: Db, text: string, principal: Principal): Promise<number> {
+  const id = parseId(text)
+  if (principal.role === 'affiliate' && principal.affiliateId !== id) {
+    throw new AppError('not_found', `affiliate ${text} not found`)
+  }
+  const row =
+    id === undefined
+      ? undefined
+      : await db.selectFrom('affiliates').select('id').where('id', '=', id).executeTakeFirst()
+  if (!row) throw new AppError('unknown_affiliate', `affiliate ${text} does not exist`)
+  return row.id
+}
+
+// With an offer named, the goal filter must use that offer's goal keys (or `default`).
+async function requireOffer(db: Db, text: string | null, goals: string[] | null) {
+  if (text === null) return null
+  const id = parseId(text)
+  const row =
+    id === undefined
+      ? undefined
+      : await db.selectFrom('offers').select('id').where('id', '=', id).executeTakeFirst()
+  if (!row) throw new AppError('unknown_offer', `offer ${text} does not exist`)
+  if (goals !== null) {
+    const known = await db
+      .selectFrom('offer_goals')
+      .select('key')
+      .where('offer_id', '=', row.id)
+      .execute()
+    const keys = new Set(['default', ...known.map((goal) => goal.key)])
+    const unknown = goals.filter((goal) => !keys.has(goal))
+    if (unknown.length > 0) {
+      throw new AppError('unknown_goal', `offer ${text} has no goals ${unknown.join(', ')}`)
+    }
+  }
+  return row.id
+}
+
+function presentPostback(row: PostbackRow): PostbackView {
+  return {
+    id: formatId(row.id),
+    affiliate_id: formatId(row.affiliate_id),
+    offer_id: row.offer_id === null ? null : formatId(row.offer_id),
+    url: row.url,
+    method: row.method,
+    body_template: row.body_template,
+    content_type: row.content_type,
+    goals: row.goals === null ? null : (JSON.parse(row.goals) as string[]),
+    statuses: JSON.parse(row.statuses) as ConversionStatus[],
+    sign: row.signing_secret !== null,
+    ...(row.signing_secret !== null ? { signing_secret: row.signing_secret } : {}),
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+  }
+}

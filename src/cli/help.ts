@@ -1,0 +1,25 @@
+import { DEFAULT_RETRY_SCHEDULE } from '../config.ts'
+
+export const HELP = `backtrack — self-hosted server-to-server postback tracking
+
+Usage:
+  npx backtrack serve [--port N] [--host H] [--db PATH]   HTTP server (tracking links, postbacks, admin API)
+  npx backtrack migrate [--db PATH]                       bring the database schema up to date, then exit
+  npx backtrack --help                                    this text
+
+Environment (flags win over variables):
+  PORT                              port to listen on (default 8080)
+  HOST                              address to listen on (default 0.0.0.0)
+  BACKTRACK_DB                      SQLite file (default ./data/backtrack.db)
+  DATABASE_URL                      postgres://user@host:port/db selects PostgreSQL instead of SQLite
+  BACKTRACK_ADMIN_KEY               admin API key (≥16 characters); if unset and the database has no
+                                    admin key yet, one is generated, printed once and stored hashed
+  BACKTRACK_PUBLIC_URL              base URL shown in tracking and postback links
+                                    (default http://localhost:PORT)
+  BACKTRACK_RETRY_SCHEDULE          outbound postback retry delays (default ${DEFAULT_RETRY_SCHEDULE})
+  BACKTRACK_ALLOW_PRIVATE_TARGETS   1 allows outbound postbacks to loopback/private addresses
+  BACKTRACK_TRUST_PROXY             comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed
+  BACKTRACK_LOG_LEVEL               fatal|error|warn|info|debug|trace|silent (default info)
+
+Signals: SIGTERM or SIGINT stops accepting requests, finishes those in flight, closes the database.
+`

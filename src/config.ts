@@ -1,0 +1,137 @@
+import { isIP } from 'node:net'
+import { parseDuration } from './shared/durations.ts'
+
+export type DatabaseConfig =
+  | { engine: 'sqlite'; path: string }
+  | { engine: 'postgres'; url: string; schema?: string }
+
+export interface Config {
+  port: number
+  host: string
+  publicUrl: string
+  database: DatabaseConfig
+  adminKey: string | undefined
+  retryScheduleMs: number[]
+  allowPrivateTargets: boolean
+  trustProxy: string[]
+  logLevel: string
+}
+
+/** Command-line flags that override the environment. */
+export interface ConfigFlags {
+  port?: string
+  host?: string
+  db?: string
+}
+
+/** A bad setting: start-up stops with this message, which names the variable. */
+export class ConfigError extends Error {}
+
+export const DEFAULT_RETRY_SCHEDULE = '10s,1m,5m,30m,2h,6h,12h,24h'
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** Reads and validates every setting once, so a bad value fails the start rather than a request. */
+export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
+  const port = parsePort(flags.port ?? env.PORT ?? '8080', flags.port ? '--port' : 'PORT')
+  const host = flags.host ?? env.HOST ?? '0.0.0.0'
+  return {
+    port,
+    host,
+    publicUrl: parsePublicUrl(env.BACKTRACK_PUBLIC_URL, port),
+    database: parseDatabase(env, flags),
+    adminKey: parseAdminKey(env.BACKTRACK_ADMIN_KEY),
+    retryScheduleMs: parseRetrySchedule(env.BACKTRACK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE),
+    allowPrivateTargets: parseFlag(
+      env.BACKTRACK_ALLOW_PRIVATE_TARGETS,
+      'BACKTRACK_ALLOW_PRIVATE_TARGETS',
+    ),
+    trustProxy: parseTrustProxy(env.BACKTRACK_TRUST_PROXY),
+    logLevel: parseLogLevel(env.BACKTRACK_LOG_LEVEL ?? 'info'),
+  }
+}
+
+function parsePort(text: string, name: string): number {
+  const port = Number(text)
+  if (!/^\d+$/.test(text) || port < 0 || port > 65535) {
+    throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${text}"`)
+  }
+  return port
+}
+
+function parsePublicUrl(text: string | undefined, port: number): string {
+  if (text === undefined || text === '') return `http://localhost:${port}`
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new ConfigError(`BACKTRACK_PUBLIC_URL must be an absolute http(s) URL, got "${text}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`BACKTRACK_PUBLIC_URL must use http or https, got "${text}"`)
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function parseDatabase(env: NodeJS.ProcessEnv, flags: ConfigFlags): DatabaseConfig {
+  const url = env.DATABASE_URL
+  if (url !== undefined && url !== '' && flags.db === undefined) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL')
+    }
+    return { engine: 'postgres', url }
+  }
+  const path = flags.db ?? env.BACKTRACK_DB ?? './data/backtrack.db'
+  if (path === '') throw new ConfigError('BACKTRACK_DB must not be empty')
+  return { engine: 'sqlite', path }
+}
+
+function parseAdminKey(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined
+  if (text.length < 16) {
+    throw new ConfigError('BACKTRACK_ADMIN_KEY must be at least 16 characters long')
+  }
+  return text
+}
+
+function parseRetrySchedule(text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim())
+  const delays = parts.map(parseDuration)
+  if (parts.length === 0 || delays.some((delay) => delay === null)) {
+    throw new ConfigError(
+      `BACKTRACK_RETRY_SCHEDULE must be comma-separated durations such as ${DEFAULT_RETRY_SCHEDULE}, got "${text}"`,
+    )
+  }
+  return delays as number[]
+}
+
+function parseFlag(text: string | undefined, name: string): boolean {
+  if (text === undefined || text === '' || text === '0' || text === 'false') return false
+  if (text === '1' || text === 'true') return true
+  throw new ConfigError(`${name} must be 1 or 0, got "${text}"`)
+}
+
+function parseTrustProxy(text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return []
+  const entries = text.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/')
+    const family = isIP(address ?? '')
+    const maxBits = family === 4 ? 32 : 128
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits)
+    if (family === 0 || !bitsOk) {
+      throw new ConfigError(
+        `BACKTRACK_TRUST_PROXY must be comma-separated IP addresses or CIDR ranges, got "${entry}"`,
+      )
+    }
+  }
+  return entries
+}
+
+function parseLogLevel(text: string): string {
+  if (!LOG_LEVELS.includes(text)) {
+    throw new ConfigError(
+      `BACKTRACK_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`,
+    )
+  }
+  return text
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { DatabaseConfig } from '../config.ts'
+import type { Engine, Schema } from './schema.ts'
+import { adaptNodeSqlite } from './sqlite-driver.ts'
+
+export type Db = Kysely<Schema>
+
+export interface Database {
+  db: Db
+  engine: Engine
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+const INT8_OID = 20
+
+/** Opens the configured engine. Nothing outside db/ needs to know which one it got. */
+export function openDatabase(config: DatabaseConfig): Database {
+  const db = config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config)
+  return {
+    db,
+    engine: config.engine,
+    ping: async () => {
+      await sql`select 1`.execute(db)
+    },
+    close: () => db.destroy(),
+  }
+}
+
+function openSqlite(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const database = new DatabaseSync(path, { timeout: 5000 })
+  // WAL lets readers run beside the writer; NORMAL keeps every commit across a process crash
+  // (the WAL is in the OS page cache) without an fsync per commit. See docs/durability.md.
+  database.exec('pragma journal_mode = wal')
+  database.exec('pragma synchronous = normal')
+  database.exec('pragma foreign_keys = on')
+  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: adaptNodeSqlite(database) }) })
+}
+
+function openPostgres(config: { url: string; schema?: string }): Db {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: 10,
+    // int8 columns hold epoch milliseconds and minor units, all far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+  })
+  return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) })
+}

@@ -1,0 +1,97 @@
+import type { Generated } from 'kysely'
+
+export type Engine = 'sqlite' | 'postgres'
+
+// Times are epoch milliseconds and money is integer minor units on both engines, so the same
+// query returns the same JavaScript values whichever engine runs it. Flags are 0/1 integers.
+
+export interface SettingsTable {
+  key: string
+  value: string
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>
+  role: 'admin' | 'affiliate'
+  affiliate_id: number | null
+  key_hash: string
+  created_at: number
+}
+
+export interface AdvertisersTable {
+  id: Generated<number>
+  name: string
+  postback_token: string
+  /** JSON array of CIDR strings. */
+  postback_ip_allowlist: string
+  created_at: number
+  updated_at: number
+}
+
+export type OfferStatus = 'active' | 'paused'
+export type RateType = 'fixed' | 'percent'
+
+export interface OffersTable {
+  id: Generated<number>
+  advertiser_id: number
+  name: string
+  destination_url: string
+  fallback_url: string | null
+  status: OfferStatus
+  currency: string
+  /** Minor units when fixed; ten-thousandths of a percent when percent. */
+  revenue: number
+  revenue_type: RateType
+  payout: number
+  payout_type: RateType
+  conversion_window_days: number
+  created_at: number
+  updated_at: number
+}
+
+export interface OfferGoalsTable {
+  id: Generated<number>
+  offer_id: number
+  key: string
+  name: string
+  revenue: number
+  revenue_type: RateType
+  payout: number
+  payout_type: RateType
+  allow_multiple: number
+}
+
+export interface AffiliatesTable {
+  id: Generated<number>
+  name: string
+  status: OfferStatus
+  created_at: number
+  updated_at: number
+}
+
+export interface PostbacksTable {
+  id: Generated<number>
+  affiliate_id: number
+  offer_id: number | null
+  url: string
+  method: 'GET' | 'POST'
+  body_template: string | null
+  content_type: string | null
+  /** JSON array of goal keys, or null for every goal. */
+  goals: string | null
+  /** JSON array of conversion statuses. */
+  statuses: string
+  signing_secret: string | null
+  created_at: number
+  updated_at: number
+}
+
+export interface Schema {
+  settings: SettingsTable
+  api_keys: ApiKeysTable
+  advertisers: AdvertisersTable
+  offers: OffersTable
+  offer_goals: OfferGoalsTable
+  affiliates: AffiliatesTable
+  postbacks: PostbacksTable
+}

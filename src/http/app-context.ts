@@ -1,0 +1,10 @@
+import type { Config } from '../config.ts'
+import type { Database } from '../db/database.ts'
+import type { Metrics } from './metrics.ts'
+
+/** What every capability's routes and background work are given at start. */
+export interface AppContext {
+  config: Config
+  database: Database
+  metrics: Metrics
+}

@@ -1,0 +1,79 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { registerCatalogRoutes } from '../catalog/index.ts'
+import type { AppContext } from './app-context.ts'
+import { bearerAuth } from './auth.ts'
+import { handleError } from './error-handler.ts'
+import { errorBody } from './errors.ts'
+import { registerHealthRoutes } from './health-routes.ts'
+import { RequestLogController } from './request-log.ts'
+import { compileValidator } from './validation.ts'
+
+export type App = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+export const BODY_LIMIT_BYTES = 64 * 1024
+
+export interface AppOptions {
+  /** Pino options, or false for no logs (tests). */
+  logger?: boolean | { level: string }
+}
+
+/** Builds the HTTP app without listening, so tests can use it in-process or on a port. */
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<App> {
+  const app: App = Fastify({
+    logger: options.logger ?? { level: ctx.config.logLevel },
+    logController: new RequestLogController(),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(compileValidator)
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  )
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched'
+    ctx.metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode })
+    ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000)
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Backtrack API',
+        version: '1',
+        description: 'Server-to-server postback tracking. See docs/ in the repository.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  registerHealthRoutes(app, ctx)
+  await app.register(
+    async (api: App) => {
+      api.addHook('onRequest', bearerAuth(ctx.database.db, ctx.config.adminKey))
+      registerCatalogRoutes(api, ctx)
+    },
+    { prefix: '/api/v1' },
+  )
+  return app
+}

@@ -1,0 +1,54 @@
+/**
+ * Every error code Backtrack answers with, and its HTTP status. The set is closed: a new code is
+ * added here, so the API reference and clients can rely on the list.
+ */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  invalid_json: 400,
+  invalid_url: 400,
+  invalid_amount: 400,
+  invalid_cursor: 400,
+  unknown_currency: 400,
+  unknown_advertiser: 400,
+  unknown_offer: 400,
+  unknown_affiliate: 400,
+  duplicate_goal: 400,
+  unknown_goal: 400,
+  unknown_macro: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  uri_too_long: 414,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+/** The one error type the API raises; the error handler turns it into `{"error":{…}}`. */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly details: unknown
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message)
+    this.code = code
+    this.details = details
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code]
+  }
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown }
+}
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } }
+}

@@ -1,0 +1,37 @@
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+
+// Secrets that can travel in a query string (the advertiser's postback token, mostly).
+const SECRET_PARAMS = /([?&](?:token|security_token|api_key|key|secret)=)[^&#]*/gi
+
+/** Masks secret query parameters so a URL can be logged. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1***')
+}
+
+/** One structured line per request, written when the response is done, with secrets masked. */
+export class RequestLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    logRequest(request, reply, error ?? undefined)
+  }
+}
+
+function logRequest(request: FastifyRequest, reply: FastifyReply, error: Error | undefined): void {
+  request.log[error ? 'error' : 'info'](
+    {
+      method: request.method,
+      url: redactUrl(request.url),
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      ip: request.ip,
+      ...(error ? { err: error } : {}),
+    },
+    'request',
+  )
+}

@@ -1,0 +1,51 @@
+import { ensureAdminKey } from './access/index.ts'
+import type { Config } from './config.ts'
+import { type Database, openDatabase } from './db/database.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { type App, type AppOptions, buildApp } from './http/app.ts'
+import { createMetrics } from './http/metrics.ts'
+
+export interface RunningServer {
+  app: App
+  database: Database
+  /** Base URL the server answers on, e.g. http://127.0.0.1:8080. */
+  url: string
+  /** Stops accepting, finishes in-flight requests, then closes the database. */
+  close(): Promise<void>
+}
+
+export interface StartOptions extends AppOptions {
+  /** Where start-up messages meant for a person go (the generated admin key, the listen line). */
+  print?: (line: string) => void
+}
+
+/** Start-up: config → database (migrated) → admin key → HTTP server. */
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`))
+  const database = openDatabase(config.database)
+  try {
+    await migrateToLatest(database.db, database.engine)
+    const generated = await ensureAdminKey(database.db, config.adminKey)
+    if (generated) {
+      print(`admin key (shown once, stored hashed; keep it safe): ${generated}`)
+    }
+    const app = await buildApp({ config, database, metrics: createMetrics() }, options)
+    await app.listen({ port: config.port, host: config.host })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+    print(`listening on ${url}`)
+    let closing: Promise<void> | undefined
+    const close = () => {
+      closing ??= app.close().then(() => database.close())
+      return closing
+    }
+    return { app, database, url, close }
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+}

@@ -1,0 +1,38 @@
+/** Macros a tracking link's destination URL may use (contract: "Click tracking"). */
+export const CLICK_MACROS: ReadonlySet<string> = new Set([
+  'click_id',
+  'offer_id',
+  'affiliate_id',
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'source',
+  'country',
+  'ip',
+  'timestamp',
+])
+
+/** Macros an affiliate's postback URL and body template may use (contract: "Outbound postback"). */
+export const POSTBACK_MACROS: ReadonlySet<string> = new Set([
+  'click_id',
+  'conversion_id',
+  'txid',
+  'offer_id',
+  'affiliate_id',
+  'goal',
+  'status',
+  'payout',
+  'amount',
+  'currency',
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'source',
+  'country',
+  'event_id',
+  'timestamp',
+])

@@ -1,0 +1,14 @@
+/**
+ * Whether a URL template is an absolute http(s) URL once its `{macros}` are filled. The template
+ * itself is stored as written, so macros survive in any part of the URL.
+ */
+export function isHttpUrlTemplate(template: string): boolean {
+  if (template.length > 4096 || /[\s\p{Cc}]/u.test(template)) return false
+  let url: URL
+  try {
+    url = new URL(template.replace(/\{[A-Za-z0-9_]+\}/g, 'x'))
+  } catch {
+    return false
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+}

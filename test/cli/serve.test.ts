@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const BIN = join(import.meta.dirname, '../../bin/backtrack.js')
+
+interface Run {
+  child: ChildProcess
+  output: () => string
+  exited: Promise<number | null>
+}
+
+function run(args: string[], env: Record<string, string>): Run {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on('data', (chunk) => {
+    output += chunk
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => output, exited }
+}
+
+async function waitFor(run: Run, pattern: RegExp): Promise<RegExpMatchArray> {
+  for (let i = 0; i < 200; i++) {
+    const match = run.output().match(pattern)
+    if (match) return match
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`timed out waiting for ${pattern}; output so far:\n${run.output()}`)
+}
+
+describe('npx backtrack', () => {
+  const dirs: string[] = []
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('documents every command and variable in --help', async () => {
+    const help = run(['--help'], {})
+    expect(await help.exited).toBe(0)
+    for (const word of [
+      'serve',
+      'migrate',
+      'PORT',
+      'HOST',
+      'BACKTRACK_DB',
+      'DATABASE_URL',
+      'BACKTRACK_ADMIN_KEY',
+      'BACKTRACK_RETRY_SCHEDULE',
+      'BACKTRACK_ALLOW_PRIVATE_TARGETS',
+    ]) {
+      expect(help.output()).toContain(word)
+    }
+  })
+
+  it('stops a bad setting at start with a message naming the variable', async () => {
+    const bad = run(['serve'], { PORT: 'eighty' })
+    expect(await bad.exited).toBe(1)
+    expect(bad.output()).toContain('PORT must be a port number')
+  })
+
+  it('serves on SQLite, prints a generated admin key once, logs no secret and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backtrack-cli-'))
+    dirs.push(dir)
+    const env = { BACKTRACK_DB: join(dir, 'bt.db'), PORT: '0', HOST: '127.0.0.1' }
+    const first = run(['serve'], env)
+    const [, key] = await waitFor(first, /admin key \(shown once[^:]*: (\S+)/)
+    const [, url] = await waitFor(first, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+    const health = await fetch(`${url}/healthz`)
+    expect(health.status).toBe(200)
+    const advertiser = await fetch(`${url}/api/v1/advertisers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Acme' }),
+    })
+    expect(advertiser.status).toBe(201)
+    const { postback_token: token } = (await advertiser.json()) as { postback_token: string }
+    await fetch(`${url}/nope?token=${token}`)
+    first.child.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
+    const logs = first.output()
+    expect(logs.split(key!).length - 1).toBe(1)
+    expect(logs).not.toContain(token)
+    expect(logs).toContain('"url":"/nope?token=***"')
+
+    const second = run(['serve'], env)
+    await waitFor(second, /listening on/)
+    expect(second.output()).not.toContain('admin key')
+    second.child.kill('SIGTERM')
+    expect(await second.exited).toBe(0)
+  })
+
+  it('migrates and exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backtrack-cli-'))
+    dirs.push(dir)
+    const migrate = run(['migrate', '--db', join(dir, 'm.db')], {})
+    expect(await migrate.exited).toBe(0)
+    expect(migrate.output()).toContain('applied 0001-catalog')
+  })
+})

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../src/config.ts'
+
+describe('config', () => {
+  it('has the contract defaults', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      database: { engine: 'sqlite', path: './data/backtrack.db' },
+      adminKey: undefined,
+      allowPrivateTargets: false,
+      publicUrl: 'http://localhost:8080',
+    })
+    expect(config.retryScheduleMs).toEqual([
+      10e3, 60e3, 300e3, 1800e3, 7200e3, 21600e3, 43200e3, 86400e3,
+    ])
+  })
+
+  it('lets flags win over the environment and DATABASE_URL select PostgreSQL', () => {
+    const config = loadConfig(
+      { PORT: '1', HOST: 'h', DATABASE_URL: 'postgres://u@db/x' },
+      { port: '2', host: 'k' },
+    )
+    expect(config).toMatchObject({
+      port: 2,
+      host: 'k',
+      database: { engine: 'postgres', url: 'postgres://u@db/x' },
+    })
+  })
+
+  it.each([
+    [{ PORT: 'http' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ BACKTRACK_ADMIN_KEY: 'short' }, 'BACKTRACK_ADMIN_KEY'],
+    [{ BACKTRACK_RETRY_SCHEDULE: '10s,soon' }, 'BACKTRACK_RETRY_SCHEDULE'],
+    [{ BACKTRACK_ALLOW_PRIVATE_TARGETS: 'yes' }, 'BACKTRACK_ALLOW_PRIVATE_TARGETS'],
+    [{ BACKTRACK_TRUST_PROXY: '10.0.0.0/99' }, 'BACKTRACK_TRUST_PROXY'],
+    [{ BACKTRACK_LOG_LEVEL: 'loud' }, 'BACKTRACK_LOG_LEVEL'],
+    [{ BACKTRACK_PUBLIC_URL: 'ftp://x' }, 'BACKTRACK_PUBLIC_URL'],
+  ])('refuses %o with a message naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(name)
+  })
+})
