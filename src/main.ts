@@ -14,6 +14,11 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/** Something started with the server that must finish its work before the database closes. */
+export interface BackgroundService {
+  stop(): Promise<void>
+}
+
 export interface StartOptions extends AppOptions {
   /** Where start-up messages meant for a person go (the generated admin key, the listen line). */
   print?: (line: string) => void
@@ -32,6 +37,9 @@ export async function startServer(
     if (generated) {
       print(`admin key (shown once, stored hashed; keep it safe): ${generated}`)
     }
+    // Work that runs beside the HTTP server (click writer, delivery worker, pruning); stopped in
+    // reverse order after the server has finished its in-flight requests.
+    const background: BackgroundService[] = []
     const app = await buildApp({ config, database, metrics: createMetrics() }, options)
     await app.listen({ port: config.port, host: config.host })
     const address = app.server.address()
@@ -40,7 +48,7 @@ export async function startServer(
     print(`listening on ${url}`)
     let closing: Promise<void> | undefined
     const close = () => {
-      closing ??= app.close().then(() => database.close())
+      closing ??= stopInOrder(app, background, database)
       return closing
     }
     return { app, database, url, close }
@@ -48,4 +56,10 @@ export async function startServer(
     await database.close()
     throw error
   }
+}
+
+async function stopInOrder(app: App, background: BackgroundService[], database: Database) {
+  await app.close()
+  for (const service of [...background].reverse()) await service.stop()
+  await database.close()
 }

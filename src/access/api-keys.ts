@@ -53,13 +53,12 @@ export async function ensureAdminKey(
   configuredAdminKey: string | undefined,
 ): Promise<string | undefined> {
   if (configuredAdminKey !== undefined) return undefined
-  return db.transaction().execute(async (tx) => {
-    const existing = await tx
-      .selectFrom('api_keys')
-      .select('id')
-      .where('role', '=', 'admin')
-      .executeTakeFirst()
-    if (existing) return undefined
-    return createApiKey(tx, { role: 'admin' })
-  })
+  // Claiming a settings row first makes this once-only even when several processes start together.
+  const claimed = await db
+    .insertInto('settings')
+    .values({ key: 'admin_key_generated_at', value: new Date().toISOString() })
+    .onConflict((conflict) => conflict.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst()
+  return claimed ? createApiKey(db, { role: 'admin' }) : undefined
 }

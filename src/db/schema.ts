@@ -1,4 +1,7 @@
 import type { Generated } from 'kysely'
+import type { ClickTables } from './tables/clicks.ts'
+import type { ConversionTables } from './tables/conversions.ts'
+import type { DeliveryTables } from './tables/deliveries.ts'
 
 export type Engine = 'sqlite' | 'postgres'
 
@@ -86,7 +89,8 @@ export interface PostbacksTable {
   updated_at: number
 }
 
-export interface Schema {
+/** The whole database: the catalog here, each capability's tables in db/tables/. */
+export interface Schema extends ClickTables, ConversionTables, DeliveryTables {
   settings: SettingsTable
   api_keys: ApiKeysTable
   advertisers: AdvertisersTable

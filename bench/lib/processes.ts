@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+
+export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789'
+export const BENCH_PG_URL =
+  process.env.BACKTRACK_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const BIN = join(import.meta.dirname, '../../bin/backtrack.js')
+
+export interface ServerProcess {
+  url: string
+  pid: number
+  /** Peak resident memory of the process so far, in MB (Linux VmHWM). */
+  peakRssMb(): number
+  stop(): Promise<void>
+}
+
+/** Waits for a child process to print `listening on http://…` and returns that URL. */
+export function waitForListening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output)
+      if (match) resolve(match[1]!.replace('0.0.0.0', '127.0.0.1'))
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.once('exit', (code) =>
+      reject(new Error(`server exited (${code}) before listening:\n${output}`)),
+    )
+  })
+}
+
+function track(child: ChildProcess, url: string, cleanup: () => Promise<void>): ServerProcess {
+  return {
+    url,
+    pid: child.pid!,
+    peakRssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+      return Math.round(kb / 1024)
+    },
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+      await cleanup()
+    },
+  }
+}
+
+/** A bare node:http server (bench/lib/baseline-server.ts) in its own process: the same-run baseline. */
+export async function startBaseline(mode: 'redirect' | 'json'): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'baseline-server.ts'), mode], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return track(child, await waitForListening(child), async () => {})
+}
+
+export type BenchEngine = 'sqlite' | 'postgres'
+
+/** `backtrack serve` in its own process on a fresh SQLite file or PostgreSQL database. */
+export async function startBacktrack(
+  engine: BenchEngine,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'backtrack-bench-'))
+  let dropDatabase = async () => {}
+  const dbEnv: Record<string, string> = { BACKTRACK_DB: join(dir, 'bench.db') }
+  if (engine === 'postgres') {
+    const name = `bt_bench_${randomBytes(4).toString('hex')}`
+    await adminQuery(`create database ${name}`)
+    const url = new URL(BENCH_PG_URL)
+    url.pathname = `/${name}`
+    dbEnv.DATABASE_URL = url.href
+    dropDatabase = () => adminQuery(`drop database if exists ${name} with (force)`)
+  }
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY,
+      BACKTRACK_LOG_LEVEL: 'warn',
+      ...dbEnv,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const url = await waitForListening(child)
+  return track(child, url, async () => {
+    await dropDatabase()
+    rmSync(dir, { recursive: true, force: true })
+  })
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: BENCH_PG_URL })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Calls the admin API of a bench server. */
+export async function api<T = { id: string; [key: string]: unknown }>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const json = (await response.json()) as T
+  if (!response.ok)
+    throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`)
+  return json
+}

@@ -1,0 +1,2 @@
+// biome-ignore lint/suspicious/noEmptyInterface: filled in as the conversions capability lands
+export interface ConversionTables {}
