@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.ts'
 import type { Engine, Schema } from './schema.ts'
-import { adaptNodeSqlite } from './sqlite-driver.ts'
+import { adaptNodeSqlite, NodeSqliteDialect } from './sqlite-driver.ts'
 
 export type Db = Kysely<Schema>
 
@@ -40,7 +40,9 @@ function openSqlite(path: string): Db {
   database.exec('pragma journal_mode = wal')
   database.exec('pragma synchronous = normal')
   database.exec('pragma foreign_keys = on')
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: adaptNodeSqlite(database) }) })
+  return new Kysely<Schema>({
+    dialect: new NodeSqliteDialect({ database: adaptNodeSqlite(database) }),
+  })
 }
 
 function openPostgres(config: { url: string; schema?: string }): Db {

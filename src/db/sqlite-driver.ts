@@ -1,5 +1,15 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
-import type { SqliteDatabase, SqliteStatement } from 'kysely'
+import {
+  type DialectAdapter,
+  SqliteAdapter,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteStatement,
+} from 'kysely'
+
+// Our transactions write, so they take the write lock up front: a deferred BEGIN that later
+// upgrades can fail with SQLITE_BUSY when another process (or connection) writes meanwhile.
+const BEGIN_IMMEDIATE = 'begin immediate'
 
 /**
  * Presents node:sqlite's DatabaseSync as the better-sqlite3 shape that kysely's SqliteDialect
@@ -13,7 +23,7 @@ export function adaptNodeSqlite(database: DatabaseSync, cacheSize = 500): Sqlite
     prepare(sql: string): SqliteStatement {
       const cached = cache.get(sql)
       if (cached) return cached
-      const statement = wrapStatement(database.prepare(sql))
+      const statement = wrapStatement(database.prepare(sql === 'begin' ? BEGIN_IMMEDIATE : sql))
       if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!)
       cache.set(sql, statement)
       return statement
@@ -37,4 +47,22 @@ function toSqliteValues(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
     if (value === undefined) return null
     return value as SQLInputValue
   })
+}
+
+/**
+ * SQLite does run DDL inside transactions; kysely's adapter says otherwise because it assumes one
+ * connection per database. Saying yes makes the migrator run in one transaction, and since our
+ * `begin` is `begin immediate`, processes that start together migrate one after the other.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true
+  }
+}
+
+/** kysely's SQLite dialect over node:sqlite, migrating safely beside other processes. */
+export class NodeSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter()
+  }
 }

@@ -98,6 +98,17 @@ describe('npx backtrack', () => {
     expect(await second.exited).toBe(0)
   })
 
+  it('migrates a SQLite file once when several processes start together', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backtrack-cli-'))
+    dirs.push(dir)
+    const runs = Array.from({ length: 4 }, () =>
+      run(['migrate', '--db', join(dir, 'shared.db')], {}),
+    )
+    expect(await Promise.all(runs.map((r) => r.exited))).toEqual([0, 0, 0, 0])
+    const applied = runs.filter((r) => r.output().startsWith('applied 0001-catalog'))
+    expect(applied).toHaveLength(1)
+  })
+
   it('migrates and exits', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'backtrack-cli-'))
     dirs.push(dir)

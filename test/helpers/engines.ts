@@ -46,6 +46,11 @@ export function describeEachEngine(name: string, suite: (engine: Engine) => void
   }
 }
 
+/** A suite about PostgreSQL alone (several processes sharing one database). */
+export function describePostgres(name: string, suite: () => void): void {
+  describe.skipIf(!pgReachable && !IN_CI)(`${name} [postgres]`, suite)
+}
+
 export interface TestDatabase {
   config: DatabaseConfig
   drop(): Promise<void>
