@@ -15,6 +15,12 @@ export interface Config {
   allowPrivateTargets: boolean
   trustProxy: string[]
   logLevel: string
+  /** Days an inbound postback log line is kept; 0 keeps them forever. */
+  postbackLogRetentionDays: number
+  /** How often the live feed sends a heartbeat comment. */
+  liveHeartbeatMs: number
+  /** Raw clicks older than this many days are deleted; rollups and conversions stay. */
+  clickRetentionDays: number
 }
 
 /** Command-line flags that override the environment. */
@@ -47,6 +53,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     ),
     trustProxy: parseTrustProxy(env.BACKTRACK_TRUST_PROXY),
     logLevel: parseLogLevel(env.BACKTRACK_LOG_LEVEL ?? 'info'),
+    liveHeartbeatMs: parseDurationSetting(
+      env.BACKTRACK_LIVE_HEARTBEAT ?? '15s',
+      'BACKTRACK_LIVE_HEARTBEAT',
+    ),
+    clickRetentionDays: parseDays(
+      env.BACKTRACK_CLICK_RETENTION_DAYS ?? '90',
+      'BACKTRACK_CLICK_RETENTION_DAYS',
+    ),
+    postbackLogRetentionDays: parseRetentionDays(
+      env.BACKTRACK_POSTBACK_LOG_RETENTION_DAYS ?? '30',
+      'BACKTRACK_POSTBACK_LOG_RETENTION_DAYS',
+    ),
   }
 }
 
@@ -104,6 +122,21 @@ function parseRetrySchedule(text: string): number[] {
   return delays as number[]
 }
 
+function parseDurationSetting(text: string, name: string): number {
+  const ms = parseDuration(text)
+  if (ms === null || ms === 0) {
+    throw new ConfigError(`${name} must be a duration such as 15s or 500ms, got "${text}"`)
+  }
+  return ms
+}
+
+function parseDays(text: string, name: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1) {
+    throw new ConfigError(`${name} must be a whole number of days (at least 1), got "${text}"`)
+  }
+  return Number(text)
+}
+
 function parseFlag(text: string | undefined, name: string): boolean {
   if (text === undefined || text === '' || text === '0' || text === 'false') return false
   if (text === '1' || text === 'true') return true
@@ -125,6 +158,13 @@ function parseTrustProxy(text: string | undefined): string[] {
     }
   }
   return entries
+}
+
+function parseRetentionDays(text: string, name: string): number {
+  if (!/^\d{1,5}$/.test(text.trim())) {
+    throw new ConfigError(`${name} must be a whole number of days (0 keeps forever), got "${text}"`)
+  }
+  return Number(text.trim())
 }
 
 function parseLogLevel(text: string): string {

@@ -13,6 +13,8 @@ const BIN = join(import.meta.dirname, '../../bin/backtrack.js')
 export interface ServerProcess {
   url: string
   pid: number
+  /** BACKTRACK_DB or DATABASE_URL of a Backtrack server; empty for the baseline. */
+  databaseEnv: Record<string, string>
   /** Peak resident memory of the process so far, in MB (Linux VmHWM). */
   peakRssMb(): number
   stop(): Promise<void>
@@ -35,10 +37,16 @@ export function waitForListening(child: ChildProcess): Promise<string> {
   })
 }
 
-function track(child: ChildProcess, url: string, cleanup: () => Promise<void>): ServerProcess {
+function track(
+  child: ChildProcess,
+  url: string,
+  cleanup: () => Promise<void>,
+  databaseEnv: Record<string, string> = {},
+): ServerProcess {
   return {
     url,
     pid: child.pid!,
+    databaseEnv,
     peakRssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
       const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
@@ -92,10 +100,15 @@ export async function startBacktrack(
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const url = await waitForListening(child)
-  return track(child, url, async () => {
-    await dropDatabase()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  return track(
+    child,
+    url,
+    async () => {
+      await dropDatabase()
+      rmSync(dir, { recursive: true, force: true })
+    },
+    dbEnv,
+  )
 }
 
 async function adminQuery(statement: string): Promise<void> {

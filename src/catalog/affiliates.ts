@@ -4,6 +4,7 @@ import type { AffiliatesTable, OfferStatus } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId } from '../shared/ids.ts'
+import { bumpCatalogRevision } from './catalog-revision.ts'
 
 type AffiliateRow = Omit<AffiliatesTable, 'id'> & { id: number }
 
@@ -22,7 +23,7 @@ export async function createAffiliate(
   db: Db,
   input: { name: string; status?: OfferStatus },
 ): Promise<AffiliateView> {
-  return db.transaction().execute(async (tx) => {
+  const created = await db.transaction().execute(async (tx) => {
     const now = Date.now()
     const row = await tx
       .insertInto('affiliates')
@@ -37,6 +38,8 @@ export async function createAffiliate(
     const apiKey = await createApiKey(tx, { role: 'affiliate', affiliateId: row.id })
     return { ...presentAffiliate(row), api_key: apiKey }
   })
+  bumpCatalogRevision()
+  return created
 }
 
 /** An affiliate key can read only its own record; any other id is a 404. */
@@ -80,6 +83,7 @@ export async function updateAffiliate(
     .returningAll()
     .executeTakeFirst()
   if (!row) throw notFound(id)
+  bumpCatalogRevision()
   return presentAffiliate(row)
 }
 

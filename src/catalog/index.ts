@@ -13,5 +13,6 @@ export function registerCatalogRoutes(api: App, ctx: AppContext): void {
   registerPostbackRoutes(api, ctx)
 }
 
+export { catalogRevision } from './catalog-revision.ts'
 export type { OfferRow } from './offers.ts'
 export type { ConversionStatus } from './postback-input.ts'

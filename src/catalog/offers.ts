@@ -4,6 +4,7 @@ import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId, parseId } from '../shared/ids.ts'
 import { currencyDigits } from '../shared/money.ts'
+import { bumpCatalogRevision } from './catalog-revision.ts'
 import {
   type GoalInput,
   type NormalizedOffer,
@@ -70,6 +71,7 @@ export async function createOffer(
     await replaceGoals(tx, row.id, goals)
     return row.id
   })
+  bumpCatalogRevision()
   return getOffer(db, id, audience)
 }
 
@@ -143,6 +145,7 @@ export async function updateOffer(db: Db, id: number, patch: OfferPatch, audienc
       .execute()
     if (patch.goals !== undefined) await replaceGoals(tx, id, goals)
   })
+  bumpCatalogRevision()
   return getOffer(db, id, audience)
 }
 

@@ -45,6 +45,12 @@ const Postback = Type.Object({
   statuses: Type.Array(ConversionStatus),
   sign: Type.Boolean(),
   signing_secret: Type.Optional(Type.String({ description: 'whsec_… when sign is true' })),
+  previous_signing_secret_expires_at: Type.Optional(
+    Type.String({ description: 'while the rotated-out secret still signs alongside' }),
+  ),
+  enabled: Type.Boolean(),
+  disabled_at: Type.Union([Type.String(), Type.Null()]),
+  failing_since: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
   updated_at: Type.String(),
 })
@@ -98,7 +104,15 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
       schema: {
         tags,
         params: IdParams,
-        body: Type.Partial(Type.Object(postbackFields)),
+        body: Type.Partial(
+          Type.Object({
+            ...postbackFields,
+            rotate_signing_secret: Type.Boolean({
+              description: 'new secret; the old one keeps signing alongside for 24 h',
+            }),
+            enabled: Type.Boolean({ description: 'true resumes a disabled endpoint' }),
+          }),
+        ),
         response: { 200: Postback, ...ADMIN_ERRORS },
       },
     },

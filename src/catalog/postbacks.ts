@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely'
 import type { Principal } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { PostbacksTable } from '../db/schema.ts'
@@ -7,7 +8,16 @@ import { formatId, parseId } from '../shared/ids.ts'
 import { generateSigningSecret } from '../shared/secrets.ts'
 import { type ConversionStatus, normalizePostback, type PostbackInput } from './postback-input.ts'
 
-type PostbackRow = Omit<PostbacksTable, 'id'> & { id: number }
+type PostbackRow = Selectable<PostbacksTable>
+
+/** How long a rotated-out signing secret keeps signing beside the new one. */
+export const SECRET_ROTATION_OVERLAP_MS = 24 * 3_600_000
+
+/** PATCH extras: secret rotation and the enabled switch (re-enabling resumes the queue). */
+export interface PostbackPatch extends Partial<PostbackInput> {
+  rotate_signing_secret?: boolean
+  enabled?: boolean
+}
 
 export interface PostbackView {
   id: string
@@ -21,6 +31,13 @@ export interface PostbackView {
   statuses: ConversionStatus[]
   sign: boolean
   signing_secret?: string
+  /** While a rotated-out secret still signs alongside the new one. */
+  previous_signing_secret_expires_at?: string
+  /** False when disabled by hand or after failing for 24 h straight; its deliveries wait. */
+  enabled: boolean
+  disabled_at: string | null
+  /** Start of the current run of failed attempts, if any. */
+  failing_since: string | null
   created_at: string
   updated_at: string
 }
@@ -75,7 +92,7 @@ export async function listPostbacks(
 export async function updatePostback(
   db: Db,
   id: number,
-  patch: Partial<PostbackInput>,
+  patch: PostbackPatch,
   principal: Principal,
 ): Promise<PostbackView> {
   const current = presentPostback(await findPostbackRow(db, id, principal))
@@ -83,23 +100,49 @@ export async function updatePostback(
   const affiliateId = await requireAffiliate(db, merged.affiliate_id, principal)
   const offerId = await requireOffer(db, merged.offer_id ?? null, merged.goals ?? null)
   const keepSecret = merged.sign && current.signing_secret !== undefined
+  const rotate = keepSecret && patch.rotate_signing_secret === true
+  const now = Date.now()
   const row = await db
     .updateTable('postbacks')
     .set({
       ...normalizePostback(merged),
       affiliate_id: affiliateId,
       offer_id: offerId,
-      signing_secret: keepSecret
-        ? current.signing_secret!
+      signing_secret:
+        keepSecret && !rotate
+          ? current.signing_secret!
+          : merged.sign
+            ? generateSigningSecret()
+            : null,
+      ...(rotate
+        ? {
+            previous_signing_secret: current.signing_secret!,
+            previous_secret_expires_at: now + SECRET_ROTATION_OVERLAP_MS,
+          }
         : merged.sign
-          ? generateSigningSecret()
-          : null,
-      updated_at: Date.now(),
+          ? {}
+          : { previous_signing_secret: null, previous_secret_expires_at: null }),
+      ...enabledChange(patch.enabled, now),
+      updated_at: now,
     })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow()
   return presentPostback(row)
+}
+
+// Re-enabling clears the endpoint's failure record, so its waiting deliveries are claimed again.
+function enabledChange(enabled: boolean | undefined, now: number) {
+  if (enabled === true) {
+    return {
+      disabled_at: null,
+      consecutive_failures: 0,
+      failing_since: null,
+      circuit_open_until: null,
+      circuit_cooldown_ms: null,
+    }
+  }
+  return enabled === false ? { disabled_at: now } : {}
 }
 
 async function findPostbackRow(db: Db, id: number, principal: Principal): Promise<PostbackRow> {
@@ -161,6 +204,16 @@ function presentPostback(row: PostbackRow): PostbackView {
     statuses: JSON.parse(row.statuses) as ConversionStatus[],
     sign: row.signing_secret !== null,
     ...(row.signing_secret !== null ? { signing_secret: row.signing_secret } : {}),
+    ...(row.previous_secret_expires_at !== null && row.previous_secret_expires_at > Date.now()
+      ? {
+          previous_signing_secret_expires_at: new Date(
+            row.previous_secret_expires_at,
+          ).toISOString(),
+        }
+      : {}),
+    enabled: row.disabled_at === null,
+    disabled_at: row.disabled_at === null ? null : new Date(row.disabled_at).toISOString(),
+    failing_since: row.failing_since === null ? null : new Date(row.failing_since).toISOString(),
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   }

@@ -5,6 +5,7 @@ export const HELP = `backtrack — self-hosted server-to-server postback trackin
 Usage:
   npx backtrack serve [--port N] [--host H] [--db PATH]   HTTP server (tracking links, postbacks, admin API)
   npx backtrack migrate [--db PATH]                       bring the database schema up to date, then exit
+  npx backtrack worker [--db PATH]                        outbound postback delivery only (scale out on PostgreSQL)
   npx backtrack --help                                    this text
 
 Environment (flags win over variables):
@@ -20,6 +21,10 @@ Environment (flags win over variables):
   BACKTRACK_ALLOW_PRIVATE_TARGETS   1 allows outbound postbacks to loopback/private addresses
   BACKTRACK_TRUST_PROXY             comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed
   BACKTRACK_LOG_LEVEL               fatal|error|warn|info|debug|trace|silent (default info)
+  BACKTRACK_POSTBACK_LOG_RETENTION_DAYS
+                                    days inbound postback log lines are kept (default 30; 0 = forever)
+  BACKTRACK_CLICK_RETENTION_DAYS    days raw clicks are kept (default 90); reports keep their rollups
+  BACKTRACK_LIVE_HEARTBEAT          live feed heartbeat interval (default 15s)
 
 Signals: SIGTERM or SIGINT stops accepting requests, finishes those in flight, closes the database.
 `

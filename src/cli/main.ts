@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError, type ConfigFlags, loadConfig } from '../config.ts'
 import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
+import { runWorker } from '../delivery/index.ts'
 import { startServer } from '../main.ts'
 import { HELP } from './help.ts'
 
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return serve(config)
     case 'migrate':
       return migrate(config)
+    case 'worker':
+      return work(config)
     default:
       process.stderr.write(`unknown command "${command}"\n\n${HELP}`)
       return 1
@@ -47,6 +50,16 @@ async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.once('SIGINT', () => stop('SIGINT'))
   })
+  return 0
+}
+
+async function work(config: ReturnType<typeof loadConfig>): Promise<number> {
+  const worker = await runWorker(config, (line) => process.stdout.write(`${line}\n`))
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve)
+    process.once('SIGINT', resolve)
+  })
+  await worker.stop()
   return 0
 }
 

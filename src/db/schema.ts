@@ -2,6 +2,7 @@ import type { Generated } from 'kysely'
 import type { ClickTables } from './tables/clicks.ts'
 import type { ConversionTables } from './tables/conversions.ts'
 import type { DeliveryTables } from './tables/deliveries.ts'
+import type { ReportTables } from './tables/reports.ts'
 
 export type Engine = 'sqlite' | 'postgres'
 
@@ -87,10 +88,20 @@ export interface PostbacksTable {
   signing_secret: string | null
   created_at: number
   updated_at: number
+  /** After a rotation, the old secret keeps signing alongside the new one until it expires. */
+  previous_signing_secret: Generated<string | null>
+  previous_secret_expires_at: Generated<number | null>
+  /** Set when the endpoint kept failing for 24 h; its deliveries wait until it is re-enabled. */
+  disabled_at: Generated<number | null>
+  deleted_at: Generated<number | null>
+  consecutive_failures: Generated<number>
+  failing_since: Generated<number | null>
+  circuit_open_until: Generated<number | null>
+  circuit_cooldown_ms: Generated<number | null>
 }
 
 /** The whole database: the catalog here, each capability's tables in db/tables/. */
-export interface Schema extends ClickTables, ConversionTables, DeliveryTables {
+export interface Schema extends ClickTables, ConversionTables, DeliveryTables, ReportTables {
   settings: SettingsTable
   api_keys: ApiKeysTable
   advertisers: AdvertisersTable

@@ -1,11 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
-import {
-  type DialectAdapter,
-  SqliteAdapter,
-  type SqliteDatabase,
-  SqliteDialect,
-  type SqliteStatement,
-} from 'kysely'
+import type { SqliteDatabase, SqliteStatement } from 'kysely'
 
 // Our transactions write, so they take the write lock up front: a deferred BEGIN that later
 // upgrades can fail with SQLITE_BUSY when another process (or connection) writes meanwhile.
@@ -47,22 +41,4 @@ function toSqliteValues(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
     if (value === undefined) return null
     return value as SQLInputValue
   })
-}
-
-/**
- * SQLite does run DDL inside transactions; kysely's adapter says otherwise because it assumes one
- * connection per database. Saying yes makes the migrator run in one transaction, and since our
- * `begin` is `begin immediate`, processes that start together migrate one after the other.
- */
-class TransactionalDdlSqliteAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true
-  }
-}
-
-/** kysely's SQLite dialect over node:sqlite, migrating safely beside other processes. */
-export class NodeSqliteDialect extends SqliteDialect {
-  override createAdapter(): DialectAdapter {
-    return new TransactionalDdlSqliteAdapter()
-  }
 }

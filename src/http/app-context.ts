@@ -1,3 +1,4 @@
+import type { ClickTracking } from '../clicks/index.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import type { Metrics } from './metrics.ts'
@@ -7,4 +8,6 @@ export interface AppContext {
   config: Config
   database: Database
   metrics: Metrics
+  /** Click secret, catalog cache and group-commit writer behind the tracking link. */
+  clicks: ClickTracking
 }

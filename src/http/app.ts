@@ -4,6 +4,10 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { registerCatalogRoutes } from '../catalog/index.ts'
+import { registerClickRoutes, registerTrackingLinkRoute } from '../clicks/index.ts'
+import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/index.ts'
+import { registerDeliveryRoutes } from '../delivery/index.ts'
+import { registerLiveRoutes, registerReportRoutes } from '../reports/index.ts'
 import type { AppContext } from './app-context.ts'
 import { bearerAuth } from './auth.ts'
 import { handleError } from './error-handler.ts'
@@ -68,10 +72,18 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   registerHealthRoutes(app, ctx)
+  registerTrackingLinkRoute(app, ctx)
+  // Public, no bearer auth; its own body parsers and log hook stay inside its plugin.
+  await app.register(async (scope: App) => postbackRoutes(scope, ctx))
   await app.register(
     async (api: App) => {
       api.addHook('onRequest', bearerAuth(ctx.database.db, ctx.config.adminKey))
       registerCatalogRoutes(api, ctx)
+      registerDeliveryRoutes(api, ctx)
+      registerClickRoutes(api, ctx)
+      registerConversionAdminRoutes(api, ctx)
+      registerReportRoutes(api, ctx)
+      registerLiveRoutes(api, ctx)
     },
     { prefix: '/api/v1' },
   )

@@ -1,5 +1,9 @@
 import type { Ddl } from '../ddl.ts'
 import { catalogMigration } from './0001-catalog.ts'
+import { clicksMigration } from './0002-clicks.ts'
+import { conversionsMigration } from './0003-conversions.ts'
+import { deliveriesMigration } from './0004-deliveries.ts'
+import { reportsMigration } from './0005-reports.ts'
 
 /**
  * Forward-only migrations in order. Each returns the statements for one engine; a name, once
@@ -7,4 +11,8 @@ import { catalogMigration } from './0001-catalog.ts'
  */
 export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => string[] }> = [
   { name: '0001-catalog', statements: catalogMigration },
+  { name: '0002-clicks', statements: clicksMigration },
+  { name: '0003-conversions', statements: conversionsMigration },
+  { name: '0004-deliveries', statements: deliveriesMigration },
+  { name: '0005-reports', statements: reportsMigration },
 ]

@@ -1,2 +1,47 @@
-// biome-ignore lint/suspicious/noEmptyInterface: filled in as the deliveries capability lands
-export interface DeliveryTables {}
+import type { Generated } from 'kysely'
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed'
+
+/**
+ * The outbox: one row per (status change, endpoint), with the request already rendered, so every
+ * attempt sends the same content under the same event id.
+ */
+export interface DeliveriesTable {
+  id: Generated<number>
+  postback_id: number
+  conversion_id: number
+  change_id: number
+  event_id: string
+  state: DeliveryState
+  method: 'GET' | 'POST'
+  url: string
+  body: string | null
+  content_type: string | null
+  /** When the conversion or status change happened, epoch ms (latency is measured from it). */
+  occurred_at: number
+  /** Next attempt, epoch ms; null once delivered or failed. */
+  run_at: number | null
+  /** Failed attempts since the delivery was last queued: the position in the retry schedule. */
+  step: number
+  attempt_count: number
+  locked_by: string | null
+  locked_until: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>
+  delivery_id: number
+  at: number
+  status_code: number | null
+  duration_ms: number
+  error: string | null
+  /** The first 1 kB of the response body. */
+  response_body: string | null
+}
+
+export interface DeliveryTables {
+  deliveries: DeliveriesTable
+  delivery_attempts: DeliveryAttemptsTable
+}

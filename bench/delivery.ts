@@ -1,0 +1,254 @@
+// Outbound postbacks: enqueue N deliveries, then drain them into a local receiver with
+// `backtrack worker` processes; beside it, the same client (PostbackSender, one undici pool)
+// sending the same requests at the same concurrency straight from memory: the physical limit.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { type Config, loadConfig } from '../src/config.ts'
+import { openDatabase } from '../src/db/database.ts'
+import { WORKER_DEFAULTS } from '../src/delivery/delivery-worker.ts'
+import { type DeliveryEvent, enqueueDeliveries } from '../src/delivery/index.ts'
+import { type OutboundRequest, PostbackSender } from '../src/delivery/send-postback.ts'
+import { startServer } from '../src/main.ts'
+import { BENCH_ADMIN_KEY, BENCH_PG_URL, type BenchEngine, startBaseline } from './lib/processes.ts'
+
+const COUNT = Number(process.env.BENCH_DELIVERIES ?? 50_000)
+// Enough endpoints that the per-endpoint limit does not cap the worker below its concurrency.
+const ENDPOINTS = Math.ceil(WORKER_DEFAULTS.concurrency / WORKER_DEFAULTS.endpointConcurrency)
+const CONCURRENCY = WORKER_DEFAULTS.concurrency
+const BIN = join(import.meta.dirname, '../bin/backtrack.js')
+
+interface Row {
+  name: string
+  seconds: number
+}
+
+export async function run(): Promise<void> {
+  const receiver = await startBaseline('json')
+  const rows: Row[] = []
+  try {
+    rows.push({ name: 'same client from memory', seconds: await fromMemory(receiver.url) })
+    for (const engine of ['sqlite', 'postgres'] as BenchEngine[]) {
+      for (const workers of engine === 'postgres' ? [1, 2] : [1]) {
+        const name = `backtrack worker ×${workers} (${engine})`
+        rows.push({ name, seconds: await drain(engine, workers, receiver.url) })
+      }
+    }
+  } finally {
+    await receiver.stop()
+  }
+  const base = rows[0]!
+  console.log(
+    `\ndelivery: ${COUNT} deliveries to ${ENDPOINTS} endpoints on a local receiver, concurrency ${CONCURRENCY} per process (target ≥ 0.5× the same client from memory; two PostgreSQL workers faster than one)`,
+  )
+  for (const row of rows) {
+    const rate = Math.round(COUNT / row.seconds)
+    console.log(
+      `  ${row.name.padEnd(32)} ${String(rate).padStart(7)} deliveries/s  drain ${row.seconds.toFixed(2)} s  ratio ${(base.seconds / row.seconds).toFixed(2)}×`,
+    )
+  }
+}
+
+function requestFor(receiverUrl: string, i: number): OutboundRequest {
+  const endpoint = i % ENDPOINTS
+  const change = Math.floor(i / ENDPOINTS) + 1
+  const eventId = `evt_${change}_${endpoint + 1}`
+  return {
+    method: 'GET',
+    url: `${receiverUrl}/pb/${endpoint}?click=click-${change}&payout=1.75&event=${eventId}`,
+    body: null,
+    content_type: null,
+    event_id: eventId,
+    secrets: [],
+  }
+}
+
+/** The physical limit: the same sender, the same requests and concurrency, no database. */
+async function fromMemory(receiverUrl: string): Promise<number> {
+  const sender = new PostbackSender({ allowPrivateTargets: true })
+  const requests = Array.from({ length: COUNT }, (_, i) => requestFor(receiverUrl, i))
+  let next = 0
+  let failed = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < requests.length) {
+        const result = await sender.send(requests[next++]!)
+        if (result.outcome !== 'delivered') failed++
+      }
+    }),
+  )
+  const seconds = (performance.now() - started) / 1000
+  await sender.close()
+  if (failed > 0) throw new Error(`${failed} baseline requests failed`)
+  return seconds
+}
+
+/** Enqueues COUNT deliveries with no worker running, then times `workers` processes draining them. */
+async function drain(engine: BenchEngine, workers: number, receiverUrl: string): Promise<number> {
+  const database = await createDatabase(engine)
+  try {
+    const config: Config = {
+      ...loadConfig({ BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY, BACKTRACK_LOG_LEVEL: 'silent' }),
+      host: '127.0.0.1',
+      port: 0,
+      database: database.config,
+    }
+    const ids = await createCatalog(config, receiverUrl)
+    await enqueue(config, ids)
+    const children = Array.from({ length: workers }, () => startWorker(database.env))
+    await Promise.all(children.map((child) => child.started))
+    const started = performance.now()
+    await waitUntilDrained(config)
+    const seconds = (performance.now() - started) / 1000
+    await Promise.all(children.map((child) => child.stop()))
+    return seconds
+  } finally {
+    await database.drop()
+  }
+}
+
+async function createCatalog(config: Config, receiverUrl: string) {
+  const server = await startServer(config, { logger: false, print: () => {} })
+  const call = async (path: string, body: unknown) => {
+    const response = await fetch(`${server.url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    if (!response.ok) throw new Error(`${path} → ${response.status} ${await response.text()}`)
+    return (await response.json()) as { id: string }
+  }
+  try {
+    const advertiser = await call('/advertisers', { name: 'Bench' })
+    const offer = await call('/offers', {
+      advertiser_id: advertiser.id,
+      name: 'Bench',
+      destination_url: 'https://shop.example/',
+      revenue: 1,
+      payout: 1,
+    })
+    const affiliate = await call('/affiliates', { name: 'Bench' })
+    for (let i = 0; i < ENDPOINTS; i++) {
+      await call('/postbacks', {
+        affiliate_id: affiliate.id,
+        url: `${receiverUrl}/pb/${i}?click={click_id}&payout={payout}&event={event_id}`,
+      })
+    }
+    return { offerId: Number(offer.id), affiliateId: Number(affiliate.id) }
+  } finally {
+    await server.close()
+  }
+}
+
+async function enqueue(config: Config, ids: { offerId: number; affiliateId: number }) {
+  const database = openDatabase(config.database)
+  const events = Math.ceil(COUNT / ENDPOINTS)
+  try {
+    for (let first = 1; first <= events; first += 500) {
+      await database.db.transaction().execute(async (tx) => {
+        for (let change = first; change < first + 500 && change <= events; change++) {
+          const event: DeliveryEvent = {
+            changeId: change,
+            conversionId: change,
+            ...ids,
+            goal: 'default',
+            status: 'approved',
+            occurredAt: Date.now(),
+            macros: { click_id: `click-${change}`, payout: '1.75' },
+          }
+          await enqueueDeliveries(tx, event)
+        }
+      })
+    }
+  } finally {
+    await database.close()
+  }
+}
+
+async function waitUntilDrained(config: Config) {
+  const database = openDatabase(config.database)
+  try {
+    for (;;) {
+      const row = await database.db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('state', '=', 'pending')
+        .executeTakeFirstOrThrow()
+      if (Number(row.n) === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const failed = await database.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', '!=', 'delivered')
+      .executeTakeFirstOrThrow()
+    if (Number(failed.n) > 0) throw new Error(`${failed.n} deliveries were not delivered`)
+  } finally {
+    await database.close()
+  }
+}
+
+function startWorker(env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'worker'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
+      BACKTRACK_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const started = new Promise<void>((resolve, reject) => {
+    let output = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk
+      if (/delivery worker \S+ started/.test(output)) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output}`)))
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  return {
+    started,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+async function createDatabase(
+  engine: BenchEngine,
+): Promise<{ config: Config['database']; env: Record<string, string>; drop: () => Promise<void> }> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'backtrack-bench-'))
+    const path = join(dir, 'bench.db')
+    return {
+      config: { engine: 'sqlite' as const, path },
+      env: { BACKTRACK_DB: path },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    }
+  }
+  const name = `bt_bench_${randomBytes(4).toString('hex')}`
+  await adminQuery(`create database ${name}`)
+  const url = new URL(BENCH_PG_URL)
+  url.pathname = `/${name}`
+  return {
+    config: { engine: 'postgres' as const, url: url.href },
+    env: { DATABASE_URL: url.href },
+    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+  }
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: BENCH_PG_URL })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}

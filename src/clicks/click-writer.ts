@@ -1,0 +1,151 @@
+import type { Db } from '../db/database.ts'
+import type { ClickRecord } from './click-record.ts'
+import { storeClicks } from './store-clicks.ts'
+
+/** A click on its way to the database, with what the reports need besides the row. */
+export interface QueuedClick extends ClickRecord {
+  /** The offer's currency: rollups are kept per currency. */
+  currency: string
+}
+
+export interface ClickWriterLog {
+  error(object: object, message: string): void
+}
+
+export interface ClickWriterOptions {
+  /** How long a click may wait for others to share its commit. */
+  maxDelayMs?: number
+  /** Clicks per commit at most. */
+  maxBatch?: number
+  /** Clicks held in memory at most while the database is unreachable; newer ones are dropped. */
+  maxQueue?: number
+  /** Beyond this backlog, while writes succeed, a redirect waits for the next commit. */
+  slowDownAt?: number
+}
+
+const RETRY_MS = [100, 500, 1000, 2000, 5000]
+const STOP_ATTEMPTS = 3
+
+/**
+ * Group commit: the redirect hands its click here and answers at once; clicks are written
+ * together, one transaction per batch, at most `maxDelayMs` after the first of them arrived (or
+ * as soon as a batch is full). While one batch is being written the next one gathers, so the
+ * batch size grows with the load and the number of commits does not. `stop()` writes everything.
+ */
+export class ClickWriter {
+  readonly #db: Db
+  #log: ClickWriterLog
+  readonly #maxDelayMs: number
+  readonly #maxBatch: number
+  readonly #maxQueue: number
+  #queue: QueuedClick[] = []
+  #writing: QueuedClick[] = []
+  #timer: NodeJS.Timeout | undefined
+  #draining: Promise<void> | undefined
+  #failures = 0
+  #dropped = 0
+  #stopping = false
+  readonly #slowDownAt: number
+  #committed = Promise.withResolvers<void>()
+
+  constructor(db: Db, log: ClickWriterLog, options: ClickWriterOptions = {}) {
+    this.#db = db
+    this.#log = log
+    this.#maxDelayMs = options.maxDelayMs ?? 20
+    this.#maxBatch = options.maxBatch ?? 1000
+    this.#maxQueue = options.maxQueue ?? 50_000
+    this.#slowDownAt = options.slowDownAt ?? 10_000
+  }
+
+  set log(log: ClickWriterLog) {
+    this.#log = log
+  }
+
+  /**
+   * Queues a click for the next commit. When the database keeps up, nothing to wait for; when it
+   * falls far behind but still commits, a promise of the next commit, so that redirects slow down
+   * to what the database can store rather than memory filling up.
+   */
+  add(click: QueuedClick): Promise<void> | undefined {
+    if (this.#queue.length >= this.#maxQueue) {
+      if (this.#dropped++ % 1000 === 0) {
+        this.#log.error({ dropped: this.#dropped }, 'click queue full: clicks are being dropped')
+      }
+      return undefined
+    }
+    this.#queue.push(click)
+    if (this.#draining) {
+      const behind = this.#queue.length >= this.#slowDownAt && this.#failures === 0
+      return behind ? this.#committed.promise : undefined
+    }
+    if (this.#queue.length >= this.#maxBatch) this.#drain()
+    else this.#timer ??= setTimeout(() => this.#drain(), this.#maxDelayMs)
+    return undefined
+  }
+
+  /** A click that is queued or being written, not yet in the database. */
+  pending(clickId: string): QueuedClick | undefined {
+    const match = (click: QueuedClick) => click.clickId === clickId
+    return this.#writing.find(match) ?? this.#queue.find(match)
+  }
+
+  /** Clicks not yet committed. */
+  get backlog(): number {
+    return this.#queue.length + this.#writing.length
+  }
+
+  /** Writes every queued click, retrying a few times, before resolving. */
+  async stop(): Promise<void> {
+    this.#stopping = true
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    await this.#draining
+    if (this.#queue.length > 0) this.#drain()
+    await this.#draining
+  }
+
+  #drain(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#draining ??= this.#writeAll().finally(() => {
+      this.#draining = undefined
+      if (this.#queue.length > 0 && !this.#stopping) {
+        this.#timer = setTimeout(() => this.#drain(), this.#retryDelay())
+      }
+    })
+  }
+
+  async #writeAll(): Promise<void> {
+    while (this.#queue.length > 0) {
+      this.#writing = this.#queue.splice(0, this.#maxBatch)
+      try {
+        await storeClicks(this.#db, this.#writing)
+        this.#failures = 0
+      } catch (error) {
+        this.#failures++
+        this.#queue = [...this.#writing, ...this.#queue]
+        this.#log.error(
+          { err: error, backlog: this.#queue.length, attempt: this.#failures },
+          'could not write clicks; will retry',
+        )
+        if (!this.#stopping) return
+        if (this.#failures >= STOP_ATTEMPTS) return this.#abandon()
+        await new Promise((resolve) => setTimeout(resolve, this.#retryDelay()))
+      } finally {
+        this.#writing = []
+        this.#committed.resolve()
+        this.#committed = Promise.withResolvers<void>()
+      }
+    }
+  }
+
+  #retryDelay(): number {
+    return RETRY_MS[Math.min(this.#failures, RETRY_MS.length) - 1] ?? 0
+  }
+
+  // Shutting down with the database gone: the clicks go to the log, whence they can be replayed.
+  #abandon(): void {
+    this.#log.error({ clicks: this.#queue }, 'clicks not written at shutdown')
+    this.#queue = []
+  }
+}

@@ -1,0 +1,6 @@
+export { type ClickIdParts, decodeClickId, encodeClickId } from './click-id.ts'
+export { type ClickRecord, findClick } from './click-record.ts'
+export { loadClickSecret } from './click-secret.ts'
+export { type ClickTracking, startClickTracking } from './click-tracking.ts'
+export { registerClickRoutes } from './clicks-routes.ts'
+export { registerTrackingLinkRoute } from './tracking-link-route.ts'

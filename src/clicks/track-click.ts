@@ -1,0 +1,153 @@
+import { parseId } from '../shared/ids.ts'
+import { fillMacros } from '../shared/macros.ts'
+import { encodeClickId } from './click-id.ts'
+import type { ClickRecord } from './click-record.ts'
+import type { ClickWriter, QueuedClick } from './click-writer.ts'
+import type { RecentVisitors } from './recent-visitors.ts'
+import type { TrackedOffer, TrackingCatalog } from './tracking-catalog.ts'
+import { countryOf, profileOf } from './visitor-profile.ts'
+
+/** Sub ids and source are stored as given up to this many characters; the rest is cut. */
+export const SUB_ID_MAX_LENGTH = 500
+/** User agents and referrers are stored up to this many characters. */
+export const HEADER_MAX_LENGTH = 1000
+
+export interface ClickTracker {
+  secret: Buffer
+  catalog: TrackingCatalog
+  writer: ClickWriter
+  visitors: RecentVisitors
+}
+
+/** A tracking-link request as the HTTP layer hands it over. */
+export interface ClickRequest {
+  offerId: string
+  query: Readonly<Record<string, unknown>>
+  ip: string
+  userAgent: string | undefined
+  referrer: string | undefined
+  now: number
+  /** False for HEAD: link checkers and previews get the answer but make no click. */
+  record: boolean
+}
+
+export type ClickOutcome =
+  | { kind: 'redirect'; location: string; click: ClickRecord | undefined }
+  | { kind: 'missing_affiliate' }
+  | { kind: 'not_found'; message: string }
+
+const SUB_IDS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const
+
+/**
+ * Records a click on an active offer by an active affiliate and sends the visitor to the offer's
+ * destination; anything else goes to the offer's fallback URL, or nowhere.
+ */
+export async function trackClick(
+  tracker: ClickTracker,
+  request: ClickRequest,
+): Promise<ClickOutcome> {
+  const affiliateText = firstValue(request.query.aff_id)
+  if (affiliateText === undefined || affiliateText === '') return { kind: 'missing_affiliate' }
+  const offerId = parseId(request.offerId)
+  const affiliateId = parseId(affiliateText)
+  const catalog = await tracker.catalog.snapshot()
+  const offer = offerId === undefined ? undefined : catalog.offers.get(offerId)
+  if (!offer) return { kind: 'not_found', message: 'offer not found' }
+  const affiliateActive = affiliateId !== undefined && catalog.affiliates.get(affiliateId) === true
+  if (offer.status !== 'active' || !affiliateActive || affiliateId === undefined) {
+    if (offer.fallbackUrl === null) {
+      return {
+        kind: 'not_found',
+        message: affiliateActive ? 'offer paused' : 'affiliate not found',
+      }
+    }
+    const values = macroValues(request, offer.id, affiliateText, '')
+    return { kind: 'redirect', location: fillUrl(offer.fallbackUrl, values), click: undefined }
+  }
+  if (!request.record) {
+    const values = macroValues(request, offer.id, String(affiliateId), '')
+    return { kind: 'redirect', location: fillUrl(offer.destinationUrl, values), click: undefined }
+  }
+  const { click, slowDown } = recordClick(tracker, request, offer, affiliateId)
+  if (slowDown) await slowDown
+  const values = macroValues(request, offer.id, String(affiliateId), click.clickId, click)
+  return { kind: 'redirect', location: fillUrl(offer.destinationUrl, values), click }
+}
+
+function recordClick(
+  tracker: ClickTracker,
+  request: ClickRequest,
+  offer: TrackedOffer,
+  affiliateId: number,
+): { click: ClickRecord; slowDown: Promise<void> | undefined } {
+  const { query, ip, now } = request
+  const offerId = offer.id
+  const userAgent = storable(request.userAgent, HEADER_MAX_LENGTH)
+  const click: QueuedClick = {
+    clickId: encodeClickId(tracker.secret, { offerId, affiliateId, clickedAt: now }),
+    offerId,
+    affiliateId,
+    sub1: storable(firstValue(query.sub1), SUB_ID_MAX_LENGTH),
+    sub2: storable(firstValue(query.sub2), SUB_ID_MAX_LENGTH),
+    sub3: storable(firstValue(query.sub3), SUB_ID_MAX_LENGTH),
+    sub4: storable(firstValue(query.sub4), SUB_ID_MAX_LENGTH),
+    sub5: storable(firstValue(query.sub5), SUB_ID_MAX_LENGTH),
+    source: storable(firstValue(query.source), SUB_ID_MAX_LENGTH),
+    ip,
+    userAgent,
+    referrer: storable(request.referrer, HEADER_MAX_LENGTH),
+    country: countryOf(ip),
+    ...profileOf(userAgent),
+    isUnique: tracker.visitors.isFirstClick(offerId, ip, userAgent, now),
+    clickedAt: now,
+    currency: offer.currency,
+  }
+  return { click, slowDown: tracker.writer.add(click) }
+}
+
+function macroValues(
+  request: ClickRequest,
+  offerId: number,
+  affiliateId: string,
+  clickId: string,
+  click?: ClickRecord,
+): Record<string, string> {
+  const values: Record<string, string> = {
+    click_id: clickId,
+    offer_id: String(offerId),
+    affiliate_id: affiliateId,
+    source: click ? (click.source ?? '') : (firstValue(request.query.source) ?? ''),
+    country: click ? (click.country ?? '') : (countryOf(request.ip) ?? ''),
+    ip: request.ip,
+    timestamp: String(Math.floor(request.now / 1000)),
+  }
+  for (const name of SUB_IDS) {
+    values[name] = click ? (click[name] ?? '') : (firstValue(request.query[name]) ?? '')
+  }
+  return values
+}
+
+function fillUrl(template: string, values: Record<string, string>): string {
+  return fillMacros(template, values, (value) => encodeURIComponent(value.toWellFormed()))
+}
+
+// A repeated parameter (`sub1=a&sub1=b`) counts once, by its first value.
+function firstValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0]
+  return undefined
+}
+
+/**
+ * Text as it can be stored on both engines: well-formed UTF-16, no NUL (PostgreSQL refuses it),
+ * cut at `max` characters without splitting a surrogate pair. Empty or absent is null.
+ */
+export function storable(value: string | undefined, max: number): string | null {
+  if (value === undefined || value === '') return null
+  let text = value.toWellFormed()
+  if (text.includes('\0')) text = text.replaceAll('\0', '\uFFFD')
+  if (text.length <= max) return text
+  const cut =
+    text.charCodeAt(max - 1) >= 0xd800 && text.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max
+  return text.slice(0, cut)
+}

@@ -1,0 +1,158 @@
+import { catalogRevision } from '../catalog/index.ts'
+import type { Db } from '../db/database.ts'
+import type { OfferStatus } from '../db/schema.ts'
+
+export interface TrackedOffer {
+  id: number
+  status: OfferStatus
+  /** URL templates with any non-ASCII text percent-encoded, so a filled one is a valid header. */
+  destinationUrl: string
+  fallbackUrl: string | null
+  /** Reports count clicks per currency, so a click carries its offer's. */
+  currency: string
+}
+
+export interface CatalogSnapshot {
+  offers: ReadonlyMap<number, TrackedOffer>
+  /** Affiliate id → whether it is active. */
+  affiliates: ReadonlyMap<number, boolean>
+}
+
+export interface CatalogLog {
+  error(object: object, message: string): void
+}
+
+const POLL_INTERVAL_MS = 1000
+
+/**
+ * The offers and affiliates the redirect needs, held in memory so a click costs no database read
+ * and an unknown or hostile id costs nothing at all. A write through this process's API is seen
+ * by the next click (catalog revision); another process's write within a second or so (a poll of
+ * each table's row count and latest `updated_at`).
+ */
+export class TrackingCatalog {
+  readonly #db: Db
+  #log: CatalogLog
+  #snapshot: CatalogSnapshot = { offers: new Map(), affiliates: new Map() }
+  #loadedRevision = -1
+  #signature = ''
+  #loading: Promise<CatalogSnapshot> | undefined
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(db: Db, log: CatalogLog) {
+    this.#db = db
+    this.#log = log
+  }
+
+  set log(log: CatalogLog) {
+    this.#log = log
+  }
+
+  /** Loads the catalog and starts watching the database for other processes' changes. */
+  async start(): Promise<void> {
+    await this.snapshot()
+    this.#timer = setInterval(() => void this.#poll(), POLL_INTERVAL_MS)
+    this.#timer.unref()
+  }
+
+  stop(): void {
+    clearInterval(this.#timer)
+  }
+
+  /** The current offers and affiliates; reloads first when this process changed them. */
+  snapshot(): CatalogSnapshot | Promise<CatalogSnapshot> {
+    if (this.#loadedRevision === catalogRevision()) return this.#snapshot
+    return this.#catchUp()
+  }
+
+  // A load already under way may have read the rows before this process's latest write. With the
+  // database unreachable, links keep working on what was loaded last.
+  async #catchUp(): Promise<CatalogSnapshot> {
+    try {
+      while (this.#loadedRevision !== catalogRevision()) await this.#reload()
+    } catch (error) {
+      this.#log.error({ err: error }, 'could not reload offers and affiliates for tracking links')
+    }
+    return this.#snapshot
+  }
+
+  #reload(): Promise<CatalogSnapshot> {
+    this.#loading ??= this.#load().finally(() => {
+      this.#loading = undefined
+    })
+    return this.#loading
+  }
+
+  // The revision and signature are read before the rows: a write racing the load leaves them
+  // behind, so the next click or poll loads again rather than keeping stale rows.
+  async #load(): Promise<CatalogSnapshot> {
+    const revision = catalogRevision()
+    const signature = await this.#readSignature()
+    const [offers, affiliates] = await Promise.all([
+      this.#db
+        .selectFrom('offers')
+        .select(['id', 'status', 'destination_url', 'fallback_url', 'currency'])
+        .execute(),
+      this.#db.selectFrom('affiliates').select(['id', 'status']).execute(),
+    ])
+    this.#snapshot = {
+      offers: new Map(
+        offers.map((row) => [
+          row.id,
+          {
+            id: row.id,
+            status: row.status,
+            destinationUrl: headerSafe(row.destination_url),
+            fallbackUrl: row.fallback_url === null ? null : headerSafe(row.fallback_url),
+            currency: row.currency,
+          },
+        ]),
+      ),
+      affiliates: new Map(affiliates.map((row) => [row.id, row.status === 'active'])),
+    }
+    this.#signature = signature
+    this.#loadedRevision = revision
+    return this.#snapshot
+  }
+
+  async #poll(): Promise<void> {
+    try {
+      if ((await this.#readSignature()) !== this.#signature) await this.#reload()
+    } catch (error) {
+      this.#log.error(
+        { err: error },
+        'could not refresh the offers and affiliates of tracking links',
+      )
+    }
+  }
+
+  async #readSignature(): Promise<string> {
+    const row = await this.#db
+      .selectNoFrom((eb) => [
+        eb
+          .selectFrom('offers')
+          .select((o) => o.fn.countAll().as('n'))
+          .as('offers'),
+        eb
+          .selectFrom('offers')
+          .select((o) => o.fn.max('updated_at').as('t'))
+          .as('offers_at'),
+        eb
+          .selectFrom('affiliates')
+          .select((a) => a.fn.countAll().as('n'))
+          .as('affiliates'),
+        eb
+          .selectFrom('affiliates')
+          .select((a) => a.fn.max('updated_at').as('t'))
+          .as('affiliates_at'),
+      ])
+      .executeTakeFirstOrThrow()
+    return JSON.stringify(row)
+  }
+}
+
+// Stored templates may hold non-ASCII text (an IDN host, a unicode path); a Location header may
+// not, so it is percent-encoded once here. Macros are ASCII and survive untouched.
+function headerSafe(template: string): string {
+  return template.toWellFormed().replace(/[^\x21-\x7e]+/g, (text) => encodeURI(text))
+}

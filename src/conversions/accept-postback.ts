@@ -1,0 +1,70 @@
+import { type ClickTracking, findClick } from '../clicks/index.ts'
+import type { Db } from '../db/database.ts'
+import { loadPostbackContext, requireGoal } from './attribution-context.ts'
+import type { Transact } from './group-commit.ts'
+import { authenticatePostback, type PostbackCredentials } from './postback-auth.ts'
+import { parseClickId, parseConversionRequest, parseGoalKey } from './postback-input.ts'
+import type { PostbackLogDraft } from './postback-log.ts'
+import { canonicalParams, type RawParams } from './postback-params.ts'
+import { type PostbackOutcome, recordPostback } from './record-postback.ts'
+
+export interface PostbackDeps {
+  db: Db
+  transact: Transact
+  clicks: ClickTracking
+}
+
+/** What the log line of a call learns as the call goes; filled in by `acceptPostback`. */
+export interface PostbackFindings {
+  auth: string | null
+  clickId: string | null
+  offerId: number | null
+  advertiserId: number | null
+}
+
+export interface PostbackCall {
+  at: number
+  params: RawParams
+  credentials: Omit<PostbackCredentials, 'token'>
+  findings: PostbackFindings
+  /** The call's log line so far; written with the conversion, in its transaction. */
+  logDraft: () => PostbackLogDraft
+}
+
+/**
+ * An inbound postback from parameters to stored outcome: parse, check the click id's MAC, read
+ * the offer, authenticate, validate, attribute to the click, then record (or find the duplicate).
+ * Throws an AppError for every refusal.
+ */
+export async function acceptPostback(
+  deps: PostbackDeps,
+  call: PostbackCall,
+): Promise<PostbackOutcome> {
+  const { findings } = call
+  const params = canonicalParams(call.params)
+  const { clickId, parts } = parseClickId(deps.clicks.secret, params)
+  findings.clickId = clickId
+  findings.offerId = parts.offerId
+  const goalKey = parseGoalKey(params)
+  const context = await loadPostbackContext(deps.db, parts.offerId, goalKey)
+  const { offer } = context
+  findings.advertiserId = offer.advertiserId
+  const credentials = { ...call.credentials, token: params.token }
+  findings.auth = authenticatePostback(offer, credentials, call.at)
+  const request = parseConversionRequest(params, offer.currency)
+  const goal = requireGoal(context, goalKey)
+  // A click from the last few milliseconds may still wait in the click writer's batch.
+  const click = deps.clicks.writer.pending(clickId) ?? (await findClick(deps.db, clickId))
+  const attribution = {
+    clickId,
+    offer,
+    affiliateId: parts.affiliateId,
+    clickedAt: click?.clickedAt ?? parts.clickedAt,
+    click,
+  }
+  return recordPostback(
+    deps.transact,
+    { attribution, goal, request, now: call.at },
+    call.logDraft(),
+  )
+}

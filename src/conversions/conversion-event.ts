@@ -1,0 +1,39 @@
+import type { DeliveryEvent } from '../delivery/index.ts'
+import { formatId } from '../shared/ids.ts'
+import type { ConversionRow } from './conversion-store.ts'
+import { minorDigits } from './minor-digits.ts'
+import { formatMinorUnits } from './money-text.ts'
+
+/** The event delivery queues postbacks from, for one status change (history row) of a conversion. */
+export function conversionEvent(row: ConversionRow, changeId: number, at: number): DeliveryEvent {
+  const digits = minorDigits(row.currency) ?? 2
+  return {
+    changeId,
+    conversionId: row.id,
+    affiliateId: row.affiliate_id,
+    offerId: row.offer_id,
+    goal: row.goal,
+    status: row.status,
+    occurredAt: at,
+    macros: {
+      click_id: row.click_id,
+      conversion_id: formatId(row.id),
+      txid: row.txid ?? '',
+      offer_id: formatId(row.offer_id),
+      affiliate_id: formatId(row.affiliate_id),
+      goal: row.goal,
+      status: row.status,
+      payout: formatMinorUnits(row.payout, digits),
+      amount: row.amount === null ? '' : formatMinorUnits(row.amount, digits),
+      currency: row.currency,
+      sub1: row.sub1 ?? '',
+      sub2: row.sub2 ?? '',
+      sub3: row.sub3 ?? '',
+      sub4: row.sub4 ?? '',
+      sub5: row.sub5 ?? '',
+      source: row.source ?? '',
+      country: row.country ?? '',
+      timestamp: String(Math.floor(at / 1000)),
+    },
+  }
+}

@@ -1,0 +1,88 @@
+import { formatId } from '../shared/ids.ts'
+import { formatDecimal } from '../shared/money.ts'
+import type { ConversionStatus } from './conversion-status.ts'
+import type { ConversionRow, HistoryRow } from './conversion-store.ts'
+import { minorDigits } from './minor-digits.ts'
+
+export interface StatusChangeView {
+  id: string
+  from: ConversionStatus | null
+  to: ConversionStatus
+  source: 'postback' | 'api'
+  reason: string | null
+  at: string
+}
+
+export interface ConversionView {
+  id: string
+  click_id: string
+  offer_id: string
+  affiliate_id: string
+  advertiser_id?: string
+  goal: string
+  txid: string | null
+  status: ConversionStatus
+  reason: string | null
+  amount: number | null
+  revenue?: number
+  payout: number
+  currency: string
+  sub1: string | null
+  sub2: string | null
+  sub3: string | null
+  sub4: string | null
+  sub5: string | null
+  source: string | null
+  country: string | null
+  device: string | null
+  clicked_at: string
+  seconds_to_convert: number
+  created_at: string
+  updated_at: string
+  history: StatusChangeView[]
+}
+
+/** A conversion as the API shows it; affiliates see neither the advertiser nor the revenue. */
+export function presentConversion(
+  row: ConversionRow,
+  history: HistoryRow[],
+  admin: boolean,
+): ConversionView {
+  const digits = minorDigits(row.currency) ?? 2
+  const iso = (ms: number) => new Date(ms).toISOString()
+  return {
+    id: formatId(row.id),
+    click_id: row.click_id,
+    offer_id: formatId(row.offer_id),
+    affiliate_id: formatId(row.affiliate_id),
+    ...(admin ? { advertiser_id: formatId(row.advertiser_id) } : {}),
+    goal: row.goal,
+    txid: row.txid,
+    status: row.status,
+    reason: row.reason,
+    amount: row.amount === null ? null : formatDecimal(row.amount, digits),
+    ...(admin ? { revenue: formatDecimal(row.revenue, digits) } : {}),
+    payout: formatDecimal(row.payout, digits),
+    currency: row.currency,
+    sub1: row.sub1,
+    sub2: row.sub2,
+    sub3: row.sub3,
+    sub4: row.sub4,
+    sub5: row.sub5,
+    source: row.source,
+    country: row.country,
+    device: row.device_type,
+    clicked_at: iso(row.clicked_at),
+    seconds_to_convert: row.seconds_to_convert,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+    history: history.map((change) => ({
+      id: formatId(change.id),
+      from: change.from_status,
+      to: change.to_status,
+      source: change.source,
+      reason: change.reason,
+      at: iso(change.created_at),
+    })),
+  }
+}

@@ -1,0 +1,113 @@
+import { Type } from 'typebox'
+import type { App } from '../http/app.ts'
+import type { AppContext } from '../http/app-context.ts'
+import { requireAdmin } from '../http/auth.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { ADMIN_ERRORS, ErrorResponse, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import { getConversion, listConversions, updateConversionStatus } from './conversions.ts'
+
+const Status = Type.Union([
+  Type.Literal('approved'),
+  Type.Literal('pending'),
+  Type.Literal('rejected'),
+])
+const NullableText = Type.Union([Type.String(), Type.Null()])
+
+const StatusChange = Type.Object({
+  id: Type.String(),
+  from: Type.Union([Status, Type.Null()]),
+  to: Status,
+  source: Type.Union([Type.Literal('postback'), Type.Literal('api')]),
+  reason: NullableText,
+  at: Type.String(),
+})
+
+const Conversion = Type.Object({
+  id: Type.String(),
+  click_id: Type.String(),
+  offer_id: Type.String(),
+  affiliate_id: Type.String(),
+  advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
+  goal: Type.String(),
+  txid: NullableText,
+  status: Status,
+  reason: NullableText,
+  amount: Type.Union([Type.Number(), Type.Null()]),
+  revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
+  payout: Type.Number(),
+  currency: Type.String(),
+  sub1: NullableText,
+  sub2: NullableText,
+  sub3: NullableText,
+  sub4: NullableText,
+  sub5: NullableText,
+  source: NullableText,
+  country: NullableText,
+  device: NullableText,
+  clicked_at: Type.String(),
+  seconds_to_convert: Type.Integer(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  history: Type.Array(StatusChange),
+})
+
+const ListQuery = Type.Object({
+  ...PageQuery,
+  offer_id: Type.Optional(Type.String()),
+  affiliate_id: Type.Optional(Type.String()),
+  advertiser_id: Type.Optional(Type.String()),
+  status: Type.Optional(Status),
+  goal: Type.Optional(Type.String()),
+  click_id: Type.Optional(Type.String()),
+  txid: Type.Optional(Type.String()),
+  from: Type.Optional(Type.String({ description: 'ISO date or datetime, inclusive' })),
+  to: Type.Optional(Type.String({ description: 'ISO date (whole day) or datetime, inclusive' })),
+})
+
+const UpdateBody = Type.Object({
+  status: Type.String({ description: 'approved, pending or rejected' }),
+  reason: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+})
+
+/** Conversions under the admin API; affiliate keys read their own and cannot change them. */
+export function registerConversionRoutes(api: App, { database }: AppContext): void {
+  const tags = ['conversions']
+  const { db } = database
+
+  api.get(
+    '/conversions',
+    {
+      schema: {
+        tags,
+        querystring: ListQuery,
+        response: { 200: PageOf(Conversion), ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => {
+      const { limit = 50, ...filters } = request.query
+      return listConversions(db, { limit, ...filters }, request.principal)
+    },
+  )
+  api.get(
+    '/conversions/:id',
+    { schema: { tags, params: IdParams, response: { 200: Conversion, ...ADMIN_ERRORS } } },
+    async (request) =>
+      getConversion(db, pathId(request.params.id, 'conversion'), request.principal),
+  )
+  api.patch(
+    '/conversions/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateBody,
+        response: { 200: Conversion, ...ADMIN_ERRORS, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal)
+      const id = pathId(request.params.id, 'conversion')
+      return updateConversionStatus(db, id, request.body, request.principal)
+    },
+  )
+}

@@ -1,0 +1,118 @@
+import type { Principal } from '../access/index.ts'
+import type { Db } from '../db/database.ts'
+import { AppError } from '../http/errors.ts'
+import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
+import { parseId } from '../shared/ids.ts'
+import { changeStatus } from './change-status.ts'
+import { ConversionEffects } from './conversion-effects.ts'
+import {
+  type ConversionStatus,
+  canTransition,
+  parseStatus,
+  transitionError,
+} from './conversion-status.ts'
+import { findConversion, historyOf } from './conversion-store.ts'
+import { type ConversionView, presentConversion } from './conversion-view.ts'
+import { parseTimeFilter } from './time-filter.ts'
+
+export interface ConversionQuery {
+  limit: number
+  cursor?: string
+  offer_id?: string
+  affiliate_id?: string
+  advertiser_id?: string
+  status?: ConversionStatus
+  goal?: string
+  click_id?: string
+  txid?: string
+  from?: string
+  to?: string
+}
+
+/** Conversions newest first; an affiliate key sees only its own. `from`/`to` are conversion time. */
+export async function listConversions(
+  db: Db,
+  query: ConversionQuery,
+  principal: Principal,
+): Promise<Page<ConversionView>> {
+  const after = decodeCursor(query.cursor)
+  let select = db
+    .selectFrom('conversions')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+  if (after !== undefined) select = select.where('id', '<', after)
+  if (principal.role === 'affiliate') {
+    select = select.where('affiliate_id', '=', principal.affiliateId)
+  }
+  const ids = {
+    offer_id: query.offer_id,
+    affiliate_id: query.affiliate_id,
+    advertiser_id: query.advertiser_id,
+  } as const
+  for (const [column, text] of Object.entries(ids) as Array<[keyof typeof ids, string]>) {
+    if (text !== undefined) select = select.where(column, '=', parseId(text) ?? 0)
+  }
+  if (query.status !== undefined) select = select.where('status', '=', query.status)
+  if (query.goal !== undefined) select = select.where('goal', '=', query.goal)
+  if (query.click_id !== undefined) select = select.where('click_id', '=', query.click_id)
+  if (query.txid !== undefined) select = select.where('txid', '=', query.txid)
+  if (query.from !== undefined) {
+    select = select.where('created_at', '>=', parseTimeFilter(query.from, 'from'))
+  }
+  if (query.to !== undefined)
+    select = select.where('created_at', '<', parseTimeFilter(query.to, 'to'))
+  const rows = await select.execute()
+  const history = await historyOf(
+    db,
+    rows.slice(0, query.limit).map((row) => row.id),
+  )
+  const admin = principal.role === 'admin'
+  return toPage(rows, query.limit, (row) =>
+    presentConversion(
+      row,
+      history.filter((change) => change.conversion_id === row.id),
+      admin,
+    ),
+  )
+}
+
+/** One conversion with its status history; another affiliate's is a 404. */
+export async function getConversion(
+  db: Db,
+  id: number,
+  principal: Principal,
+): Promise<ConversionView> {
+  const row = await findConversion(db, id)
+  if (!row || (principal.role === 'affiliate' && principal.affiliateId !== row.affiliate_id)) {
+    throw new AppError('not_found', `conversion ${id} not found`)
+  }
+  return presentConversion(row, await historyOf(db, [id]), principal.role === 'admin')
+}
+
+/**
+ * Changes a conversion's status from the admin API: the same transition rules as postbacks,
+ * a history row, and the matching postbacks queued in the same transaction. Asking for the status
+ * it already has changes nothing.
+ */
+export async function updateConversionStatus(
+  db: Db,
+  id: number,
+  input: { status: string; reason?: string | null },
+  principal: Principal,
+): Promise<ConversionView> {
+  const to = parseStatus(input.status)
+  await db.transaction().execute(async (tx) => {
+    const row = await findConversion(tx, id)
+    if (!row) throw new AppError('not_found', `conversion ${id} not found`)
+    if (row.status === to) return
+    if (!canTransition(row.status, to)) throw transitionError(row.status, to)
+    const change = { to, source: 'api' as const, reason: input.reason ?? null, at: Date.now() }
+    const effects = new ConversionEffects()
+    if (!(await changeStatus(tx, effects, row, change))) {
+      throw new AppError('conflict', `conversion ${id} changed status meanwhile; try again`)
+    }
+    await effects.write(tx)
+  })
+  return getConversion(db, id, principal)
+}

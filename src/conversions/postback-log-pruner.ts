@@ -1,0 +1,53 @@
+import type { Db } from '../db/database.ts'
+import type { BackgroundService } from '../main.ts'
+import { prunePostbackLog } from './postback-log.ts'
+
+const DAY_MS = 86_400_000
+const BATCH = 1000
+const EVERY_MS = 10 * 60_000
+const FIRST_RUN_MS = 5_000
+
+/**
+ * Deletes postback log lines older than the retention, in small batches so no delete holds the
+ * database for long (SQLite has one writer). Runs shortly after start, then every ten minutes;
+ * `retentionDays` 0 keeps the log forever.
+ */
+export function startPostbackLogPruner(
+  db: Db,
+  retentionDays: number,
+  onError: (error: unknown) => void,
+): BackgroundService {
+  if (retentionDays <= 0) return { stop: async () => {} }
+  let stopped = false
+  let running: Promise<void> = Promise.resolve()
+  const run = () => {
+    running = pruneAll(db, Date.now() - retentionDays * DAY_MS, () => stopped).then(
+      () => {},
+      onError,
+    )
+  }
+  const first = setTimeout(run, FIRST_RUN_MS)
+  const timer = setInterval(run, EVERY_MS)
+  first.unref()
+  timer.unref()
+  return {
+    stop: async () => {
+      stopped = true
+      clearTimeout(first)
+      clearInterval(timer)
+      await running
+    },
+  }
+}
+
+/** Prunes batch after batch until nothing old is left (or the service stops); returns the count. */
+export async function pruneAll(db: Db, before: number, stopped: () => boolean): Promise<number> {
+  let total = 0
+  while (!stopped()) {
+    const deleted = await prunePostbackLog(db, before, BATCH)
+    total += deleted
+    if (deleted < BATCH) break
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return total
+}

@@ -1,0 +1,66 @@
+import { Type } from 'typebox'
+import type { App } from '../http/app.ts'
+import type { AppContext } from '../http/app-context.ts'
+import { hideFromAffiliates } from '../http/auth.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { ADMIN_ERRORS, PageOf } from '../http/schemas.ts'
+import { listPostbackLog } from './postback-log.ts'
+
+const Result = Type.Union([
+  Type.Literal('accepted'),
+  Type.Literal('duplicate'),
+  Type.Literal('updated'),
+  Type.Literal('rejected'),
+  Type.Literal('error'),
+])
+const NullableText = Type.Union([Type.String(), Type.Null()])
+
+const LogEntry = Type.Object({
+  id: Type.String(),
+  at: Type.String(),
+  method: Type.String(),
+  ip: Type.String(),
+  params: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'every parameter received, secrets masked',
+  }),
+  auth: NullableText,
+  http_status: Type.Integer(),
+  result: Result,
+  reason: NullableText,
+  message: NullableText,
+  conversion_id: NullableText,
+  click_id: NullableText,
+  offer_id: NullableText,
+  advertiser_id: NullableText,
+})
+
+const ListQuery = Type.Object({
+  ...PageQuery,
+  result: Type.Optional(Result),
+  reason: Type.Optional(Type.String({ description: 'error code or duplicate reason' })),
+  advertiser_id: Type.Optional(Type.String()),
+  offer_id: Type.Optional(Type.String()),
+  click_id: Type.Optional(Type.String()),
+  conversion_id: Type.Optional(Type.String()),
+  from: Type.Optional(Type.String()),
+  to: Type.Optional(Type.String()),
+})
+
+/** The inbound postback log: how an advertiser integration gets debugged. Admin keys only. */
+export function registerPostbackLogRoutes(api: App, { database }: AppContext): void {
+  api.get(
+    '/postback-log',
+    {
+      schema: {
+        tags: ['postbacks (inbound)'],
+        querystring: ListQuery,
+        response: { 200: PageOf(LogEntry), ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => {
+      hideFromAffiliates(request.principal, 'postback log')
+      const { limit = 50, ...filters } = request.query
+      return listPostbackLog(database.db, { limit, ...filters })
+    },
+  )
+}

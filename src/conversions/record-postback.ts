@@ -1,0 +1,191 @@
+import type { ClickRecord } from '../clicks/index.ts'
+import type { Db } from '../db/database.ts'
+import { enqueueDeliveries } from '../delivery/index.ts'
+import { AppError } from '../http/errors.ts'
+import type { GoalRates, OfferContext } from './attribution-context.ts'
+import { changeStatus } from './change-status.ts'
+import type { ConversionEffects } from './conversion-effects.ts'
+import { conversionEvent } from './conversion-event.ts'
+import { conversionMoney } from './conversion-money.ts'
+import { type ConversionStatus, canTransition, transitionError } from './conversion-status.ts'
+import {
+  type ConversionRow,
+  findConversion,
+  findConversionByTxid,
+  findGoalConversion,
+  insertConversionUnlessDuplicate,
+  insertHistory,
+  type NewConversion,
+} from './conversion-store.ts'
+import type { Transact } from './group-commit.ts'
+import type { ConversionRequest } from './postback-input.ts'
+import { type PostbackLogDraft, writePostbackLog } from './postback-log.ts'
+
+const DAY_MS = 86_400_000
+
+/** Who the conversion belongs to: the click id's offer, affiliate and time, and the click row if any. */
+export interface Attribution {
+  clickId: string
+  offer: OfferContext
+  affiliateId: number
+  /** Epoch ms: the click row's time, else the (second-rounded) time inside the click id. */
+  clickedAt: number
+  /** Undefined when the click row was never written; sub ids, country and device are then null. */
+  click: ClickRecord | undefined
+}
+
+export interface PostbackOutcome {
+  result: 'accepted' | 'duplicate' | 'updated' | 'rejected'
+  conversionId: number
+  status: ConversionStatus
+  reason?: string
+}
+
+interface PostbackFacts {
+  attribution: Attribution
+  goal: GoalRates
+  request: ConversionRequest
+  now: number
+}
+
+/**
+ * Records what a postback says — a new conversion, a duplicate, or a status change — with its
+ * history row, its queued deliveries and its log line in one transaction, so a 200 is only ever
+ * sent for something committed.
+ */
+export async function recordPostback(
+  transact: Transact,
+  facts: PostbackFacts,
+  log: PostbackLogDraft,
+): Promise<PostbackOutcome> {
+  const outcome = await transact(async (tx, effects) => {
+    const outcome = await recordInTransaction(tx, effects, facts)
+    // A refusal has written nothing; its log line is written with its error response.
+    if (outcome instanceof AppError) return outcome
+    await writePostbackLog(tx, {
+      ...log,
+      http_status: 200,
+      result: outcome.result,
+      reason: outcome.reason ?? null,
+      message: null,
+      conversion_id: outcome.conversionId,
+    })
+    return outcome
+  })
+  if (outcome instanceof AppError) throw outcome
+  return outcome
+}
+
+async function recordInTransaction(
+  tx: Db,
+  effects: ConversionEffects,
+  facts: PostbackFacts,
+): Promise<PostbackOutcome | AppError> {
+  const values = newConversion(facts)
+  const id = await insertConversionUnlessDuplicate(tx, values)
+  if (id === undefined) return resolveRepeat(tx, effects, facts)
+  const row: ConversionRow = { ...values, id } as ConversionRow
+  const changeId = await insertHistory(tx, {
+    conversion_id: id,
+    from_status: null,
+    to_status: row.status,
+    source: 'postback',
+    reason: row.reason,
+    created_at: facts.now,
+  })
+  await enqueueDeliveries(tx, conversionEvent(row, changeId, facts.now))
+  effects.changed(row, null, facts.now)
+  const outsideWindow = row.reason === 'outside_window'
+  return {
+    result: outsideWindow ? 'rejected' : 'accepted',
+    conversionId: id,
+    status: row.status,
+    ...(outsideWindow ? { reason: 'outside_window' } : {}),
+  }
+}
+
+function newConversion({ attribution, goal, request, now }: PostbackFacts): NewConversion {
+  const { offer, click } = attribution
+  const late = now - attribution.clickedAt > offer.conversionWindowDays * DAY_MS
+  return {
+    click_id: attribution.clickId,
+    offer_id: offer.offerId,
+    affiliate_id: attribution.affiliateId,
+    advertiser_id: offer.advertiserId,
+    goal: goal.key,
+    txid: request.txid,
+    once_per_click: goal.allowMultiple ? null : 1,
+    status: late ? 'rejected' : request.status,
+    reason: late ? 'outside_window' : null,
+    amount: request.amount,
+    ...conversionMoney(goal, request.amount),
+    currency: offer.currency,
+    sub1: click?.sub1 ?? null,
+    sub2: click?.sub2 ?? null,
+    sub3: click?.sub3 ?? null,
+    sub4: click?.sub4 ?? null,
+    sub5: click?.sub5 ?? null,
+    source: click?.source ?? null,
+    country: click?.country ?? null,
+    device_type: click?.deviceType ?? null,
+    clicked_at: attribution.clickedAt,
+    seconds_to_convert: Math.max(0, Math.floor((now - attribution.clickedAt) / 1000)),
+    created_at: now,
+    updated_at: now,
+  }
+}
+
+/**
+ * The insert hit a unique key. The same txid on the offer is the same conversion: a repeat, or a
+ * status change. Otherwise the goal has already converted on this click — a duplicate, except
+ * that a repeat without txid of a conversion recorded without txid may move its status forward
+ * (pending → approved), the only way such a conversion can be updated by postback.
+ */
+async function resolveRepeat(
+  tx: Db,
+  effects: ConversionEffects,
+  facts: PostbackFacts,
+): Promise<PostbackOutcome | AppError> {
+  const { request, attribution } = facts
+  if (request.txid !== null) {
+    const same = await findConversionByTxid(tx, attribution.offer.offerId, request.txid)
+    if (same) return applyRepeat(tx, effects, same, facts, 'duplicate_txid', true)
+  }
+  const converted = await findGoalConversion(tx, attribution.clickId, facts.goal.key)
+  if (!converted) throw new Error('conversion insert conflicted but no conflicting row was found')
+  if (request.txid === null && converted.txid === null) {
+    return applyRepeat(tx, effects, converted, facts, 'goal_already_converted', false)
+  }
+  return duplicate(converted, 'goal_already_converted')
+}
+
+async function applyRepeat(
+  tx: Db,
+  effects: ConversionEffects,
+  existing: ConversionRow,
+  facts: PostbackFacts,
+  reason: string,
+  refuseBadTransitions: boolean,
+): Promise<PostbackOutcome | AppError> {
+  let current: ConversionRow | undefined = existing
+  // A concurrent change may win the compare-and-set; then decide again on what it left.
+  for (let attempt = 0; attempt < 3 && current; attempt++) {
+    const to = facts.request.status
+    if (current.reason === 'outside_window' || current.status === to) {
+      return duplicate(current, reason)
+    }
+    if (!canTransition(current.status, to)) {
+      if (refuseBadTransitions) return transitionError(current.status, to)
+      return duplicate(current, reason)
+    }
+    const change = { to, source: 'postback' as const, reason: null, at: facts.now }
+    const updated = await changeStatus(tx, effects, current, change)
+    if (updated) return { result: 'updated', conversionId: updated.id, status: updated.status }
+    current = await findConversion(tx, current.id)
+  }
+  throw new Error(`conversion ${existing.id} kept changing status under a postback`)
+}
+
+function duplicate(row: ConversionRow, reason: string): PostbackOutcome {
+  return { result: 'duplicate', conversionId: row.id, status: row.status, reason }
+}

@@ -1,0 +1,63 @@
+import type { Generated } from 'kysely'
+
+/**
+ * Rollups: counters per UTC hour (and per UTC day for the narrowest width), kept at three widths
+ * so a report reads the smallest table that has its dimensions. Missing dimension values are stored as '' so they can be part of the
+ * unique key on both engines.
+ */
+export interface RollupCounters {
+  /** Start of the UTC hour or day, epoch ms. */
+  bucket: number
+  currency: string
+  clicks: number
+  unique_clicks: number
+  /** Approved conversions and their money, in minor units of `currency`. */
+  conversions: number
+  pending_conversions: number
+  rejected_conversions: number
+  revenue: number
+  payout: number
+}
+
+export interface LeanRollupTable extends RollupCounters {
+  offer_id: number
+  affiliate_id: number
+  /** '' on rows that count clicks (a click has no goal). */
+  goal: string
+}
+
+export interface GeoRollupTable extends LeanRollupTable {
+  country: string
+  device: string
+  source: string
+}
+
+export interface FullRollupTable extends GeoRollupTable {
+  sub1: string
+  sub2: string
+  sub3: string
+  sub4: string
+  sub5: string
+}
+
+export type LiveEventKind = 'click' | 'conversion' | 'delivery'
+
+/** The live feed's log: its id is the SSE event id, so a client resumes by Last-Event-ID. */
+export interface LiveEventsTable {
+  id: Generated<number>
+  kind: LiveEventKind
+  affiliate_id: number
+  /** JSON of what the feed shows. */
+  payload: string
+  created_at: number
+}
+
+export interface ReportTables {
+  live_events: LiveEventsTable
+  rollup_total_daily: RollupCounters
+  rollup_total: RollupCounters
+  rollup_lean: LeanRollupTable
+  rollup_lean_daily: LeanRollupTable
+  rollup_geo: GeoRollupTable
+  rollup_full: FullRollupTable
+}

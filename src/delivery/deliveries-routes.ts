@@ -1,0 +1,128 @@
+import { Type } from 'typebox'
+import type { App } from '../http/app.ts'
+import type { AppContext } from '../http/app-context.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { ADMIN_ERRORS, ErrorResponse, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import { listDeliveries, retryDeliveries, retryDelivery } from './deliveries.ts'
+import { deliveryMetrics } from './delivery-metrics.ts'
+import { PostbackSender } from './send-postback.ts'
+import { testPostback } from './test-postback.ts'
+
+const State = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('delivered'),
+  Type.Literal('failed'),
+])
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
+  Type.Union([type, Type.Null()])
+
+const Attempt = Type.Object({
+  at: Type.String(),
+  status_code: Nullable(Type.Integer()),
+  duration_ms: Type.Integer(),
+  error: Nullable(Type.String()),
+  response_body: Nullable(Type.String({ description: 'the first 1 kB of the response' })),
+})
+
+const Delivery = Type.Object({
+  id: Type.String(),
+  postback_id: Type.String(),
+  conversion_id: Type.String(),
+  event_id: Type.String(),
+  state: State,
+  attempts: Type.Array(Attempt),
+  next_attempt_at: Nullable(Type.String()),
+  request: Type.Object({
+    method: Type.String(),
+    url: Type.String(),
+    content_type: Nullable(Type.String()),
+    body: Nullable(Type.String()),
+  }),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+})
+
+const Filter = {
+  conversion_id: Type.Optional(Type.String()),
+  postback_id: Type.Optional(Type.String()),
+  state: Type.Optional(State),
+  from: Type.Optional(Type.String({ description: 'ISO date or datetime; queued at or after' })),
+  to: Type.Optional(Type.String({ description: 'ISO date or datetime; queued up to' })),
+}
+
+const Headers = Type.Record(Type.String(), Type.String())
+const TestResult = Type.Object({
+  request: Type.Object({
+    method: Type.String(),
+    url: Type.String(),
+    content_type: Nullable(Type.String()),
+    body: Nullable(Type.String()),
+    headers: Headers,
+  }),
+  response: Type.Object({
+    outcome: Type.String(),
+    status_code: Nullable(Type.Integer()),
+    headers: Headers,
+    body: Nullable(Type.String()),
+    duration_ms: Type.Integer(),
+    error: Nullable(Type.String()),
+  }),
+})
+
+/** Deliveries (list, retry, bulk replay) and the test send of a postback endpoint. */
+export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
+  const tags = ['deliveries']
+  const { db } = ctx.database
+  deliveryMetrics(ctx.metrics.registry, db)
+  const sender = new PostbackSender({ allowPrivateTargets: ctx.config.allowPrivateTargets })
+  api.addHook('onClose', () => sender.close())
+
+  api.get(
+    '/deliveries',
+    {
+      schema: {
+        tags,
+        querystring: Type.Object({ ...PageQuery, ...Filter }),
+        response: { 200: PageOf(Delivery), ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => {
+      const { limit = 50, ...filter } = request.query
+      return listDeliveries(db, { limit, ...filter }, request.principal)
+    },
+  )
+  api.post(
+    '/deliveries/retry',
+    {
+      schema: {
+        tags,
+        body: Type.Object(Filter),
+        response: { 200: Type.Object({ queued: Type.Integer() }), ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => retryDeliveries(db, request.body, request.principal),
+  )
+  api.post(
+    '/deliveries/:id/retry',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        response: { 200: Delivery, ...ADMIN_ERRORS, 409: ErrorResponse },
+      },
+    },
+    async (request) => retryDelivery(db, pathId(request.params.id, 'delivery'), request.principal),
+  )
+  api.post(
+    '/postbacks/:id/test',
+    {
+      schema: {
+        tags: ['postbacks'],
+        params: IdParams,
+        response: { 200: TestResult, ...ADMIN_ERRORS },
+      },
+    },
+    async (request) =>
+      testPostback(db, sender, pathId(request.params.id, 'postback'), request.principal),
+  )
+}

@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto'
+import type { Registry } from 'prom-client'
+import { type ClaimedDelivery, claimDueDeliveries } from '../db/claim-deliveries.ts'
+import type { Database } from '../db/database.ts'
+import { countAttempt, type DeliveryMetrics, deliveryMetrics } from './delivery-metrics.ts'
+import { type EndpointHealth, foldHealth, isHalfOpen } from './endpoint-health.ts'
+import { loadEndpoints, type SendingEndpoint } from './load-endpoints.ts'
+import { ResultRecorder } from './result-recorder.ts'
+import { nextStep } from './retry-policy.ts'
+import { type AttemptResult, PostbackSender } from './send-postback.ts'
+
+export interface WorkerOptions {
+  /** Attempts in flight at once in this process. */
+  concurrency?: number
+  /** Attempts in flight at once to one endpoint from this process. */
+  endpointConcurrency?: number
+  /** How often an idle worker looks for due deliveries. */
+  pollMs?: number
+  /** How long a claim lasts without a heartbeat; a crashed worker's claims return after it. */
+  leaseMs?: number
+}
+
+export interface WorkerContext {
+  retryScheduleMs: readonly number[]
+  allowPrivateTargets: boolean
+  database: Database
+  registry: Registry
+  log: WorkerLog
+}
+
+/** Where the worker reports trouble it recovers from (pino's shape: context object, message). */
+export interface WorkerLog {
+  error(context: object, message: string): void
+}
+
+export const WORKER_DEFAULTS = {
+  concurrency: 64,
+  endpointConcurrency: 16,
+  pollMs: 200,
+  leaseMs: 15_000,
+} satisfies Required<WorkerOptions>
+
+interface Held {
+  delivery: ClaimedDelivery
+  started: boolean
+}
+
+/**
+ * The outbox worker: claims due deliveries with a lease, sends them through one keep-alive pool
+ * within per-endpoint limits, and records results in batches. A heartbeat renews the leases it
+ * holds; on stop it lets attempts in flight finish and hands back what it had not started.
+ */
+export class DeliveryWorker {
+  readonly id = `w_${randomBytes(6).toString('hex')}`
+  readonly #ctx: WorkerContext
+  readonly #options: Required<WorkerOptions>
+  readonly #sender: PostbackSender
+  readonly #metrics: DeliveryMetrics
+  readonly #held = new Map<number, Held>()
+  readonly #queues = new Map<number, ClaimedDelivery[]>()
+  readonly #endpointInFlight = new Map<number, number>()
+  readonly #endpoints = new Map<number, SendingEndpoint>()
+  readonly #inFlight = new Set<Promise<void>>()
+  readonly #recorder: ResultRecorder
+  #stopping = false
+  #wake: (() => void) | undefined
+  #loop: Promise<void> | undefined
+  #heartbeat: NodeJS.Timeout | undefined
+
+  constructor(ctx: WorkerContext, options: WorkerOptions = {}) {
+    this.#ctx = ctx
+    this.#options = { ...WORKER_DEFAULTS, ...options }
+    this.#sender = new PostbackSender({ allowPrivateTargets: ctx.allowPrivateTargets })
+    this.#metrics = deliveryMetrics(ctx.registry, ctx.database.db)
+    this.#recorder = new ResultRecorder(ctx.database, this.#baseCooldownMs, {
+      knownHealthy: (id) => isHealthy(this.#endpoints.get(id)?.health),
+      recorded: (batch, health) => {
+        for (const [id, next] of health) this.#updateHealth(id, next)
+        for (const done of batch) this.#held.delete(done.delivery.id)
+      },
+      failed: (error, batch) => {
+        // The leases lapse and the deliveries are sent again under the same event id.
+        this.#ctx.log.error(
+          { err: error, worker: this.id, deliveries: batch.length },
+          'recording delivery results failed',
+        )
+        for (const done of batch) this.#held.delete(done.delivery.id)
+      },
+    })
+  }
+
+  get #baseCooldownMs(): number {
+    return this.#ctx.retryScheduleMs[0] ?? 1000
+  }
+
+  start(): this {
+    this.#loop = this.#run()
+    const every = Math.max(100, Math.floor(this.#options.leaseMs / 3))
+    this.#heartbeat = setInterval(() => this.#renewLeases(), every)
+    return this
+  }
+
+  /** Stops claiming, hands back unstarted claims, waits for attempts in flight and records them. */
+  async stop(): Promise<void> {
+    this.#stopping = true
+    this.#wake?.()
+    await this.#loop
+    const unstarted = [...this.#held.values()].filter((held) => !held.started)
+    this.#queues.clear()
+    for (const held of unstarted) this.#held.delete(held.delivery.id)
+    await this.#release(unstarted.map((held) => held.delivery.id))
+    await Promise.all(this.#inFlight)
+    await this.#recorder.drain()
+    clearInterval(this.#heartbeat)
+    await this.#sender.close()
+  }
+
+  async #run(): Promise<void> {
+    const maxHeld = this.#options.concurrency * 2
+    while (!this.#stopping) {
+      // Finished attempts waiting to be recorded keep their lease but no longer take room.
+      const room = maxHeld - this.#held.size + this.#recorder.waiting
+      let claimed = 0
+      let asked = 0
+      if (room >= Math.max(1, this.#options.concurrency / 4) || this.#held.size === 0) {
+        asked = room
+        claimed = await this.#claim(room).catch((error) => {
+          this.#ctx.log.error({ err: error, worker: this.id }, 'delivery claim failed')
+          return 0
+        })
+      }
+      if (this.#stopping) break
+      // A full batch means more may be due now; otherwise wait for a slot or the next poll.
+      await this.#sleep(claimed > 0 && claimed === asked ? 0 : this.#options.pollMs)
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      const wake = () => done()
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.#wake = wake
+    })
+  }
+
+  async #claim(limit: number): Promise<number> {
+    const now = Date.now()
+    // Endpoints with enough waiting here already, or blocked by results not yet recorded.
+    const full = [...this.#queues]
+      .filter(([, queue]) => queue.length >= this.#options.endpointConcurrency)
+      .map(([id]) => id)
+    for (const [id, endpoint] of this.#endpoints) {
+      if (this.#recorder.hasUnrecorded(id) && blocked(endpoint.health, now)) full.push(id)
+    }
+    const claimed = await claimDueDeliveries(this.#ctx.database, {
+      workerId: this.id,
+      now,
+      leaseMs: this.#options.leaseMs,
+      limit,
+      skipPostbacks: full,
+    })
+    if (claimed.length === 0) return 0
+    const endpoints = await loadEndpoints(
+      this.#ctx.database.db,
+      [...new Set(claimed.map((delivery) => delivery.postback_id))],
+      now,
+    )
+    for (const endpoint of endpoints) {
+      // Health folded from results not yet recorded is newer than what the database says.
+      const known = this.#endpoints.get(endpoint.id)
+      if (known && this.#recorder.hasUnrecorded(endpoint.id)) endpoint.health = known.health
+      this.#endpoints.set(endpoint.id, endpoint)
+    }
+    for (const delivery of claimed) {
+      this.#held.set(delivery.id, { delivery, started: false })
+      const queue = this.#queues.get(delivery.postback_id) ?? []
+      queue.push(delivery)
+      this.#queues.set(delivery.postback_id, queue)
+    }
+    await this.#pump()
+    return claimed.length
+  }
+
+  /** Starts queued attempts while there is room, overall and per endpoint. */
+  async #pump(): Promise<void> {
+    const hold: number[] = []
+    for (const [postbackId, queue] of this.#queues) {
+      const endpoint = this.#endpoints.get(postbackId)
+      if (!endpoint || blocked(endpoint.health, Date.now())) {
+        // The circuit opened (or the endpoint was disabled) since these were claimed.
+        hold.push(...queue.map((delivery) => delivery.id))
+        this.#queues.delete(postbackId)
+        continue
+      }
+      const limit = isHalfOpen(endpoint.health) ? 1 : this.#options.endpointConcurrency
+      while (
+        queue.length > 0 &&
+        this.#inFlight.size < this.#options.concurrency &&
+        (this.#endpointInFlight.get(postbackId) ?? 0) < limit
+      ) {
+        this.#startAttempt(queue.shift()!, endpoint)
+      }
+      if (queue.length === 0) this.#queues.delete(postbackId)
+    }
+    if (hold.length > 0) {
+      for (const id of hold) this.#held.delete(id)
+      await this.#release(hold)
+    }
+  }
+
+  #startAttempt(delivery: ClaimedDelivery, endpoint: SendingEndpoint): void {
+    this.#held.get(delivery.id)!.started = true
+    const postbackId = delivery.postback_id
+    this.#endpointInFlight.set(postbackId, (this.#endpointInFlight.get(postbackId) ?? 0) + 1)
+    const attempt = this.#sender
+      .send({ ...delivery, secrets: endpoint.secrets })
+      .then((result) => this.#finish(delivery, result))
+      .finally(() => {
+        this.#inFlight.delete(attempt)
+        this.#endpointInFlight.set(postbackId, (this.#endpointInFlight.get(postbackId) ?? 1) - 1)
+        if (!this.#stopping) {
+          this.#pump().catch((error) =>
+            this.#ctx.log.error({ err: error, worker: this.id }, 'releasing claims failed'),
+          )
+        }
+        this.#wake?.()
+      })
+    this.#inFlight.add(attempt)
+  }
+
+  #finish(delivery: ClaimedDelivery, result: AttemptResult): void {
+    countAttempt(this.#metrics, result.outcome)
+    if (delivery.attempt_count === 0) {
+      this.#metrics.latency.observe(Math.max(0, result.at - delivery.occurred_at) / 1000)
+    }
+    const next = nextStep(result, delivery.step, this.#ctx.retryScheduleMs)
+    // Fold the result into the endpoint's health now, so the next pump already respects an open
+    // circuit; the recorded health (which also counts other workers' results) replaces it later.
+    const endpoint = this.#endpoints.get(delivery.postback_id)
+    if (endpoint) endpoint.health = foldHealth(endpoint.health, [result], this.#baseCooldownMs)
+    this.#recorder.add({ delivery, result, next })
+  }
+
+  // The recorded health wins unless results newer than it are still waiting to be recorded.
+  #updateHealth(id: number, health: EndpointHealth): void {
+    const endpoint = this.#endpoints.get(id)
+    if (endpoint && !this.#recorder.hasUnrecorded(id)) endpoint.health = health
+  }
+
+  #renewLeases(): void {
+    const ids = [...this.#held.keys()]
+    if (ids.length === 0) return
+    const until = Date.now() + this.#options.leaseMs
+    this.#ctx.database.db
+      .updateTable('deliveries')
+      .set({ locked_until: until })
+      .where('id', 'in', ids)
+      .where('locked_by', '=', this.id)
+      .execute()
+      .catch((error) =>
+        this.#ctx.log.error({ err: error, worker: this.id }, 'delivery lease renewal failed'),
+      )
+  }
+
+  async #release(ids: number[]): Promise<void> {
+    if (ids.length === 0) return
+    await this.#ctx.database.db
+      .updateTable('deliveries')
+      .set({ locked_by: null, locked_until: null })
+      .where('id', 'in', ids)
+      .where('locked_by', '=', this.id)
+      .execute()
+  }
+}
+
+function isHealthy(health: EndpointHealth | undefined): boolean {
+  return health !== undefined && health.consecutive_failures === 0 && health.failing_since === null
+}
+
+function blocked(health: EndpointHealth, now: number): boolean {
+  return health.disabled_at !== null || (health.circuit_open_until ?? 0) > now
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { encodeClickId } from '../../src/clicks/click-id.ts'
+import { ClickWriter, type QueuedClick } from '../../src/clicks/click-writer.ts'
+import { type Database, openDatabase } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
+
+const secret = randomBytes(32)
+const errors: unknown[] = []
+const log = { error: (object: object) => errors.push(object) }
+
+function click(n: number): QueuedClick {
+  const clickedAt = Date.now()
+  return {
+    clickId: encodeClickId(secret, { offerId: 1, affiliateId: 1, clickedAt }),
+    offerId: 1,
+    affiliateId: 1,
+    sub1: `s${n}`,
+    sub2: null,
+    sub3: null,
+    sub4: null,
+    sub5: null,
+    source: null,
+    ip: `10.0.${n >> 8}.${n & 255}`,
+    userAgent: 'test',
+    referrer: null,
+    country: null,
+    deviceType: null,
+    os: null,
+    browser: null,
+    isBot: false,
+    isUnique: true,
+    clickedAt,
+    currency: 'USD',
+  }
+}
+
+describeEachEngine('click writer', (engine) => {
+  let testDb: TestDatabase
+  let database: Database
+  beforeEach(async () => {
+    errors.length = 0
+    testDb = await createTestDatabase(engine)
+    database = openDatabase(testDb.config)
+    await migrateToLatest(database.db, database.engine)
+  })
+  afterEach(async () => {
+    await database.close()
+    await testDb.drop()
+  })
+
+  async function storedCount(): Promise<number> {
+    const row = await database.db
+      .selectFrom('clicks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  it('commits a lone click within the batch delay and finds it while it waits', async () => {
+    const writer = new ClickWriter(database.db, log, { maxDelayMs: 200 })
+    const first = click(1)
+    expect(writer.add(first)).toBeUndefined()
+    expect(writer.pending(first.clickId)?.sub1).toBe('s1')
+    expect(await storedCount()).toBe(0)
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect(await storedCount()).toBe(1)
+    expect(writer.pending(first.clickId)).toBeUndefined()
+    await writer.stop()
+    expect(errors).toEqual([])
+  })
+
+  it('slows redirects down to the commits when far behind, and stop() writes the rest', async () => {
+    const writer = new ClickWriter(database.db, log, {
+      maxDelayMs: 5,
+      maxBatch: 100,
+      slowDownAt: 300,
+    })
+    const waits: Promise<void>[] = []
+    for (let n = 0; n < 1000; n++) {
+      const wait = writer.add(click(n))
+      if (wait) waits.push(wait)
+    }
+    expect(waits.length).toBeGreaterThan(0)
+    expect(writer.backlog).toBe(1000)
+    await waits[0]
+    expect(await storedCount()).toBeGreaterThanOrEqual(100)
+    await writer.stop()
+    expect(await storedCount()).toBe(1000)
+    expect(writer.backlog).toBe(0)
+    expect(errors).toEqual([])
+  })
+
+  it('marks a visitor seen in the stored clicks of the last 24 h as not unique', async () => {
+    const writer = new ClickWriter(database.db, log, { maxDelayMs: 1 })
+    const earlier = { ...click(7), clickedAt: Date.now() - 3_600_000 }
+    writer.add(earlier)
+    await writer.stop()
+    const again = click(7)
+    const writer2 = new ClickWriter(database.db, log, { maxDelayMs: 1 })
+    writer2.add(again)
+    await writer2.stop()
+    const row = await database.db
+      .selectFrom('clicks')
+      .select('is_unique')
+      .where('click_id', '=', again.clickId)
+      .executeTakeFirstOrThrow()
+    expect(row.is_unique).toBe(0)
+  })
+})

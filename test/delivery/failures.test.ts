@@ -1,0 +1,166 @@
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { describeEachEngine } from '../helpers/engines.ts'
+import { createCatalog } from '../helpers/fixtures.ts'
+import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { enqueueEvent } from './enqueue.ts'
+import { eventually, type Receiver, startReceiver } from './receiver.ts'
+
+interface Attempt {
+  status_code: number | null
+  error: string | null
+}
+
+describeEachEngine('outbound postback failures', (engine) => {
+  let t: TestServer | undefined
+  let receiver: Receiver
+  let ids: { affiliateId: number; offerId: number; affiliate: string }
+
+  async function start(env: Record<string, string>) {
+    t = await startTestServer(engine, { BACKTRACK_RETRY_SCHEDULE: '100ms,200ms', ...env })
+    const { affiliate, offer } = await createCatalog(t)
+    ids = { affiliateId: Number(affiliate.id), offerId: Number(offer.id), affiliate: affiliate.id }
+    return t
+  }
+
+  beforeEach(async () => {
+    receiver = await startReceiver()
+  })
+  afterEach(async () => {
+    await t?.close()
+    t = undefined
+    await receiver?.close()
+  })
+
+  async function endpoint(t: TestServer, url: string) {
+    const res = await t.request('POST', '/api/v1/postbacks', {
+      body: { affiliate_id: ids.affiliate, url },
+    })
+    expect(res.status).toBe(201)
+    return res.body.id as string
+  }
+
+  async function finalDelivery(t: TestServer, postbackId: string, timeoutMs = 10_000) {
+    return eventually(
+      async () => {
+        const res = await t.request('GET', `/api/v1/deliveries?postback_id=${postbackId}`)
+        const delivery = res.body.data[0]
+        return delivery && delivery.state !== 'pending' && delivery
+      },
+      timeoutMs,
+      `delivery to endpoint ${postbackId} to finish`,
+    )
+  }
+
+  it('fails a 410 at once, and retries refused connections and DNS failures until the schedule ends', async () => {
+    const t = await start({ BACKTRACK_ALLOW_PRIVATE_TARGETS: '1' })
+    receiver.respond = (_request, response) => {
+      response.statusCode = 410
+      response.end('gone')
+    }
+    const gone = await endpoint(t, `${receiver.url}/gone`)
+    const closed = await startReceiver()
+    const refusedUrl = closed.url
+    await closed.close()
+    const refused = await endpoint(t, `${refusedUrl}/pb`)
+    const dns = await endpoint(t, 'http://no-such-host.invalid/pb')
+    await enqueueEvent(t, ids)
+
+    const goneDelivery = await finalDelivery(t, gone)
+    expect(goneDelivery.state).toBe('failed')
+    expect(goneDelivery.attempts).toMatchObject([{ status_code: 410, response_body: 'gone' }])
+    expect(receiver.received).toHaveLength(1)
+
+    const refusedDelivery = await finalDelivery(t, refused)
+    expect(refusedDelivery.state).toBe('failed')
+    expect(refusedDelivery.attempts).toHaveLength(3)
+    for (const attempt of refusedDelivery.attempts as Attempt[]) {
+      expect(attempt.status_code).toBeNull()
+      expect(attempt.error).toContain('ECONNREFUSED')
+    }
+    const dnsDelivery = await finalDelivery(t, dns)
+    expect(dnsDelivery.state).toBe('failed')
+    expect(dnsDelivery.attempts).toHaveLength(3)
+    expect(dnsDelivery.attempts[0].error).toMatch(/^DNS lookup failed/)
+  })
+
+  it('refuses loopback, private and metadata targets after DNS unless private targets are allowed', async () => {
+    const t = await start({})
+    const targets = [
+      `${receiver.url}/literal`,
+      `http://localhost:${new URL(receiver.url).port}/by-name`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.1.2.3/pb',
+      'http://100.64.0.1/pb',
+      'http://[::1]/pb',
+      'http://[::ffff:127.0.0.1]/pb',
+    ]
+    const endpoints = []
+    for (const url of targets) endpoints.push(await endpoint(t, url))
+    await enqueueEvent(t, ids)
+    for (const id of endpoints) {
+      const delivery = await finalDelivery(t, id)
+      expect(delivery.state).toBe('failed')
+      expect(delivery.attempts).toHaveLength(1)
+      expect(delivery.attempts[0].status_code).toBeNull()
+      expect(delivery.attempts[0].error).toMatch(/private or reserved address/)
+    }
+    expect(receiver.received).toHaveLength(0)
+  })
+
+  it('records a timeout for a receiver that answers too late and one that never answers', async () => {
+    const t = await start({
+      BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
+      BACKTRACK_RETRY_SCHEDULE: '1h',
+    })
+    receiver.respond = () => {} // reads the request, never responds
+    const sockets: Socket[] = []
+    const silent: Server = createTcpServer((socket) => sockets.push(socket)) // never speaks HTTP
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const port = (silent.address() as { port: number }).port
+    const slow = await endpoint(t, `${receiver.url}/slow`)
+    const mute = await endpoint(t, `http://127.0.0.1:${port}/mute`)
+    await enqueueEvent(t, ids)
+    try {
+      for (const id of [slow, mute]) {
+        const delivery = await eventually(
+          async () => {
+            const res = await t.request('GET', `/api/v1/deliveries?postback_id=${id}`)
+            return res.body.data[0]?.attempts.length === 1 && res.body.data[0]
+          },
+          15_000,
+          'the first attempt to time out',
+        )
+        expect(delivery.state).toBe('pending')
+        expect(delivery.attempts[0].error).toBe('timed out after 10000 ms')
+        expect(delivery.attempts[0].duration_ms).toBeGreaterThanOrEqual(9_900)
+        expect(delivery.attempts[0].duration_ms).toBeLessThan(12_000)
+        // Retried on the schedule (1 h ± 20 %), not stuck.
+        const wait = Date.parse(delivery.next_attempt_at) - Date.now()
+        expect(wait).toBeGreaterThan(0.75 * 3_600_000)
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  }, 40_000)
+
+  it('honours Retry-After on a 429, clamped to at least a second', async () => {
+    const t = await start({ BACKTRACK_ALLOW_PRIVATE_TARGETS: '1' })
+    let calls = 0
+    receiver.respond = (_request, response) => {
+      calls++
+      if (calls === 1) {
+        response.writeHead(429, { 'retry-after': '0' })
+        response.end()
+      } else response.end('ok')
+    }
+    const id = await endpoint(t, `${receiver.url}/limited`)
+    await enqueueEvent(t, ids)
+    const delivery = await finalDelivery(t, id)
+    expect(delivery.state).toBe('delivered')
+    expect(delivery.attempts.map((a: Attempt) => a.status_code)).toEqual([429, 200])
+    const [first = 0, second = 0] = receiver.received.map((r) => r.at)
+    expect(second - first).toBeGreaterThanOrEqual(950)
+  })
+})

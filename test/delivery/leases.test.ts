@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { openDatabase } from '../../src/db/database.ts'
+import { enqueueDeliveries } from '../../src/delivery/index.ts'
+import { describeEachEngine } from '../helpers/engines.ts'
+import { createCatalog } from '../helpers/fixtures.ts'
+import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { enqueueEvent } from './enqueue.ts'
+import { eventually, type Receiver, startReceiver } from './receiver.ts'
+
+describeEachEngine('delivery leases', (engine) => {
+  let t: TestServer
+  let receiver: Receiver
+  let ids: { affiliateId: number; offerId: number; affiliate: string }
+
+  beforeEach(async () => {
+    t = await startTestServer(engine, {
+      BACKTRACK_RETRY_SCHEDULE: '100ms',
+      BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
+    })
+    receiver = await startReceiver()
+    const { affiliate, offer } = await createCatalog(t)
+    ids = { affiliateId: Number(affiliate.id), offerId: Number(offer.id), affiliate: affiliate.id }
+    await t.request('POST', '/api/v1/postbacks', {
+      body: { affiliate_id: ids.affiliate, url: `${receiver.url}/pb?e={event_id}` },
+    })
+  })
+  afterEach(async () => {
+    await t?.close()
+    await receiver?.close()
+  })
+
+  it("picks up a crashed worker's claim once its lease has ended", async () => {
+    const leaseEnds = Date.now() + 1000
+    // Queued and, in the same transaction, claimed by a worker that then died.
+    await t.server.database.db.transaction().execute(async (tx) => {
+      await enqueueDeliveries(tx, {
+        changeId: 1,
+        conversionId: 1,
+        ...ids,
+        goal: 'default',
+        status: 'approved',
+        occurredAt: Date.now(),
+        macros: {},
+      })
+      await tx
+        .updateTable('deliveries')
+        .set({ locked_by: 'w_crashed', locked_until: leaseEnds })
+        .execute()
+    })
+    await eventually(() => receiver.received.length === 1, 10_000, 'the delivery')
+    expect(receiver.received[0]!.at).toBeGreaterThanOrEqual(leaseEnds)
+  })
+
+  it('lets an attempt in flight finish and records it when the server stops', async () => {
+    receiver.respond = (_request, response) => {
+      setTimeout(() => response.end('late but fine'), 700)
+    }
+    const { event } = await enqueueEvent(t, ids)
+    await eventually(() => receiver.received.length === 1, 10_000, 'the attempt to start')
+    await t.server.close()
+    const database = openDatabase(t.config.database)
+    try {
+      const row = await database.db
+        .selectFrom('deliveries')
+        .select(['id', 'state', 'attempt_count', 'locked_by'])
+        .where('conversion_id', '=', event.conversionId)
+        .executeTakeFirstOrThrow()
+      expect(row).toMatchObject({ state: 'delivered', attempt_count: 1, locked_by: null })
+      const attempt = await database.db
+        .selectFrom('delivery_attempts')
+        .select(['status_code', 'response_body'])
+        .where('delivery_id', '=', row.id)
+        .executeTakeFirstOrThrow()
+      expect(attempt).toEqual({ status_code: 200, response_body: 'late but fine' })
+    } finally {
+      await database.close()
+    }
+  })
+})

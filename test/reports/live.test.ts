@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { recordLiveEvents } from '../../src/reports/index.ts'
+import { GAP_WAIT_MS, takeInOrder } from '../../src/reports/live-order.ts'
+import { describeEachEngine } from '../helpers/engines.ts'
+import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server.ts'
+
+interface SseMessage {
+  id?: string
+  event?: string
+  data?: string
+  comment?: string
+}
+
+/** A real SSE client over fetch: collects parsed messages until closed. */
+function connect(url: string, key: string, lastEventId?: string) {
+  const controller = new AbortController()
+  const messages: SseMessage[] = []
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${key}`,
+    accept: 'text/event-stream',
+  }
+  if (lastEventId) headers['last-event-id'] = lastEventId
+  const done = (async () => {
+    const response = await fetch(`${url}/api/v1/live`, { headers, signal: controller.signal })
+    expect(response.headers.get('content-type')).toContain('text/event-stream')
+    const decoder = new TextDecoder()
+    let buffer = ''
+    try {
+      for await (const chunk of response.body!) {
+        buffer += decoder.decode(chunk, { stream: true })
+        let end = buffer.indexOf('\n\n')
+        while (end >= 0) {
+          const message: SseMessage = {}
+          for (const line of buffer.slice(0, end).split('\n')) {
+            if (line.startsWith(':')) message.comment = line.slice(1).trim()
+            const [field, ...rest] = line.split(': ')
+            if (field === 'id' || field === 'event' || field === 'data')
+              message[field] = rest.join(': ')
+          }
+          messages.push(message)
+          buffer = buffer.slice(end + 2)
+          end = buffer.indexOf('\n\n')
+        }
+      }
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') throw error
+    }
+  })()
+  return { messages, close: () => controller.abort(), done }
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (check()) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+describeEachEngine('live feed', (engine) => {
+  let t: TestServer
+  beforeEach(async () => {
+    t = await startTestServer(engine, { BACKTRACK_LIVE_HEARTBEAT: '200ms' })
+  })
+  afterEach(() => t.close())
+
+  const events = (affiliateId: number, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      kind: 'conversion' as const,
+      affiliateId,
+      at: Date.now(),
+      data: { n: i, affiliate_id: String(affiliateId), payout: 1.5, revenue: 2.5 },
+    }))
+
+  it('streams new events in order with heartbeats, and resumes after Last-Event-ID', async () => {
+    const first = connect(t.url, TEST_ADMIN_KEY)
+    await until(() => first.messages.length > 0, 'the stream to open')
+    await recordLiveEvents(t.server.database.db, events(1, 3))
+    const data = () => first.messages.filter((m) => m.event === 'conversion')
+    await until(() => data().length === 3, 'three events')
+    expect(data().map((m) => JSON.parse(m.data!).n)).toEqual([0, 1, 2])
+    const ids = data().map((m) => Number(m.id))
+    expect(ids).toEqual([...ids].sort((a, b) => a - b))
+    await until(() => first.messages.some((m) => m.comment === 'heartbeat'), 'a heartbeat')
+    first.close()
+    await first.done
+
+    const resumed = connect(t.url, TEST_ADMIN_KEY, String(ids[0]))
+    await until(
+      () => resumed.messages.filter((m) => m.event === 'conversion').length === 2,
+      'resume',
+    )
+    expect(resumed.messages.filter((m) => m.event).map((m) => Number(m.id))).toEqual(ids.slice(1))
+    resumed.close()
+    await resumed.done
+  })
+
+  it("shows an affiliate key its own events only, without the network's revenue", async () => {
+    const affiliate = await t.request('POST', '/api/v1/affiliates', { body: { name: 'A' } })
+    const own = Number(affiliate.body.id)
+    const stream = connect(t.url, affiliate.body.api_key)
+    await until(() => stream.messages.length > 0, 'the stream to open')
+    await recordLiveEvents(t.server.database.db, [...events(own + 1, 2), ...events(own, 1)])
+    await until(() => stream.messages.some((m) => m.event === 'conversion'), 'its event')
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    const seen = stream.messages
+      .filter((m) => m.event === 'conversion')
+      .map((m) => JSON.parse(m.data!))
+    expect(seen).toEqual([{ n: 0, affiliate_id: String(own), payout: 1.5 }])
+    stream.close()
+    await stream.done
+  })
+
+  it('lets the server stop while a client is connected', async () => {
+    const stream = connect(t.url, TEST_ADMIN_KEY)
+    await until(() => stream.messages.length > 0, 'the stream to open')
+    const closing = t.server.close()
+    await expect(
+      Promise.race([
+        closing.then(() => 'closed'),
+        new Promise((r) => setTimeout(() => r('hung'), 5000)),
+      ]),
+    ).resolves.toBe('closed')
+    await stream.done
+  })
+})
+
+describe('takeInOrder', () => {
+  const rows = (...ids: number[]) => ids.map((id) => ({ id }))
+  it('stops at a gap until it fills or is old enough to be a rollback', () => {
+    const start = { last: 10, gapSince: undefined }
+    const held = takeInOrder(rows(11, 13, 14), start, 1000)
+    expect(held.ready.map((r) => r.id)).toEqual([11])
+    expect(held.cursor).toEqual({ last: 11, gapSince: 1000 })
+    expect(takeInOrder(rows(13, 14), held.cursor, 2000).ready).toEqual([])
+    expect(takeInOrder(rows(12, 13, 14), held.cursor, 2000).ready.map((r) => r.id)).toEqual([
+      12, 13, 14,
+    ])
+    const skipped = takeInOrder(rows(13, 14), held.cursor, 1000 + GAP_WAIT_MS)
+    expect(skipped.ready.map((r) => r.id)).toEqual([13, 14])
+    expect(skipped.cursor).toEqual({ last: 14, gapSince: undefined })
+  })
+})

@@ -1,0 +1,312 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  applyRollups,
+  type ConversionState,
+  conversionCounts,
+  type RollupDelta,
+} from '../../src/reports/index.ts'
+import { describeEachEngine } from '../helpers/engines.ts'
+import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+
+// Synthetic traffic around the 2026-11-01 DST change in New York, fed straight into the rollups,
+// compared with a brute-force computation from the same raw events.
+const START = Date.UTC(2026, 9, 30, 0, 0)
+const SPAN_MS = 4 * 24 * 3_600_000
+const CURRENCY: Record<number, string> = { 1: 'USD', 2: 'USD', 3: 'JPY' }
+
+interface RawEvent {
+  at: number
+  offerId: number
+  affiliateId: number
+  country: string | null
+  sub1: string | null
+  kind: 'click' | 'conversion'
+  unique: boolean
+  states: ConversionState[]
+  revenue: number
+  payout: number
+}
+
+function makeEvents(count: number, seed: number): RawEvent[] {
+  let state = seed
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31
+    return state / 2 ** 31
+  }
+  const pick = <T>(values: T[]): T => values[Math.floor(random() * values.length)]!
+  const lifecycles: ConversionState[][] = [
+    ['approved'],
+    ['pending'],
+    ['pending', 'approved'],
+    ['pending', 'rejected'],
+    ['approved', 'rejected'],
+    ['rejected'],
+  ]
+  return Array.from({ length: count }, () => ({
+    at: START + Math.floor(random() * SPAN_MS),
+    offerId: pick([1, 2, 3]),
+    affiliateId: pick([1, 2]),
+    country: pick(['US', 'DE', null]),
+    sub1: pick(['a', 'b,"quoted"', '=HYPERLINK()', null]),
+    kind: random() < 0.8 ? 'click' : 'conversion',
+    unique: random() < 0.6,
+    states: pick(lifecycles),
+    revenue: Math.floor(random() * 100_000),
+    payout: Math.floor(random() * 50_000),
+  }))
+}
+
+function toDeltas(events: RawEvent[]): RollupDelta[] {
+  return events.flatMap((event) => {
+    const base = {
+      at: event.at,
+      offerId: event.offerId,
+      affiliateId: event.affiliateId,
+      currency: CURRENCY[event.offerId]!,
+      values: {
+        country: event.country,
+        sub1: event.sub1,
+        goal: event.kind === 'click' ? null : 'default',
+      },
+    }
+    if (event.kind === 'click') {
+      return [{ ...base, counts: { clicks: 1, unique_clicks: event.unique ? 1 : 0 } }]
+    }
+    return event.states.map((to, i) => ({
+      ...base,
+      counts: conversionCounts(i === 0 ? null : event.states[i - 1]!, to, event),
+    }))
+  })
+}
+
+const localDay = (tz: string, at: number) =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at)
+
+/** Brute force: final state of every raw event, grouped by the raw time's local day. */
+function expected(events: RawEvent[], keyOf: (e: RawEvent) => Record<string, string | null>) {
+  const rows = new Map<string, Record<string, unknown>>()
+  for (const event of events) {
+    const keys = { ...keyOf(event), currency: CURRENCY[event.offerId]! }
+    const id = JSON.stringify(keys)
+    const row = rows.get(id) ?? {
+      ...keys,
+      clicks: 0,
+      unique_clicks: 0,
+      conversions: 0,
+      pending_conversions: 0,
+      rejected_conversions: 0,
+      revenue: 0,
+      payout: 0,
+    }
+    rows.set(id, row)
+    const add = (name: string, value: number) => {
+      row[name] = (row[name] as number) + value
+    }
+    if (event.kind === 'click') {
+      add('clicks', 1)
+      add('unique_clicks', event.unique ? 1 : 0)
+      continue
+    }
+    const final = event.states.at(-1)!
+    if (final === 'approved') {
+      add('conversions', 1)
+      add('revenue', event.revenue)
+      add('payout', event.payout)
+    } else add(final === 'pending' ? 'pending_conversions' : 'rejected_conversions', 1)
+  }
+  return [...rows.values()]
+}
+
+function normalize(rows: Array<Record<string, unknown>>, keys: string[]) {
+  const digits = (currency: unknown) => (currency === 'JPY' ? 0 : 2)
+  return rows
+    .map((row) => {
+      const out: Record<string, unknown> = {}
+      for (const key of keys) out[key] = row[key] ?? null
+      for (const c of [
+        'clicks',
+        'unique_clicks',
+        'conversions',
+        'pending_conversions',
+        'rejected_conversions',
+      ])
+        out[c] = row[c]
+      // Reports show money as decimals; compare in minor units.
+      out.revenue = Math.round(
+        (row.revenue as number) *
+          (typeof row.revenue === 'number' && 'cr' in row ? 10 ** digits(row.currency) : 1),
+      )
+      out.payout = Math.round(
+        (row.payout as number) * ('cr' in row ? 10 ** digits(row.currency) : 1),
+      )
+      return out
+    })
+    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+}
+
+describeEachEngine('reports', (engine) => {
+  let t: TestServer
+  const events = makeEvents(3000, 7)
+  // The tests only read, so one server and one load of rollups serve them all.
+  beforeAll(async () => {
+    t = await startTestServer(engine)
+    await applyRollups(t.server.database.db, toDeltas(events))
+  })
+  afterAll(() => t.close())
+
+  const range = 'from=2026-10-29&to=2026-11-04'
+
+  it.each([
+    ['UTC', 'day'],
+    ['America/New_York', 'day'],
+    ['UTC', 'day,offer_id'],
+    ['America/New_York', 'day,offer_id'],
+    ['Europe/Berlin', 'day,offer_id'],
+    ['Asia/Tokyo', 'day,offer_id'],
+  ])(
+    'in %s by %s equals a brute-force count of the raw events, across a DST change',
+    async (tz, groupBy) => {
+      const res = await t.request('GET', `/api/v1/reports?group_by=${groupBy}&tz=${tz}&${range}`)
+      expect(res.status).toBe(200)
+      const byOffer = groupBy.includes('offer_id')
+      const want = expected(events, (e) => ({
+        day: localDay(tz, e.at),
+        ...(byOffer ? { offer_id: String(e.offerId) } : {}),
+      }))
+      expect(want.length).toBeGreaterThanOrEqual(8)
+      const keys = ['day', ...(byOffer ? ['offer_id'] : []), 'currency']
+      expect(normalize(res.body.rows, keys)).toEqual(normalize(want, keys))
+    },
+  )
+
+  it('groups by country and sub1 with missing values as null', async () => {
+    const res = await t.request('GET', `/api/v1/reports?group_by=country,sub1&offer_id=1&${range}`)
+    const want = expected(
+      events.filter((e) => e.offerId === 1),
+      (e) => ({ country: e.country, sub1: e.sub1 }),
+    )
+    expect(normalize(res.body.rows, ['country', 'sub1', 'currency'])).toEqual(
+      normalize(want, ['country', 'sub1', 'currency']),
+    )
+  })
+
+  it('groups by day and country in Berlin time from the geo rollup', async () => {
+    const tz = 'Europe/Berlin'
+    const res = await t.request('GET', `/api/v1/reports?group_by=day,country&tz=${tz}&${range}`)
+    const want = expected(events, (e) => ({ day: localDay(tz, e.at), country: e.country }))
+    expect(normalize(res.body.rows, ['day', 'country', 'currency'])).toEqual(
+      normalize(want, ['day', 'country', 'currency']),
+    )
+  })
+
+  it('shows DST fall-back as two distinct local hours', async () => {
+    const res = await t.request(
+      'GET',
+      '/api/v1/reports?group_by=hour&tz=America/New_York&from=2026-11-01T00:00&to=2026-11-01T03:00&offer_id=1',
+    )
+    expect(res.body.rows.map((row: { hour: string }) => row.hour)).toEqual([
+      '2026-11-01T00:00-04:00',
+      '2026-11-01T01:00-04:00',
+      '2026-11-01T01:00-05:00',
+      '2026-11-01T02:00-05:00',
+    ])
+  })
+
+  it('computes totals, cr, epc and profit from exact sums, and sorts and limits', async () => {
+    const res = await t.request(
+      'GET',
+      `/api/v1/reports?group_by=affiliate_id&offer_id=1&sort=-clicks&limit=1&${range}`,
+    )
+    expect(res.body.rows).toHaveLength(1)
+    const want = expected(
+      events.filter((e) => e.offerId === 1),
+      () => ({}),
+    )[0]!
+    const totals = res.body.totals
+    expect(totals.clicks).toBe(want.clicks)
+    expect(Math.round(totals.revenue * 100)).toBe(want.revenue)
+    expect(Math.round(totals.profit * 100)).toBe((want.revenue as number) - (want.payout as number))
+    expect(totals.cr).toBeCloseTo((want.conversions as number) / (want.clicks as number), 6)
+    expect(totals.epc).toBeCloseTo((want.payout as number) / 100 / (want.clicks as number), 4)
+    const both = await t.request(
+      'GET',
+      `/api/v1/reports?group_by=affiliate_id&offer_id=1&sort=-clicks&${range}`,
+    )
+    const clicks = both.body.rows.map((row: { clicks: number }) => row.clicks)
+    expect(clicks).toEqual([...clicks].sort((a, b) => b - a))
+    expect(res.body.rows[0].clicks).toBe(clicks[0])
+  })
+
+  it('keeps currencies apart and leaves mixed-currency money totals empty', async () => {
+    const res = await t.request('GET', `/api/v1/reports?group_by=offer_id&${range}`)
+    expect(res.body.rows.map((row: { currency: string }) => row.currency).sort()).toEqual([
+      'JPY',
+      'USD',
+      'USD',
+    ])
+    expect(res.body.totals.revenue).toBeNull()
+    expect(res.body.totals.clicks).toBe(events.filter((e) => e.kind === 'click').length)
+  })
+
+  it('exports CSV with quoting and formula cells defused', async () => {
+    const res = await t.request('GET', `/api/v1/reports?group_by=sub1&offer_id=2&${range}`, {
+      headers: { accept: 'text/csv' },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/csv')
+    const lines = (res.body as string).trimEnd().split('\r\n')
+    expect(lines[0]).toBe(
+      'sub1,currency,clicks,unique_clicks,conversions,pending_conversions,rejected_conversions,revenue,payout,profit,cr,epc',
+    )
+    expect(lines.some((line) => line.startsWith('"b,""quoted""",USD,'))).toBe(true)
+    expect(lines.some((line) => line.startsWith("'=HYPERLINK(),USD,"))).toBe(true)
+    expect(lines).toHaveLength(5)
+  })
+
+  it('refuses an unknown dimension, time zone or date with 400', async () => {
+    for (const query of [
+      'group_by=planet',
+      'tz=Mars/Base',
+      'from=2026-02-30',
+      'from=2026-11-02&to=2026-11-01',
+    ]) {
+      const res = await t.request('GET', `/api/v1/reports?${query}`)
+      expect(res.status, query).toBe(400)
+      expect(res.body.error.code).toBe('validation_failed')
+    }
+  })
+
+  it('gives an affiliate key its own rows, without revenue or profit', async () => {
+    const affiliate = await t.request('POST', '/api/v1/affiliates', { body: { name: 'A' } })
+    const key = affiliate.body.api_key
+    const res = await t.request('GET', `/api/v1/reports?group_by=affiliate_id&${range}`, { key })
+    expect(res.status).toBe(200)
+    expect(
+      res.body.rows.every(
+        (row: { affiliate_id: string }) => row.affiliate_id === affiliate.body.id,
+      ),
+    ).toBe(true)
+    expect(res.body.totals.revenue).toBeUndefined()
+    expect(res.body.totals.profit).toBeUndefined()
+    expect(
+      (await t.request('GET', `/api/v1/reports?affiliate_id=2&${range}`, { key })).status,
+    ).toBe(404)
+  })
+})
+
+describe('conversionCounts', () => {
+  it('moves a reversal out of approved money', () => {
+    expect(conversionCounts('approved', 'rejected', { revenue: 5, payout: 3 })).toEqual({
+      rejected_conversions: 1,
+      conversions: -1,
+      revenue: -5,
+      payout: -3,
+    })
+    expect(conversionCounts('pending', 'pending', { revenue: 5, payout: 3 })).toEqual({})
+  })
+})
