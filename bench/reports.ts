@@ -11,7 +11,8 @@ const DAY_MS = 86_400_000
 
 /** `npm run bench -- reports`: generate 90 days of traffic, then time 30-day reports over HTTP. */
 export async function run(): Promise<void> {
-  for (const engine of ['sqlite', 'postgres'] as BenchEngine[]) await benchEngine(engine)
+  const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as BenchEngine[]
+  for (const engine of engines) await benchEngine(engine)
 }
 
 async function benchEngine(engine: BenchEngine): Promise<void> {

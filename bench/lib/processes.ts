@@ -27,7 +27,13 @@ export function waitForListening(child: ChildProcess): Promise<string> {
     const onData = (chunk: Buffer) => {
       output += chunk
       const match = /listening on (http:\/\/[^\s]+)/.exec(output)
-      if (match) resolve(match[1]!.replace('0.0.0.0', '127.0.0.1'))
+      if (!match) return
+      // From here on the log lines are read and dropped, like a log shipper would consume them.
+      child.stdout?.off('data', onData)
+      child.stderr?.off('data', onData)
+      child.stdout?.resume()
+      child.stderr?.resume()
+      resolve(match[1]!.replace('0.0.0.0', '127.0.0.1'))
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)
@@ -93,7 +99,8 @@ export async function startBacktrack(
       PORT: '0',
       HOST: '127.0.0.1',
       BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY,
-      BACKTRACK_LOG_LEVEL: 'warn',
+      // The default level: one JSON line per request, as in production.
+      BACKTRACK_LOG_LEVEL: 'info',
       ...dbEnv,
       ...env,
     },

@@ -2,6 +2,7 @@ import type { Principal } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
+import { parseTimeFilter } from '../http/time-filter.ts'
 import { parseId } from '../shared/ids.ts'
 import { changeStatus } from './change-status.ts'
 import { ConversionEffects } from './conversion-effects.ts'
@@ -13,7 +14,6 @@ import {
 } from './conversion-status.ts'
 import { findConversion, historyOf } from './conversion-store.ts'
 import { type ConversionView, presentConversion } from './conversion-view.ts'
-import { parseTimeFilter } from './time-filter.ts'
 
 export interface ConversionQuery {
   limit: number

@@ -2,9 +2,9 @@ import type { Insertable, Selectable } from 'kysely'
 import type { Db } from '../db/database.ts'
 import type { PostbackLogTable, PostbackResult } from '../db/tables/conversions.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
+import { parseTimeFilter } from '../http/time-filter.ts'
 import { formatId, parseId } from '../shared/ids.ts'
 import { reusableQuery } from './reusable-query.ts'
-import { parseTimeFilter } from './time-filter.ts'
 
 export type PostbackLogEntry = Omit<Insertable<PostbackLogTable>, 'id'>
 

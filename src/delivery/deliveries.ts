@@ -4,8 +4,8 @@ import type { Db } from '../db/database.ts'
 import type { DeliveriesTable, DeliveryState } from '../db/tables/deliveries.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page } from '../http/pagination.ts'
+import { parseTimeFilter } from '../http/time-filter.ts'
 import { formatId, parseId } from '../shared/ids.ts'
-import { parseTimeBound } from './time-bound.ts'
 
 type DeliveryRow = Selectable<DeliveriesTable>
 
@@ -137,10 +137,10 @@ function filtered(db: Db, filter: DeliveryFilter, principal: Principal) {
   }
   if (filter.state !== undefined) select = select.where('deliveries.state', '=', filter.state)
   if (filter.from !== undefined) {
-    select = select.where('deliveries.created_at', '>=', parseTimeBound(filter.from, 'from'))
+    select = select.where('deliveries.created_at', '>=', parseTimeFilter(filter.from, 'from'))
   }
   if (filter.to !== undefined) {
-    select = select.where('deliveries.created_at', '<', parseTimeBound(filter.to, 'to'))
+    select = select.where('deliveries.created_at', '<', parseTimeFilter(filter.to, 'to'))
   }
   return select
 }

@@ -27,3 +27,28 @@ export function createMetrics(): Metrics {
     }),
   }
 }
+
+/**
+ * Records one answered request. Labelled children are looked up once per route and status and
+ * kept, since resolving label values on every observation is most of the cost of a metric.
+ */
+export function observeRequest(metrics: Metrics) {
+  const counters = new Map<string, { inc(): void }>()
+  const histograms = new Map<string, { observe(value: number): void }>()
+  return (method: string, route: string, status: number, elapsedMs: number): void => {
+    const routeKey = `${method} ${route}`
+    const countKey = `${routeKey} ${status}`
+    let counter = counters.get(countKey)
+    if (!counter) {
+      counter = metrics.httpRequests.labels(method, route, String(status))
+      counters.set(countKey, counter)
+    }
+    let histogram = histograms.get(routeKey)
+    if (!histogram) {
+      histogram = metrics.httpDuration.labels(method, route)
+      histograms.set(routeKey, histogram)
+    }
+    counter.inc()
+    histogram.observe(elapsedMs / 1000)
+  }
+}

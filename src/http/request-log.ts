@@ -22,7 +22,11 @@ export class RequestLogController extends LogController {
 }
 
 function logRequest(request: FastifyRequest, reply: FastifyReply, error: Error | undefined): void {
-  request.log[error ? 'error' : 'info'](
+  const level = error ? 'error' : 'info'
+  // Building the line (and masking the URL) is skipped when nothing would be written.
+  const log = request.log as { isLevelEnabled?: (level: string) => boolean }
+  if (!log.isLevelEnabled?.(level)) return
+  request.log[level](
     {
       method: request.method,
       url: redactUrl(request.url),

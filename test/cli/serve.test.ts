@@ -1,41 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-
-const BIN = join(import.meta.dirname, '../../bin/backtrack.js')
-
-interface Run {
-  child: ChildProcess
-  output: () => string
-  exited: Promise<number | null>
-}
-
-function run(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout?.on('data', (chunk) => {
-    output += chunk
-  })
-  child.stderr?.on('data', (chunk) => {
-    output += chunk
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, output: () => output, exited }
-}
-
-async function waitFor(run: Run, pattern: RegExp): Promise<RegExpMatchArray> {
-  for (let i = 0; i < 200; i++) {
-    const match = run.output().match(pattern)
-    if (match) return match
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${pattern}; output so far:\n${run.output()}`)
-}
+import { runBacktrack as run } from '../helpers/processes.ts'
 
 describe('npx backtrack', () => {
   const dirs: string[] = []
@@ -72,8 +39,8 @@ describe('npx backtrack', () => {
     dirs.push(dir)
     const env = { BACKTRACK_DB: join(dir, 'bt.db'), PORT: '0', HOST: '127.0.0.1' }
     const first = run(['serve'], env)
-    const [, key] = await waitFor(first, /admin key \(shown once[^:]*: (\S+)/)
-    const [, url] = await waitFor(first, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+    const [, key] = await first.waitFor(/admin key \(shown once[^:]*: (\S+)/)
+    const [, url] = await first.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
     const health = await fetch(`${url}/healthz`)
     expect(health.status).toBe(200)
     const advertiser = await fetch(`${url}/api/v1/advertisers`, {
@@ -84,7 +51,7 @@ describe('npx backtrack', () => {
     expect(advertiser.status).toBe(201)
     const { postback_token: token } = (await advertiser.json()) as { postback_token: string }
     await fetch(`${url}/nope?token=${token}`)
-    first.child.kill('SIGTERM')
+    first.process.kill('SIGTERM')
     expect(await first.exited).toBe(0)
     const logs = first.output()
     expect(logs.split(key!).length - 1).toBe(1)
@@ -92,9 +59,9 @@ describe('npx backtrack', () => {
     expect(logs).toContain('"url":"/nope?token=***"')
 
     const second = run(['serve'], env)
-    await waitFor(second, /listening on/)
+    await second.waitFor(/listening on/)
     expect(second.output()).not.toContain('admin key')
-    second.child.kill('SIGTERM')
+    second.process.kill('SIGTERM')
     expect(await second.exited).toBe(0)
   })
 

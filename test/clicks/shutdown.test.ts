@@ -1,44 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/database.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
+import { databaseEnv, runBacktrack } from '../helpers/processes.ts'
 
-const BIN = join(import.meta.dirname, '../../bin/backtrack.js')
 const KEY = 'shutdown-admin-key-0123456789'
-
-function serve(database: TestDatabase): { child: ChildProcess; url: Promise<string> } {
-  const { config } = database
-  const dbEnv: Record<string, string> =
-    config.engine === 'sqlite'
-      ? { BACKTRACK_DB: config.path }
-      : {
-          DATABASE_URL: `${config.url}?options=${encodeURIComponent(`-c search_path=${config.schema}`)}`,
-        }
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', BIN, 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BACKTRACK_ADMIN_KEY: KEY,
-      BACKTRACK_LOG_LEVEL: 'warn',
-      ...dbEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const url = new Promise<string>((resolve, reject) => {
-    let output = ''
-    const onData = (chunk: Buffer) => {
-      output += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(output)
-      if (match) resolve(match[1]!)
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`exited ${code} before listening:\n${output}`)))
-  })
-  return { child, url }
-}
 
 async function admin(url: string, path: string, body: unknown): Promise<{ id: string }> {
   const res = await fetch(url + path, {
@@ -58,9 +23,15 @@ describeEachEngine('clicks across a shutdown', (engine) => {
 
   it('a SIGTERM during a burst of clicks loses none of the clicks it redirected', async () => {
     database = await createTestDatabase(engine)
-    const server = serve(database)
-    const url = await server.url
-    const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve))
+    const server = runBacktrack(['serve'], {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      BACKTRACK_ADMIN_KEY: KEY,
+      BACKTRACK_LOG_LEVEL: 'warn',
+      ...databaseEnv(database.config),
+    })
+    const [, url] = (await server.waitFor(/listening on (http:\/\/\S+)/)) as [string, string]
+    const exited = server.exited
     const advertiser = await admin(url, '/api/v1/advertisers', { name: 'Acme' })
     const offer = await admin(url, '/api/v1/offers', {
       advertiser_id: advertiser.id,
@@ -88,7 +59,7 @@ describeEachEngine('clicks across a shutdown', (engine) => {
           redirected.push(new URL(res.headers.get('location')!).searchParams.get('cid')!)
           if (redirected.length >= 300 && !signalled) {
             signalled = true
-            server.child.kill('SIGTERM')
+            server.process.kill('SIGTERM')
           }
         } catch {
           refused++

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
+import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
 import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
-import { type Child, databaseEnv, runBacktrack } from './processes.ts'
 import { eventually, type Receiver, startReceiver } from './receiver.ts'
 
 const CONVERSIONS = 500

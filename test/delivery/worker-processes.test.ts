@@ -4,8 +4,8 @@ import { type Database, openDatabase } from '../../src/db/database.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { startServer } from '../../src/main.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
+import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
 import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
-import { type Child, databaseEnv, runBacktrack } from './processes.ts'
 import { eventually, type Receiver, startReceiver } from './receiver.ts'
 
 const ENDPOINTS = 10
