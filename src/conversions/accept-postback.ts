@@ -1,5 +1,6 @@
 import { type ClickTracking, findClick } from '../clicks/index.ts'
 import type { Db } from '../db/database.ts'
+import { AppError } from '../http/errors.ts'
 import { loadPostbackContext, requireGoal } from './attribution-context.ts'
 import type { Transact } from './group-commit.ts'
 import { authenticatePostback, type PostbackCredentials } from './postback-auth.ts'
@@ -12,7 +13,11 @@ export interface PostbackDeps {
   db: Db
   transact: Transact
   clicks: ClickTracking
+  /** Raw clicks older than this are deleted; a conversion for one is refused. */
+  clickRetentionDays: number
 }
+
+const DAY_MS = 86_400_000
 
 /** What the log line of a call learns as the call goes; filled in by `acceptPostback`. */
 export interface PostbackFindings {
@@ -55,6 +60,12 @@ export async function acceptPostback(
   const goal = requireGoal(context, goalKey)
   // A click from the last few milliseconds may still wait in the click writer's batch.
   const click = deps.clicks.writer.pending(clickId) ?? (await findClick(deps.db, clickId))
+  if (!click && parts.clickedAt < call.at - deps.clickRetentionDays * DAY_MS) {
+    throw new AppError(
+      'click_purged',
+      `this click is older than the ${deps.clickRetentionDays}-day click retention and its record was deleted`,
+    )
+  }
   const attribution = {
     clickId,
     offer,

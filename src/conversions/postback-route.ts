@@ -23,8 +23,16 @@ const PostbackResponse = Type.Object({
  * `GET|POST /postback`, public: authenticate → attribute → dedup → record. Registered as its own
  * plugin so its body parsers and its log hook apply to this route only.
  */
-export async function postbackRoutes(app: App, { database, clicks }: AppContext): Promise<void> {
-  const deps = { db: database.db, transact: groupCommit(database.db), clicks }
+export async function postbackRoutes(
+  app: App,
+  { config, database, clicks }: AppContext,
+): Promise<void> {
+  const deps = {
+    db: database.db,
+    transact: groupCommit(database.db),
+    clicks,
+    clickRetentionDays: config.clickRetentionDays,
+  }
   addPostbackBodyParsers(app)
   app.addHook('onSend', logRefusedPostbacks(deps.transact))
   app.route({

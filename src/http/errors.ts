@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   unknown_click: 404,
   method_not_allowed: 405,
   conflict: 409,
+  click_purged: 410,
   invalid_status_transition: 409,
   payload_too_large: 413,
   uri_too_long: 414,
