@@ -7,10 +7,9 @@ import {
   recordLiveEvents,
 } from '../reports/index.ts'
 import { formatId } from '../shared/ids.ts'
-import { formatDecimal } from '../shared/money.ts'
+import { currencyDigits, formatDecimal } from '../shared/money.ts'
 import type { ConversionStatus } from './conversion-status.ts'
 import type { ConversionRow } from './conversion-store.ts'
-import { minorDigits } from './minor-digits.ts'
 
 /**
  * What a conversion's status changes do to the reports: rollup counters move (money counts while
@@ -56,7 +55,7 @@ export class ConversionEffects {
 }
 
 function liveEvent(row: ConversionRow, from: ConversionStatus | null, at: number): LiveEvent {
-  const digits = minorDigits(row.currency) ?? 2
+  const digits = currencyDigits(row.currency) ?? 2
   return {
     kind: 'conversion',
     affiliateId: row.affiliate_id,

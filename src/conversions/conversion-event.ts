@@ -1,12 +1,12 @@
 import type { DeliveryEvent } from '../delivery/index.ts'
 import { formatId } from '../shared/ids.ts'
+import { currencyDigits } from '../shared/money.ts'
 import type { ConversionRow } from './conversion-store.ts'
-import { minorDigits } from './minor-digits.ts'
 import { formatMinorUnits } from './money-text.ts'
 
 /** The event delivery queues postbacks from, for one status change (history row) of a conversion. */
 export function conversionEvent(row: ConversionRow, changeId: number, at: number): DeliveryEvent {
-  const digits = minorDigits(row.currency) ?? 2
+  const digits = currencyDigits(row.currency) ?? 2
   return {
     changeId,
     conversionId: row.id,

@@ -1,8 +1,7 @@
 import { formatId } from '../shared/ids.ts'
-import { formatDecimal } from '../shared/money.ts'
+import { currencyDigits, formatDecimal } from '../shared/money.ts'
 import type { ConversionStatus } from './conversion-status.ts'
 import type { ConversionRow, HistoryRow } from './conversion-store.ts'
-import { minorDigits } from './minor-digits.ts'
 
 export interface StatusChangeView {
   id: string
@@ -48,7 +47,7 @@ export function presentConversion(
   history: HistoryRow[],
   admin: boolean,
 ): ConversionView {
-  const digits = minorDigits(row.currency) ?? 2
+  const digits = currencyDigits(row.currency) ?? 2
   const iso = (ms: number) => new Date(ms).toISOString()
   return {
     id: formatId(row.id),

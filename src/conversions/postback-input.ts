@@ -1,9 +1,8 @@
 import type { ClickIdParts } from '../clicks/index.ts'
 import { decodeClickId } from '../clicks/index.ts'
 import { AppError } from '../http/errors.ts'
-import { DecimalError, parseDecimal } from '../shared/money.ts'
+import { currencyDigits, DecimalError, parseDecimal } from '../shared/money.ts'
 import { type ConversionStatus, parsePostbackStatus } from './conversion-status.ts'
-import { minorDigits } from './minor-digits.ts'
 import type { PostbackParams } from './postback-params.ts'
 
 const MAX_TXID_CHARS = 255
@@ -64,7 +63,7 @@ export function parseGoalKey(params: PostbackParams): string {
 function checkCurrency(given: string | undefined, offerCurrency: string): void {
   if (given === undefined) return
   const code = given.trim().toUpperCase()
-  if (minorDigits(code) === undefined) {
+  if (currencyDigits(code) === undefined) {
     throw new AppError(
       'unknown_currency',
       `currency "${given.slice(0, 20)}" is not an ISO 4217 code`,
@@ -81,7 +80,7 @@ function checkCurrency(given: string | undefined, offerCurrency: string): void {
 function parseAmount(value: string | number | undefined, currency: string): number | null {
   if (value === undefined) return null
   try {
-    return parseDecimal(value, minorDigits(currency) ?? 2)
+    return parseDecimal(value, currencyDigits(currency) ?? 2)
   } catch (error) {
     if (!(error instanceof DecimalError)) throw error
     throw new AppError('invalid_amount', `amount ${error.message}`, [

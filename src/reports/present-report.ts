@@ -77,13 +77,23 @@ function sortRows(rows: ReportRow[], view: Presentation): void {
   const descending = view.sort?.startsWith('-') ?? false
   const field = view.sort?.replace(/^-/, '')
   const fields = field ? [field, ...view.groupBy] : [...view.groupBy]
-  rows.sort((a, b) => {
-    for (const [index, name] of fields.entries()) {
-      const order = compare(a[name] ?? null, b[name] ?? null)
+  // Sort keys are worked out once per row, not once per comparison.
+  const keyed = rows.map((row) => ({ row, keys: fields.map((name) => sortKey(row[name] ?? null)) }))
+  keyed.sort((a, b) => {
+    for (let index = 0; index < fields.length; index++) {
+      const order = compare(a.keys[index]!, b.keys[index]!)
       if (order !== 0) return index === 0 && descending ? -order : order
     }
     return 0
   })
+  keyed.forEach(({ row }, index) => {
+    rows[index] = row
+  })
+}
+
+// Ids are numeric strings: they order as numbers.
+function sortKey(value: string | number | null): string | number | null {
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value
 }
 
 function compare(a: string | number | null, b: string | number | null): number {
@@ -91,8 +101,5 @@ function compare(a: string | number | null, b: string | number | null): number {
   if (a === null) return 1
   if (b === null) return -1
   if (typeof a === 'number' && typeof b === 'number') return a - b
-  const [x, y] = [String(a), String(b)]
-  // Ids are numeric strings: order them as numbers.
-  if (/^\d+$/.test(x) && /^\d+$/.test(y)) return Number(x) - Number(y)
-  return x < y ? -1 : 1
+  return String(a) < String(b) ? -1 : 1
 }

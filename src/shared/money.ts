@@ -11,11 +11,19 @@ const MAX_PERCENT = 1000
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
 
+const digitsByCurrency = new Map<string, number>()
+
 /** Minor-unit digits of an ISO 4217 code (as the runtime's CLDR data gives them), or undefined. */
 export function currencyDigits(code: string): number | undefined {
   if (!KNOWN_CURRENCIES.has(code)) return undefined
-  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
-    .maximumFractionDigits
+  let digits = digitsByCurrency.get(code)
+  if (digits === undefined) {
+    // Building a NumberFormat costs microseconds; hot paths ask for the same few currencies.
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
+      .maximumFractionDigits
+    digitsByCurrency.set(code, digits ?? 2)
+  }
+  return digits
 }
 
 /** Why a decimal was refused, for the 400 message. */
