@@ -37,7 +37,8 @@ export interface AppOptions {
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<App> {
   // Log lines are written asynchronously: a synchronous write per request costs the hot paths
   // more than everything else the log line needs. Buffered lines are flushed when the app closes.
-  const destination = pino.destination({ dest: 1, sync: false })
+  const destination =
+    options.logger === undefined ? pino.destination({ dest: 1, sync: false }) : undefined
   const app: App = Fastify({
     logger: options.logger ?? { level: ctx.config.logLevel, stream: destination },
     logController: new RequestLogController(),
@@ -53,7 +54,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       .status(404)
       .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   )
-  app.addHook('onClose', async () => destination.flushSync())
+  app.addHook('onClose', async () => destination?.flushSync())
   const observe = observeRequest(ctx.metrics)
   app.addHook('onResponse', async (request, reply) => {
     observe(
