@@ -6,14 +6,19 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { type Config, loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { WORKER_DEFAULTS } from '../src/delivery/delivery-worker.ts'
 import { type DeliveryEvent, enqueueDeliveries } from '../src/delivery/index.ts'
 import { type OutboundRequest, PostbackSender } from '../src/delivery/send-postback.ts'
 import { startServer } from '../src/main.ts'
-import { BENCH_ADMIN_KEY, BENCH_PG_URL, type BenchEngine, startBaseline } from './lib/processes.ts'
+import {
+  adminQuery,
+  BENCH_ADMIN_KEY,
+  BENCH_PG_URL,
+  type BenchEngine,
+  startBaseline,
+} from './lib/processes.ts'
 
 const COUNT = Number(process.env.BENCH_DELIVERIES ?? 50_000)
 // Enough endpoints that the per-endpoint limit does not cap the worker below its concurrency.
@@ -240,15 +245,5 @@ async function createDatabase(
     config: { engine: 'postgres' as const, url: url.href },
     env: { DATABASE_URL: url.href },
     drop: () => adminQuery(`drop database if exists ${name} with (force)`),
-  }
-}
-
-async function adminQuery(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: BENCH_PG_URL })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
   }
 }

@@ -118,7 +118,8 @@ export async function startBacktrack(
   )
 }
 
-async function adminQuery(statement: string): Promise<void> {
+/** Runs one statement as the PostgreSQL superuser (create or drop a bench database). */
+export async function adminQuery(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: BENCH_PG_URL })
   await client.connect()
   try {
