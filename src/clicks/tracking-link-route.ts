@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { errorBody } from '../http/errors.ts'
+import { QUIET_SUCCESS } from '../http/request-log.ts'
 import { trackClick } from './track-click.ts'
 
 /** Longer query strings are refused with 414, before any work. */
@@ -24,6 +25,7 @@ export function registerTrackingLinkRoute(app: App, { clicks }: AppContext): voi
   app.get(
     '/c/:offer_id',
     {
+      config: QUIET_SUCCESS,
       schema: {
         tags: ['clicks'],
         summary: 'Tracking link: records the click and redirects (302) to the offer',

@@ -21,8 +21,18 @@ export class RequestLogController extends LogController {
   }
 }
 
+/**
+ * Route config of a route whose successful answers are logged at debug level only: the tracking
+ * link, whose every redirect is already recorded as a click row. A line per click would be the
+ * largest cost of a redirect and tens of millions of lines a day; its errors are still logged.
+ */
+export const QUIET_SUCCESS = { quietSuccess: true } as const
+
 function logRequest(request: FastifyRequest, reply: FastifyReply, error: Error | undefined): void {
-  const level = error ? 'error' : 'info'
+  const quiet =
+    reply.statusCode < 400 &&
+    (request.routeOptions.config as { quietSuccess?: boolean } | undefined)?.quietSuccess === true
+  const level = error ? 'error' : quiet ? 'debug' : 'info'
   // Building the line (and masking the URL) is skipped when nothing would be written.
   const log = request.log as { isLevelEnabled?: (level: string) => boolean }
   if (!log.isLevelEnabled?.(level)) return

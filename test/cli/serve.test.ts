@@ -51,12 +51,24 @@ describe('npx backtrack', () => {
     expect(advertiser.status).toBe(201)
     const { postback_token: token } = (await advertiser.json()) as { postback_token: string }
     await fetch(`${url}/nope?token=${token}`)
+    // Log lines are buffered but reach stdout within about a second, not only at shutdown.
+    await first.waitFor(/"url":"\/nope\?token=\*\*\*"/, 5000)
+    const offer = await createTrackedOffer(url!, key!)
+    const redirect = await fetch(`${url}/c/${offer}`, { redirect: 'manual' })
+    expect(redirect.status).toBe(400)
+    const click = await fetch(`${url}/c/${offer}?aff_id=${offer}&sub1=logged-click`, {
+      redirect: 'manual',
+    })
+    expect(click.status).toBe(302)
     first.process.kill('SIGTERM')
     expect(await first.exited).toBe(0)
     const logs = first.output()
     expect(logs.split(key!).length - 1).toBe(1)
     expect(logs).not.toContain(token)
     expect(logs).toContain('"url":"/nope?token=***"')
+    // The tracking link's errors are logged; its redirects are click rows, not log lines.
+    expect(logs).toContain(`"url":"/c/${offer}","route":"/c/:offer_id","status":400`)
+    expect(logs).not.toContain('logged-click')
 
     const second = run(['serve'], env)
     await second.waitFor(/listening on/)
@@ -84,3 +96,27 @@ describe('npx backtrack', () => {
     expect(migrate.output()).toContain('applied 0001-catalog')
   })
 })
+
+/** An advertiser, an offer and an affiliate whose id equals the offer's (both are the first). */
+async function createTrackedOffer(url: string, key: string): Promise<string> {
+  const post = async (path: string, body: object) => {
+    const response = await fetch(`${url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    expect(response.status).toBe(201)
+    return (await response.json()) as { id: string }
+  }
+  const advertiser = await post('/advertisers', { name: 'Logs' })
+  const offer = await post('/offers', {
+    advertiser_id: advertiser.id,
+    name: 'Logged offer',
+    destination_url: 'https://shop.example/?cid={click_id}',
+    revenue: '1.00',
+    payout: '0.50',
+  })
+  const affiliate = await post('/affiliates', { name: 'Logs' })
+  expect(affiliate.id).toBe(offer.id)
+  return offer.id
+}
