@@ -44,7 +44,7 @@ export async function startServer(
     if (generated) {
       print(`admin key (shown once, stored hashed; keep it safe): ${generated}`)
     }
-    const clicks = await startClickTracking(database.db)
+    const clicks = await startClickTracking(database.db, { storeThread: config.database })
     background.push(clicks)
     const metrics = createMetrics()
     const app = await buildApp({ config, database, metrics, clicks }, options)

@@ -1,5 +1,7 @@
+import type { DatabaseConfig } from '../config.ts'
 import type { Db } from '../db/database.ts'
 import { loadClickSecret } from './click-secret.ts'
+import { inProcessClickStore, threadedClickStore } from './click-store.ts'
 import { ClickWriter, type ClickWriterOptions } from './click-writer.ts'
 import { RecentVisitors } from './recent-visitors.ts'
 import type { ClickTracker } from './track-click.ts'
@@ -17,10 +19,19 @@ export interface ClickTracking extends ClickTracker {
   stop(): Promise<void>
 }
 
+export interface ClickTrackingOptions extends ClickWriterOptions {
+  /**
+   * The database once more, for the writer's own thread and connection (see
+   * `threadedClickStore`); without it (or for an in-memory SQLite database, which one connection
+   * alone can see) clicks are committed on the event loop through `db`.
+   */
+  storeThread?: DatabaseConfig
+}
+
 /** Loads the click secret and the catalog and starts the group-commit click writer. */
 export async function startClickTracking(
   db: Db,
-  options: ClickWriterOptions = {},
+  options: ClickTrackingOptions = {},
 ): Promise<ClickTracking> {
   const log: ClickLog = {
     error: (object, message) => console.error(message, object),
@@ -28,7 +39,12 @@ export async function startClickTracking(
   const secret = await loadClickSecret(db)
   const catalog = new TrackingCatalog(db, log)
   await catalog.start()
-  const writer = new ClickWriter(db, log, options)
+  const thread = options.storeThread
+  const store =
+    thread && !(thread.engine === 'sqlite' && thread.path === ':memory:')
+      ? threadedClickStore(thread)
+      : inProcessClickStore(db)
+  const writer = new ClickWriter(store, log, options)
   return {
     secret,
     catalog,

@@ -1,6 +1,5 @@
-import type { Db } from '../db/database.ts'
 import type { ClickRecord } from './click-record.ts'
-import { storeClicks } from './store-clicks.ts'
+import type { ClickStore } from './click-store.ts'
 
 /** A click on its way to the database, with what the reports need besides the row. */
 export interface QueuedClick extends ClickRecord {
@@ -33,7 +32,7 @@ const STOP_ATTEMPTS = 3
  * batch size grows with the load and the number of commits does not. `stop()` writes everything.
  */
 export class ClickWriter {
-  readonly #db: Db
+  readonly #store: ClickStore
   #log: ClickWriterLog
   readonly #maxDelayMs: number
   readonly #maxBatch: number
@@ -48,8 +47,8 @@ export class ClickWriter {
   readonly #slowDownAt: number
   #committed = Promise.withResolvers<void>()
 
-  constructor(db: Db, log: ClickWriterLog, options: ClickWriterOptions = {}) {
-    this.#db = db
+  constructor(store: ClickStore, log: ClickWriterLog, options: ClickWriterOptions = {}) {
+    this.#store = store
     this.#log = log
     this.#maxDelayMs = options.maxDelayMs ?? 20
     this.#maxBatch = options.maxBatch ?? 1000
@@ -102,6 +101,7 @@ export class ClickWriter {
     await this.#draining
     if (this.#queue.length > 0) this.#drain()
     await this.#draining
+    await this.#store.close()
   }
 
   #drain(): void {
@@ -119,7 +119,7 @@ export class ClickWriter {
     while (this.#queue.length > 0) {
       this.#writing = this.#queue.splice(0, this.#maxBatch)
       try {
-        await storeClicks(this.#db, this.#writing)
+        await this.#store.store(this.#writing)
         this.#failures = 0
       } catch (error) {
         this.#failures++

@@ -19,9 +19,15 @@ export interface Database {
 
 const INT8_OID = 20
 
+export interface OpenOptions {
+  /** PostgreSQL connections at most (10 by default). */
+  poolSize?: number
+}
+
 /** Opens the configured engine. Nothing outside db/ needs to know which one it got. */
-export function openDatabase(config: DatabaseConfig): Database {
-  const db = config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config)
+export function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Database {
+  const db =
+    config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config, options.poolSize)
   return {
     db,
     engine: config.engine,
@@ -45,10 +51,10 @@ function openSqlite(path: string): Db {
   })
 }
 
-function openPostgres(config: { url: string; schema?: string }): Db {
+function openPostgres(config: { url: string; schema?: string }, poolSize = 10): Db {
   const pool = new pg.Pool({
     connectionString: config.url,
-    max: 10,
+    max: poolSize,
     // int8 columns hold epoch milliseconds and minor units, all far below 2^53.
     types: {
       getTypeParser: ((oid: number, format?: string) =>

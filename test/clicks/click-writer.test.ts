@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeClickId } from '../../src/clicks/click-id.ts'
+import {
+  type ClickStore,
+  inProcessClickStore,
+  threadedClickStore,
+} from '../../src/clicks/click-store.ts'
 import { ClickWriter, type QueuedClick } from '../../src/clicks/click-writer.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
@@ -58,54 +66,73 @@ describeEachEngine('click writer', (engine) => {
     return Number(row.n)
   }
 
-  it('commits a lone click within the batch delay and finds it while it waits', async () => {
-    const writer = new ClickWriter(database.db, log, { maxDelayMs: 200 })
-    const first = click(1)
-    expect(writer.add(first)).toBeUndefined()
-    expect(writer.pending(first.clickId)?.sub1).toBe('s1')
-    expect(await storedCount()).toBe(0)
-    await new Promise((resolve) => setTimeout(resolve, 700))
-    expect(await storedCount()).toBe(1)
-    expect(writer.pending(first.clickId)).toBeUndefined()
-    await writer.stop()
-    expect(errors).toEqual([])
-  })
-
-  it('slows redirects down to the commits when far behind, and stop() writes the rest', async () => {
-    const writer = new ClickWriter(database.db, log, {
-      maxDelayMs: 5,
-      maxBatch: 100,
-      slowDownAt: 300,
+  const stores: Array<[string, () => ClickStore]> = [
+    ['on the event loop', () => inProcessClickStore(database.db)],
+    ['in a store thread', () => threadedClickStore(testDb.config)],
+  ]
+  describe.each(stores)('committing %s', (_, makeStore) => {
+    it('commits a lone click after the batch delay and finds it while it waits', async () => {
+      const writer = new ClickWriter(makeStore(), log, { maxDelayMs: 200 })
+      const first = click(1)
+      expect(writer.add(first)).toBeUndefined()
+      expect(writer.pending(first.clickId)?.sub1).toBe('s1')
+      expect(await storedCount()).toBe(0)
+      // Nothing else is added: the delay alone commits it (a store thread starts on first use).
+      await expect.poll(storedCount, { timeout: 5000 }).toBe(1)
+      await expect.poll(() => writer.pending(first.clickId)).toBeUndefined()
+      await writer.stop()
+      expect(errors).toEqual([])
     })
-    const waits: Promise<void>[] = []
-    for (let n = 0; n < 1000; n++) {
-      const wait = writer.add(click(n))
-      if (wait) waits.push(wait)
-    }
-    expect(waits.length).toBeGreaterThan(0)
-    expect(writer.backlog).toBe(1000)
-    await waits[0]
-    expect(await storedCount()).toBeGreaterThanOrEqual(100)
-    await writer.stop()
-    expect(await storedCount()).toBe(1000)
-    expect(writer.backlog).toBe(0)
-    expect(errors).toEqual([])
-  })
 
-  it('marks a visitor seen in the stored clicks of the last 24 h as not unique', async () => {
-    const writer = new ClickWriter(database.db, log, { maxDelayMs: 1 })
-    const earlier = { ...click(7), clickedAt: Date.now() - 3_600_000 }
-    writer.add(earlier)
-    await writer.stop()
-    const again = click(7)
-    const writer2 = new ClickWriter(database.db, log, { maxDelayMs: 1 })
-    writer2.add(again)
-    await writer2.stop()
-    const row = await database.db
-      .selectFrom('clicks')
-      .select('is_unique')
-      .where('click_id', '=', again.clickId)
-      .executeTakeFirstOrThrow()
-    expect(row.is_unique).toBe(0)
+    it('slows redirects down to the commits when far behind, and stop() writes the rest', async () => {
+      const writer = new ClickWriter(makeStore(), log, {
+        maxDelayMs: 5,
+        maxBatch: 100,
+        slowDownAt: 300,
+      })
+      const waits: Promise<void>[] = []
+      for (let n = 0; n < 1000; n++) {
+        const wait = writer.add(click(n))
+        if (wait) waits.push(wait)
+      }
+      expect(waits.length).toBeGreaterThan(0)
+      expect(writer.backlog).toBe(1000)
+      await waits[0]
+      expect(await storedCount()).toBeGreaterThanOrEqual(100)
+      await writer.stop()
+      expect(await storedCount()).toBe(1000)
+      expect(writer.backlog).toBe(0)
+      expect(errors).toEqual([])
+    })
+
+    it('marks a visitor seen in the stored clicks of the last 24 h as not unique', async () => {
+      const writer = new ClickWriter(makeStore(), log, { maxDelayMs: 1 })
+      const earlier = { ...click(7), clickedAt: Date.now() - 3_600_000 }
+      writer.add(earlier)
+      await writer.stop()
+      const again = click(7)
+      const writer2 = new ClickWriter(makeStore(), log, { maxDelayMs: 1 })
+      writer2.add(again)
+      await writer2.stop()
+      const row = await database.db
+        .selectFrom('clicks')
+        .select('is_unique')
+        .where('click_id', '=', again.clickId)
+        .executeTakeFirstOrThrow()
+      expect(row.is_unique).toBe(0)
+    })
+  })
+})
+
+describe('threaded click store', () => {
+  it('fails each batch with the reason when the database cannot be opened', async () => {
+    // A file where the database's folder should be.
+    const notAFolder = join(mkdtempSync(join(tmpdir(), 'backtrack-store-')), 'file')
+    writeFileSync(notAFolder, '')
+    const store = threadedClickStore({ engine: 'sqlite', path: join(notAFolder, 'clicks.db') })
+    await expect(store.store([click(1)])).rejects.toThrow(/EEXIST|ENOTDIR/)
+    await expect(store.store([click(2)])).rejects.toThrow(/EEXIST|ENOTDIR/)
+    await store.close()
+    rmSync(dirname(notAFolder), { recursive: true })
   })
 })

@@ -1,0 +1,35 @@
+// The store thread of `threadedClickStore`: one database connection of its own, one batch at a
+// time, each answered once committed or failed.
+import { parentPort, workerData } from 'node:worker_threads'
+import type { DatabaseConfig } from '../config.ts'
+import { type Database, openDatabase } from '../db/database.ts'
+import type { StoreReply, StoreRequest } from './click-store.ts'
+import { storeClicks } from './store-clicks.ts'
+
+const port = parentPort!
+const config = (workerData as { database: DatabaseConfig }).database
+// Opened by the first batch, so that a database that cannot be opened fails batches with its
+// own reason (and is tried again by the next) instead of ending the thread.
+let database: Database | undefined
+let queue = Promise.resolve()
+
+port.on('message', (message: StoreRequest | 'close') => {
+  if (message === 'close') {
+    queue = queue.then(async () => {
+      await database?.close()
+      port.close()
+    })
+    return
+  }
+  queue = queue.then(async () => {
+    try {
+      database ??= openDatabase(config, { poolSize: 2 })
+      await storeClicks(database.db, message.clicks)
+      port.postMessage({ id: message.id } satisfies StoreReply)
+    } catch (error) {
+      // Sent as plain text: a driver's error may hold what a thread message cannot carry.
+      const { message: text, stack } = error instanceof Error ? error : new Error(String(error))
+      port.postMessage({ id: message.id, error: { message: text, stack } } satisfies StoreReply)
+    }
+  })
+})
