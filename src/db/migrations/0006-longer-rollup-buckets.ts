@@ -18,7 +18,9 @@ const DAY_MS = 86_400_000
  * The lean rollup (offer × affiliate × goal) in 4-hour, 4-day and 16-day buckets too, so a
  * month is a few buckets per key (see docs/decisions.md, "Reports and live feed"). Each is filled
  * from the hourly rows, which hold every count since the start, so it is exact from the first
- * report. (Not yet released when its `analyze` was added.)
+ * report. Rows go in in bucket order, as live traffic adds them, so a range of buckets is a few
+ * neighbouring pages on PostgreSQL too. (Not yet released when `order by` and `analyze` were
+ * added.)
  */
 export function longerRollupBucketsMigration(t: Ddl): string[] {
   const tiers: Array<[string, number]> = [
@@ -40,7 +42,8 @@ export function longerRollupBucketsMigration(t: Ddl): string[] {
       select (bucket / ${bucketMs}) * ${bucketMs}, ${KEY.join(', ')},
         ${COUNTERS.map((c) => `sum(${c})`).join(', ')}
       from rollup_lean
-      group by (bucket / ${bucketMs}) * ${bucketMs}, ${KEY.join(', ')}`,
+      group by (bucket / ${bucketMs}) * ${bucketMs}, ${KEY.join(', ')}
+      order by (bucket / ${bucketMs}) * ${bucketMs}, ${KEY.join(', ')}`,
     // Planner statistics now, not whenever autovacuum gets to a table that was filled at once:
     // without them PostgreSQL guesses row counts for reports' range conditions.
     `analyze ${table}`,
