@@ -77,15 +77,19 @@ export async function startBaseline(mode: 'redirect' | 'json'): Promise<ServerPr
 
 export type BenchEngine = 'sqlite' | 'postgres'
 
-/** `backtrack serve` in its own process on a fresh SQLite file or PostgreSQL database. */
+/**
+ * `backtrack serve` in its own process on a fresh SQLite file or PostgreSQL database, or on
+ * `existing` (BACKTRACK_DB or DATABASE_URL), which is then left in place when it stops.
+ */
 export async function startBacktrack(
   engine: BenchEngine,
   env: Record<string, string> = {},
+  existing?: Record<string, string>,
 ): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'backtrack-bench-'))
   let dropDatabase = async () => {}
-  const dbEnv: Record<string, string> = { BACKTRACK_DB: join(dir, 'bench.db') }
-  if (engine === 'postgres') {
+  const dbEnv: Record<string, string> = existing ?? { BACKTRACK_DB: join(dir, 'bench.db') }
+  if (engine === 'postgres' && !existing) {
     const name = `bt_bench_${randomBytes(4).toString('hex')}`
     await adminQuery(`create database ${name}`)
     const url = new URL(BENCH_PG_URL)

@@ -79,6 +79,9 @@ const TIERS: Array<[string, number, string[]]> = [
   ['rollup_total', 3_600_000, []],
   ['rollup_lean_daily', DAY_MS, ['offer_id', 'affiliate_id']],
   ['rollup_lean', 3_600_000, ['offer_id', 'affiliate_id']],
+  ['rollup_lean_4h', 4 * 3_600_000, ['offer_id', 'affiliate_id']],
+  ['rollup_lean_4d', 4 * DAY_MS, ['offer_id', 'affiliate_id']],
+  ['rollup_lean_16d', 16 * DAY_MS, ['offer_id', 'affiliate_id']],
   ['rollup_geo', 3_600_000, ['offer_id', 'affiliate_id', 'country', 'device', 'source']],
   [
     'rollup_full',

@@ -1,62 +1,127 @@
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import type { RollupDelta } from './rollup-delta.ts'
-import { COUNTERS, type Counter, TIERS, type Tier } from './rollup-tiers.ts'
+import { COUNTERS, DIMENSIONS, type Dimension, HOUR_MS, TIERS, type Tier } from './rollup-tiers.ts'
 
-const ROWS_PER_STATEMENT = 200
+/** Counts of one bucket and one key of a tier. */
+interface Sum {
+  bucket: number
+  values: Partial<Record<Dimension, string | number>>
+  currency: string
+  /** In COUNTERS order. */
+  counts: number[]
+}
 
 /**
  * Adds deltas to every rollup tier, in the caller's transaction so the rollups move together
  * with the clicks or conversions that cause them. Deltas are summed per key first, so a batch of
- * a thousand clicks on one offer is one upsert per tier.
+ * a thousand clicks on one offer is one upsert per tier; each tier is summed from the smallest
+ * finer one already summed rather than from the deltas again.
  */
 export async function applyRollups(db: Db, deltas: readonly RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return
-  for (const tier of TIERS) {
-    const rows = [...sumByKey(tier, deltas).values()]
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      await upsert(db, tier, rows.slice(i, i + ROWS_PER_STATEMENT))
-    }
+  const placeholder = sql`${0}`.compile(db).sql
+  const summed: Array<{ tier: Tier; sums: Sum[] }> = []
+  // Widest first, so each narrower tier sums already summed rows. Every writer goes in this one
+  // order, and in key order within a tier, so two on PostgreSQL cannot deadlock on rollup rows.
+  for (const tier of [...TIERS].reverse()) {
+    const finer = summed
+      .filter(({ tier: from }) => refines(from, tier))
+      .sort((a, b) => a.sums.length - b.sums.length)[0]
+    const sums = finer ? regroup(finer.sums, tier) : regroup(deltas.map(toSum), tier)
+    summed.push({ tier, sums })
+    for (const chunk of powerOfTwoChunks(sums)) await upsert(db, placeholder, tier, chunk)
   }
 }
 
-type Row = Record<string, string | number>
-
-function sumByKey(tier: Tier, deltas: readonly RollupDelta[]): Map<string, Row> {
-  const rows = new Map<string, Row>()
-  for (const delta of deltas) {
-    const row: Row = {
-      bucket: Math.floor(delta.at / tier.bucketMs) * tier.bucketMs,
-      currency: delta.currency,
-    }
-    for (const dimension of tier.dimensions) {
-      if (dimension === 'offer_id') row.offer_id = delta.offerId
-      else if (dimension === 'affiliate_id') row.affiliate_id = delta.affiliateId
-      else row[dimension] = delta.values[dimension] ?? ''
-    }
-    const key = JSON.stringify(row)
-    const existing = rows.get(key)
-    const target = existing ?? { ...row, ...zeroCounters() }
-    for (const counter of COUNTERS) {
-      target[counter] = (target[counter] as number) + (delta.counts[counter] ?? 0)
-    }
-    if (!existing) rows.set(key, target)
-  }
-  return rows
-}
-
-function zeroCounters(): Record<Counter, number> {
-  return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>
-}
-
-async function upsert(db: Db, tier: Tier, rows: Row[]): Promise<void> {
-  const key = ['bucket', ...tier.dimensions, 'currency']
-  const increments = Object.fromEntries(
-    COUNTERS.map((c) => [c, sql`${sql.ref(`${tier.table}.${c}`)} + excluded.${sql.ref(c)}`]),
+/** True when every bucket and key of `tier` is a sum of whole buckets and keys of `finer`. */
+function refines(finer: Tier, tier: Tier): boolean {
+  return (
+    tier.bucketMs % finer.bucketMs === 0 &&
+    tier.dimensions.every((dimension) => finer.dimensions.includes(dimension))
   )
-  await db
-    .insertInto(tier.table)
-    .values(rows as never)
-    .onConflict((conflict) => conflict.columns(key as never).doUpdateSet(increments as never))
-    .execute()
+}
+
+function toSum(delta: RollupDelta): Sum {
+  const values: Sum['values'] = { offer_id: delta.offerId, affiliate_id: delta.affiliateId }
+  for (const dimension of DIMENSIONS) {
+    if (dimension !== 'offer_id' && dimension !== 'affiliate_id') {
+      values[dimension] = delta.values[dimension] ?? ''
+    }
+  }
+  return {
+    bucket: Math.floor(delta.at / HOUR_MS) * HOUR_MS,
+    values,
+    currency: delta.currency,
+    counts: COUNTERS.map((counter) => delta.counts[counter] ?? 0),
+  }
+}
+
+function regroup(sums: readonly Sum[], tier: Tier): Sum[] {
+  const groups = new Map<string, Sum>()
+  for (const sum of sums) {
+    const bucket = Math.floor(sum.bucket / tier.bucketMs) * tier.bucketMs
+    // Length-prefixed parts: no value, whatever characters it holds, can run into the next.
+    let key = `${bucket}|${sum.currency.length}:${sum.currency}`
+    for (const dimension of tier.dimensions) {
+      const value = String(sum.values[dimension])
+      key += `|${value.length}:${value}`
+    }
+    const group = groups.get(key)
+    if (group) {
+      for (let i = 0; i < group.counts.length; i++) group.counts[i]! += sum.counts[i]!
+    } else {
+      groups.set(key, {
+        bucket,
+        values: sum.values,
+        currency: sum.currency,
+        counts: [...sum.counts],
+      })
+    }
+  }
+  return [...groups.keys()].sort().map((key) => groups.get(key)!)
+}
+
+// The statement text per placeholder style, tier and row count: kysely builds an insert of a
+// few hundred rows much more slowly than SQLite runs it, and the text only depends on those three.
+const statements = new Map<string, string>()
+
+async function upsert(db: Db, placeholder: string, tier: Tier, sums: Sum[]): Promise<void> {
+  const columns = ['bucket', ...tier.dimensions, 'currency', ...COUNTERS]
+  const rows = sums.map((sum) => [
+    sum.bucket,
+    ...tier.dimensions.map((dimension) => sum.values[dimension]!),
+    sum.currency,
+    ...sum.counts,
+  ])
+  const id = `${placeholder} ${tier.table} ${rows.length}`
+  let text = statements.get(id)
+  if (text === undefined) {
+    const key = ['bucket', ...tier.dimensions, 'currency']
+    const increments = Object.fromEntries(
+      COUNTERS.map((c) => [c, sql`${sql.ref(`${tier.table}.${c}`)} + excluded.${sql.ref(c)}`]),
+    )
+    const values = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])))
+    text = db
+      .insertInto(tier.table)
+      .values(values as never)
+      .onConflict((conflict) => conflict.columns(key as never).doUpdateSet(increments as never))
+      .compile().sql
+    statements.set(id, text)
+  }
+  await db.executeQuery(CompiledQuery.raw(text, rows.flat()))
+}
+
+// Chunks of 256, 128, … 1 rows: at most nine statement texts per tier, which SQLite's statement
+// cache keeps prepared.
+function powerOfTwoChunks<T>(items: T[]): T[][] {
+  const chunks: T[][] = []
+  let start = 0
+  for (let size = 256; size >= 1; size /= 2) {
+    while (items.length - start >= size) {
+      chunks.push(items.slice(start, start + size))
+      start += size
+    }
+  }
+  return chunks
 }

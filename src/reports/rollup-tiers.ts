@@ -28,8 +28,11 @@ export type Counter = (typeof COUNTERS)[number]
 export type RollupTable =
   | 'rollup_total_daily'
   | 'rollup_total'
-  | 'rollup_lean_daily'
   | 'rollup_lean'
+  | 'rollup_lean_4h'
+  | 'rollup_lean_daily'
+  | 'rollup_lean_4d'
+  | 'rollup_lean_16d'
   | 'rollup_geo'
   | 'rollup_full'
 
@@ -40,29 +43,41 @@ export interface Tier {
   table: RollupTable
   /** Key columns besides `bucket` and `currency`. */
   dimensions: readonly Dimension[]
-  /** Bucket length: an hour, or a UTC day. */
+  /**
+   * Bucket length, from an hour up; buckets are aligned to the epoch, so each length divides
+   * the next of its family and a UTC day is whole buckets of every length below it.
+   */
   bucketMs: number
 }
 
+// Tiers of one family share one array, which is how familyFor tells families apart.
+const TOTAL: readonly Dimension[] = []
 const LEAN: readonly Dimension[] = ['offer_id', 'affiliate_id', 'goal']
 
-/** Smallest first: a report reads the first tier that has its dimensions and time grain. */
+/**
+ * Families of the same dimensions, smallest first, each at several bucket lengths. The lean
+ * family (offer × affiliate × goal, what most reports group by) is kept at five lengths so a
+ * range of any size is a few dozen buckets per key rather than one per hour or day.
+ */
 export const TIERS: readonly Tier[] = [
-  { table: 'rollup_total_daily', dimensions: [], bucketMs: DAY_MS },
-  { table: 'rollup_total', dimensions: [], bucketMs: HOUR_MS },
-  { table: 'rollup_lean_daily', dimensions: LEAN, bucketMs: DAY_MS },
+  { table: 'rollup_total', dimensions: TOTAL, bucketMs: HOUR_MS },
+  { table: 'rollup_total_daily', dimensions: TOTAL, bucketMs: DAY_MS },
   { table: 'rollup_lean', dimensions: LEAN, bucketMs: HOUR_MS },
+  { table: 'rollup_lean_4h', dimensions: LEAN, bucketMs: 4 * HOUR_MS },
+  { table: 'rollup_lean_daily', dimensions: LEAN, bucketMs: DAY_MS },
+  { table: 'rollup_lean_4d', dimensions: LEAN, bucketMs: 4 * DAY_MS },
+  { table: 'rollup_lean_16d', dimensions: LEAN, bucketMs: 16 * DAY_MS },
   { table: 'rollup_geo', dimensions: [...LEAN, 'country', 'device', 'source'], bucketMs: HOUR_MS },
   { table: 'rollup_full', dimensions: DIMENSIONS, bucketMs: HOUR_MS },
 ]
 
 /**
- * The tier for a report: daily buckets only when every local day of the report is a UTC day
- * (`dailyFits`), since they cannot be split into the hours of another time zone.
+ * The smallest family that has every dimension a report groups or filters by, at all its bucket
+ * lengths, shortest first (the first is always hourly).
  */
-export function tierFor(needed: Iterable<Dimension>, dailyFits: boolean): Tier {
+export function familyFor(needed: Iterable<Dimension>): Tier[] {
   const wanted = [...needed]
-  const fits = (tier: Tier) =>
-    (tier.bucketMs === HOUR_MS || dailyFits) && wanted.every((d) => tier.dimensions.includes(d))
-  return TIERS.find(fits) ?? TIERS.at(-1)!
+  const first =
+    TIERS.find((tier) => wanted.every((d) => tier.dimensions.includes(d))) ?? TIERS.at(-1)!
+  return TIERS.filter((tier) => tier.dimensions === first.dimensions)
 }

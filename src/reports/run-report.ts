@@ -1,7 +1,8 @@
-import { type Expression, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
-import { COUNTERS, type Counter, DAY_MS, type Dimension, tierFor } from './rollup-tiers.ts'
-import { localTime } from './time-zone.ts'
+import { type BucketRun, coverRange } from './cover-range.ts'
+import { COUNTERS, type Counter, type Dimension, familyFor, type Tier } from './rollup-tiers.ts'
+import { localTime, zonedToUtc } from './time-zone.ts'
 
 export type TimeDimension = 'hour' | 'day'
 export type GroupKey = TimeDimension | Dimension
@@ -23,31 +24,35 @@ export interface ReportGroup {
 }
 
 /**
- * Reads the smallest rollup tier that has every dimension asked for, summing per bucket in SQL;
- * buckets are then folded into local hours or days of `tz` here, which is exact for any zone
- * whose offsets are whole hours.
+ * Reads the smallest rollup family that has every dimension asked for, covering the range with
+ * its longest buckets that fit (see coverRange) and summing per bucket in SQL; buckets are then
+ * folded into local hours or days of `tz` here, which is exact for any zone whose offsets are
+ * whole hours.
  */
 export async function runReport(db: Db, request: ReportRequest): Promise<ReportGroup[]> {
   const dimensions = request.groupBy.filter(
     (key): key is Dimension => key !== 'hour' && key !== 'day',
   )
-  const byTime = dimensions.length !== request.groupBy.length
-  const dailyFits = !request.groupBy.includes('hour') && isWholeUtcDays(request)
-  const tier = tierFor([...dimensions, ...(Object.keys(request.filters) as Dimension[])], dailyFits)
-  const columns = [...(byTime ? ['bucket'] : []), ...dimensions, 'currency']
-
-  let query = db
-    .selectFrom(sql.table(tier.table).as('r') as unknown as 'rollup_full')
-    .where(sql.ref('bucket'), '>=', request.from)
-    .where(sql.ref('bucket'), '<', request.to)
-  for (const [dimension, value] of Object.entries(request.filters)) {
-    query = query.where(sql.ref(dimension), '=', value)
-  }
-  const rows = (await query
-    .select(columns.map((column) => sql.ref(column).as(column)))
-    .select(COUNTERS.map((counter) => sql<string>`sum(${sql.ref(counter)})`.as(counter)))
-    .groupBy(columns.map((column) => sql.ref(column) as Expression<unknown>))
-    .execute()) as Array<Record<string, string | number>>
+  const time = request.groupBy.includes('hour')
+    ? 'hour'
+    : request.groupBy.includes('day')
+      ? 'day'
+      : null
+  const family = familyFor([...dimensions, ...(Object.keys(request.filters) as Dimension[])])
+  const tiers = usableTiers(family, request, time)
+  const runs = coverRange(
+    request.from,
+    request.to,
+    tiers.map((tier) => tier.bucketMs),
+  )
+  const columns = [...(time ? ['bucket'] : []), ...dimensions, 'currency']
+  const branches = tiers.flatMap((tier) => {
+    const mine = runs.filter((run) => run.bucketMs === tier.bucketMs)
+    return mine.length === 0 ? [] : [branch(tier, mine, columns, request.filters)]
+  })
+  const { rows } = await sql<
+    Record<string, string | number>
+  >`${sql.join(branches, sql` union all `)}`.execute(db)
 
   const groups = new Map<string, ReportGroup>()
   for (const row of rows) {
@@ -87,16 +92,46 @@ function pad(value: number): string {
   return String(value).padStart(2, '0')
 }
 
-/** True when the range is whole UTC days and `tz` is at UTC+0 throughout (UTC, GMT…). */
-function isWholeUtcDays({ from, to, tz }: ReportRequest): boolean {
-  if (from % DAY_MS !== 0 || to % DAY_MS !== 0) return false
-  for (let day = from; day < to; day += DAY_MS) {
-    if (
-      localTime(tz, day).offsetMinutes !== 0 ||
-      localTime(tz, day + DAY_MS - 1).offsetMinutes !== 0
-    ) {
-      return false
-    }
+/** One tier's share of the report, summed per group in SQL. */
+function branch(
+  tier: Tier,
+  runs: BucketRun[],
+  columns: string[],
+  filters: ReportRequest['filters'],
+) {
+  const ranges = runs.map((run) => sql`(bucket >= ${run.from} and bucket < ${run.to})`)
+  const conditions = [
+    sql`(${sql.join(ranges, sql` or `)})`,
+    ...Object.entries(filters).map(([dimension, value]) => sql`${sql.ref(dimension)} = ${value}`),
+  ]
+  const keys = sql.join(columns.map((column) => sql.ref(column)))
+  const sums = sql.join(
+    COUNTERS.map((counter) => sql`sum(${sql.ref(counter)}) as ${sql.ref(counter)}`),
+  )
+  return sql`select ${keys}, ${sums} from ${sql.table(tier.table)} where ${sql.join(conditions, sql` and `)} group by ${keys}`
+}
+
+/**
+ * The tiers whose buckets never straddle a boundary between the report's time groups: all of
+ * them without time groups, hourly only by hour, and by day those whose length divides every
+ * local midnight inside the range (daily and longer only for UTC days). Hourly is always usable:
+ * in zones with half-hour offsets it is the approximation the docs describe.
+ */
+function usableTiers(family: Tier[], request: ReportRequest, time: TimeDimension | null): Tier[] {
+  if (time === 'hour') return family.slice(0, 1)
+  const boundaries = time === 'day' ? localMidnights(request) : []
+  return family.filter(
+    (tier, index) => index === 0 || boundaries.every((at) => at % tier.bucketMs === 0),
+  )
+}
+
+/** The instants strictly inside (from, to) at which a local day of `tz` starts. */
+function localMidnights({ from, to, tz }: ReportRequest): number[] {
+  const first = localTime(tz, from)
+  const midnights: number[] = []
+  for (let days = 1; ; days++) {
+    const at = zonedToUtc(tz, first.year, first.month, first.day + days)
+    if (at >= to) return midnights
+    if (at > from) midnights.push(at)
   }
-  return true
 }

@@ -1,157 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  applyRollups,
-  type ConversionState,
-  conversionCounts,
-  type RollupDelta,
-} from '../../src/reports/index.ts'
+import { applyRollups, conversionCounts } from '../../src/reports/index.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { expected, localDay, makeEvents, normalize, toDeltas } from './raw-events.ts'
 
-// Synthetic traffic around the 2026-11-01 DST change in New York, fed straight into the rollups,
-// compared with a brute-force computation from the same raw events.
+// Four days around the 2026-11-01 DST change in New York.
 const START = Date.UTC(2026, 9, 30, 0, 0)
 const SPAN_MS = 4 * 24 * 3_600_000
-const CURRENCY: Record<number, string> = { 1: 'USD', 2: 'USD', 3: 'JPY' }
-
-interface RawEvent {
-  at: number
-  offerId: number
-  affiliateId: number
-  country: string | null
-  sub1: string | null
-  kind: 'click' | 'conversion'
-  unique: boolean
-  states: ConversionState[]
-  revenue: number
-  payout: number
-}
-
-function makeEvents(count: number, seed: number): RawEvent[] {
-  let state = seed
-  const random = () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31
-    return state / 2 ** 31
-  }
-  const pick = <T>(values: T[]): T => values[Math.floor(random() * values.length)]!
-  const lifecycles: ConversionState[][] = [
-    ['approved'],
-    ['pending'],
-    ['pending', 'approved'],
-    ['pending', 'rejected'],
-    ['approved', 'rejected'],
-    ['rejected'],
-  ]
-  return Array.from({ length: count }, () => ({
-    at: START + Math.floor(random() * SPAN_MS),
-    offerId: pick([1, 2, 3]),
-    affiliateId: pick([1, 2]),
-    country: pick(['US', 'DE', null]),
-    sub1: pick(['a', 'b,"quoted"', '=HYPERLINK()', null]),
-    kind: random() < 0.8 ? 'click' : 'conversion',
-    unique: random() < 0.6,
-    states: pick(lifecycles),
-    revenue: Math.floor(random() * 100_000),
-    payout: Math.floor(random() * 50_000),
-  }))
-}
-
-function toDeltas(events: RawEvent[]): RollupDelta[] {
-  return events.flatMap((event) => {
-    const base = {
-      at: event.at,
-      offerId: event.offerId,
-      affiliateId: event.affiliateId,
-      currency: CURRENCY[event.offerId]!,
-      values: {
-        country: event.country,
-        sub1: event.sub1,
-        goal: event.kind === 'click' ? null : 'default',
-      },
-    }
-    if (event.kind === 'click') {
-      return [{ ...base, counts: { clicks: 1, unique_clicks: event.unique ? 1 : 0 } }]
-    }
-    return event.states.map((to, i) => ({
-      ...base,
-      counts: conversionCounts(i === 0 ? null : event.states[i - 1]!, to, event),
-    }))
-  })
-}
-
-const localDay = (tz: string, at: number) =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at)
-
-/** Brute force: final state of every raw event, grouped by the raw time's local day. */
-function expected(events: RawEvent[], keyOf: (e: RawEvent) => Record<string, string | null>) {
-  const rows = new Map<string, Record<string, unknown>>()
-  for (const event of events) {
-    const keys = { ...keyOf(event), currency: CURRENCY[event.offerId]! }
-    const id = JSON.stringify(keys)
-    const row = rows.get(id) ?? {
-      ...keys,
-      clicks: 0,
-      unique_clicks: 0,
-      conversions: 0,
-      pending_conversions: 0,
-      rejected_conversions: 0,
-      revenue: 0,
-      payout: 0,
-    }
-    rows.set(id, row)
-    const add = (name: string, value: number) => {
-      row[name] = (row[name] as number) + value
-    }
-    if (event.kind === 'click') {
-      add('clicks', 1)
-      add('unique_clicks', event.unique ? 1 : 0)
-      continue
-    }
-    const final = event.states.at(-1)!
-    if (final === 'approved') {
-      add('conversions', 1)
-      add('revenue', event.revenue)
-      add('payout', event.payout)
-    } else add(final === 'pending' ? 'pending_conversions' : 'rejected_conversions', 1)
-  }
-  return [...rows.values()]
-}
-
-function normalize(rows: Array<Record<string, unknown>>, keys: string[]) {
-  const digits = (currency: unknown) => (currency === 'JPY' ? 0 : 2)
-  return rows
-    .map((row) => {
-      const out: Record<string, unknown> = {}
-      for (const key of keys) out[key] = row[key] ?? null
-      for (const c of [
-        'clicks',
-        'unique_clicks',
-        'conversions',
-        'pending_conversions',
-        'rejected_conversions',
-      ])
-        out[c] = row[c]
-      // Reports show money as decimals; compare in minor units.
-      out.revenue = Math.round(
-        (row.revenue as number) *
-          (typeof row.revenue === 'number' && 'cr' in row ? 10 ** digits(row.currency) : 1),
-      )
-      out.payout = Math.round(
-        (row.payout as number) * ('cr' in row ? 10 ** digits(row.currency) : 1),
-      )
-      return out
-    })
-    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
-}
 
 describeEachEngine('reports', (engine) => {
   let t: TestServer
-  const events = makeEvents(3000, 7)
+  const events = makeEvents(3000, 7, START, SPAN_MS)
   // The tests only read, so one server and one load of rollups serve them all.
   beforeAll(async () => {
     t = await startTestServer(engine)

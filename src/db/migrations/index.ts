@@ -4,6 +4,7 @@ import { clicksMigration } from './0002-clicks.ts'
 import { conversionsMigration } from './0003-conversions.ts'
 import { deliveriesMigration } from './0004-deliveries.ts'
 import { reportsMigration } from './0005-reports.ts'
+import { longerRollupBucketsMigration } from './0006-longer-rollup-buckets.ts'
 
 /**
  * Forward-only migrations in order. Each returns the statements for one engine; a name, once
@@ -15,4 +16,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => s
   { name: '0003-conversions', statements: conversionsMigration },
   { name: '0004-deliveries', statements: deliveriesMigration },
   { name: '0005-reports', statements: reportsMigration },
+  { name: '0006-longer-rollup-buckets', statements: longerRollupBucketsMigration },
 ]

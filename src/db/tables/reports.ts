@@ -1,12 +1,13 @@
 import type { Generated } from 'kysely'
 
 /**
- * Rollups: counters per UTC hour (and per UTC day for the narrowest width), kept at three widths
- * so a report reads the smallest table that has its dimensions. Missing dimension values are stored as '' so they can be part of the
- * unique key on both engines.
+ * Rollups: counters per UTC hour (and per longer aligned buckets for the two narrowest widths),
+ * kept at four widths so a report reads the smallest table that has its dimensions (see
+ * src/reports/rollup-tiers.ts). Missing dimension values are stored as '' so they can be part of
+ * the unique key on both engines.
  */
 export interface RollupCounters {
-  /** Start of the UTC hour or day, epoch ms. */
+  /** Start of the bucket (an hour, 4 hours, a UTC day, 4 or 16 UTC days), epoch ms. */
   bucket: number
   currency: string
   clicks: number
@@ -57,7 +58,10 @@ export interface ReportTables {
   rollup_total_daily: RollupCounters
   rollup_total: RollupCounters
   rollup_lean: LeanRollupTable
+  rollup_lean_4h: LeanRollupTable
   rollup_lean_daily: LeanRollupTable
+  rollup_lean_4d: LeanRollupTable
+  rollup_lean_16d: LeanRollupTable
   rollup_geo: GeoRollupTable
   rollup_full: FullRollupTable
 }
