@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import pg from 'pg'
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789'
@@ -97,9 +97,11 @@ export async function startBacktrack(
     dbEnv.DATABASE_URL = url.href
     dropDatabase = () => adminQuery(`drop database if exists ${name} with (force)`)
   }
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  // Started through its shebang, as `npx backtrack` and `npm start` do, so that it runs with the
+  // V8 flags it ships with; `node` is this bench's own runtime.
+  const child = spawn(BIN, ['serve'], {
     env: {
-      PATH: process.env.PATH ?? '',
+      PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       PORT: '0',
       HOST: '127.0.0.1',
       BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY,

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runBacktrack as run } from '../helpers/processes.ts'
 
@@ -26,6 +27,34 @@ describe('npx backtrack', () => {
     ]) {
       expect(help.output()).toContain(word)
     }
+  })
+
+  it('runs through its shebang with the V8 flags that bound its memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backtrack-cli-'))
+    dirs.push(dir)
+    const child = spawn(join(import.meta.dirname, '../../bin/backtrack.js'), ['serve'], {
+      env: {
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        BACKTRACK_DB: join(dir, 'bt.db'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    let output = ''
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        output += chunk
+        if (output.includes('listening on')) resolve()
+      })
+      child.once('exit', () => reject(new Error(`exited before listening: ${output}`)))
+    })
+    const commandLine = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0')
+    expect(commandLine).toContain('--max-semi-space-size=8')
+    expect(commandLine).toContain('--heap-growing-percent=20')
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
   })
 
   it('stops a bad setting at start with a message naming the variable', async () => {
