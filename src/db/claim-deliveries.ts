@@ -47,7 +47,7 @@ const DELIVERY_COLUMNS = `id, postback_id, event_id, method, url, body, content_
 const ENDPOINT_COLUMNS = `signing_secret, previous_signing_secret, previous_secret_expires_at,
   consecutive_failures, failing_since, circuit_open_until, circuit_cooldown_ms, disabled_at`
 
-// Blocked endpoints (disabled, circuit open) are excluded by id through a small uncorrelated
+// Blocked endpoints (disabled, deleted, circuit open) are excluded by id through a small uncorrelated
 // subquery, so the claim is a walk of the due-index in run_at order that stops after `limit` rows,
 // whatever the backlog. Parameters: worker, lease end, now, endpoints to skip, limit.
 const due = (skip: string, lock: string) => `
@@ -55,7 +55,8 @@ const due = (skip: string, lock: string) => `
   where state = 'pending' and run_at <= $3
     and (locked_until is null or locked_until < $3)
     and postback_id not in (
-      select id from postbacks where disabled_at is not null or circuit_open_until > $3
+      select id from postbacks
+      where disabled_at is not null or deleted_at is not null or circuit_open_until > $3
     )
     and ${skip}
   order by run_at
