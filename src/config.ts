@@ -21,6 +21,8 @@ export interface Config {
   liveHeartbeatMs: number
   /** Raw clicks older than this many days are deleted; rollups and conversions stay. */
   clickRetentionDays: number
+  /** Where `backtrack worker` serves /metrics and /healthz; undefined: it listens nowhere. */
+  workerMetricsPort: number | undefined
 }
 
 /** Command-line flags that override the environment. */
@@ -61,6 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       env.BACKTRACK_CLICK_RETENTION_DAYS ?? '90',
       'BACKTRACK_CLICK_RETENTION_DAYS',
     ),
+    workerMetricsPort:
+      env.BACKTRACK_WORKER_METRICS_PORT === undefined || env.BACKTRACK_WORKER_METRICS_PORT === ''
+        ? undefined
+        : parsePort(env.BACKTRACK_WORKER_METRICS_PORT, 'BACKTRACK_WORKER_METRICS_PORT'),
     postbackLogRetentionDays: parseRetentionDays(
       env.BACKTRACK_POSTBACK_LOG_RETENTION_DAYS ?? '30',
       'BACKTRACK_POSTBACK_LOG_RETENTION_DAYS',

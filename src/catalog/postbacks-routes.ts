@@ -3,7 +3,13 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
-import { createPostback, getPostback, listPostbacks, updatePostback } from './postbacks.ts'
+import {
+  createPostback,
+  deletePostback,
+  getPostback,
+  listPostbacks,
+  updatePostback,
+} from './postbacks.ts'
 
 const Method = Type.Union([Type.Literal('GET'), Type.Literal('POST')])
 const ConversionStatus = Type.Union([
@@ -118,5 +124,21 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
     },
     async (request) =>
       updatePostback(db, pathId(request.params.id, 'postback'), request.body, request.principal),
+  )
+  api.delete(
+    '/postbacks/:id',
+    {
+      schema: {
+        tags,
+        description:
+          'Deletes the endpoint: no new deliveries, pending ones become `cancelled`; the history stays',
+        params: IdParams,
+        response: { 204: Type.Null(), ...ADMIN_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      await deletePostback(db, pathId(request.params.id, 'postback'), request.principal)
+      return reply.status(204).send(null)
+    },
   )
 }

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely'
 import type { Principal } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { PostbacksTable } from '../db/schema.ts'
+import { cancelDeliveries } from '../delivery/index.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId, parseId } from '../shared/ids.ts'
@@ -75,6 +76,7 @@ export async function listPostbacks(
   let select = db
     .selectFrom('postbacks')
     .selectAll()
+    .where('deleted_at', 'is', null)
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
   if (after !== undefined) select = select.where('id', '<', after)
@@ -145,8 +147,35 @@ function enabledChange(enabled: boolean | undefined, now: number) {
   return enabled === false ? { disabled_at: now } : {}
 }
 
+/**
+ * Deletes an endpoint: it gets no new deliveries and its pending ones are cancelled, while the
+ * endpoint row and its delivery history stay for reports and the deliveries list. Another
+ * affiliate's endpoint, or one already deleted, is a 404.
+ */
+export async function deletePostback(db: Db, id: number, principal: Principal): Promise<void> {
+  await findPostbackRow(db, id, principal)
+  const now = Date.now()
+  await db.transaction().execute(async (tx) => {
+    const deleted = await tx
+      .updateTable('postbacks')
+      .set({ deleted_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()
+    if (Number(deleted.numUpdatedRows) === 0) {
+      throw new AppError('not_found', `postback ${id} not found`)
+    }
+    await cancelDeliveries(tx, id, now)
+  })
+}
+
+// A deleted endpoint is gone from the catalog API; its row stays for the delivery history.
 async function findPostbackRow(db: Db, id: number, principal: Principal): Promise<PostbackRow> {
-  let select = db.selectFrom('postbacks').selectAll().where('id', '=', id)
+  let select = db
+    .selectFrom('postbacks')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
   if (principal.role === 'affiliate')
     select = select.where('affiliate_id', '=', principal.affiliateId)
   const row = await select.executeTakeFirst()

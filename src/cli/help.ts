@@ -25,6 +25,8 @@ Environment (flags win over variables):
                                     days inbound postback log lines are kept (default 30; 0 = forever)
   BACKTRACK_CLICK_RETENTION_DAYS    days raw clicks are kept (default 90); reports keep their rollups
   BACKTRACK_LIVE_HEARTBEAT          live feed heartbeat interval (default 15s)
+  BACKTRACK_WORKER_METRICS_PORT     \`backtrack worker\` serves /metrics (admin key) and /healthz on
+                                    this port at HOST (default: none; 0 picks a free port)
 
 Signals: SIGTERM or SIGINT stops accepting requests, finishes those in flight, closes the database.
 `

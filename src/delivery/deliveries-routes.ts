@@ -12,6 +12,7 @@ const State = Type.Union([
   Type.Literal('pending'),
   Type.Literal('delivered'),
   Type.Literal('failed'),
+  Type.Literal('cancelled'),
 ])
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])

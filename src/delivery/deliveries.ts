@@ -72,10 +72,18 @@ export async function getDelivery(db: Db, id: number, principal: Principal) {
 
 /**
  * Queues one delivery again now, with a fresh run through the retry schedule and the same event
- * id. One being sent right now is a 409: queuing it again could send it twice at once.
+ * id. One being sent right now is a 409: queuing it again could send it twice at once; so is one
+ * whose endpoint was deleted.
  */
 export async function retryDelivery(db: Db, id: number, principal: Principal) {
-  await getDelivery(db, id, principal)
+  const row = await scoped(db, principal)
+    .select('postbacks.deleted_at')
+    .where('deliveries.id', '=', id)
+    .executeTakeFirst()
+  if (!row) throw new AppError('not_found', `delivery ${id} not found`)
+  if (row.deleted_at !== null) {
+    throw new AppError('conflict', `delivery ${id} belongs to a deleted postback endpoint`)
+  }
   const now = Date.now()
   const updated = await db
     .updateTable('deliveries')
@@ -89,14 +97,19 @@ export async function retryDelivery(db: Db, id: number, principal: Principal) {
   return getDelivery(db, id, principal)
 }
 
-/** Bulk replay: queues again every delivery matching the filter (default: the failed ones). */
+/**
+ * Bulk replay: queues again every delivery matching the filter (default: the failed ones), leaving
+ * out those of deleted endpoints.
+ */
 export async function retryDeliveries(
   db: Db,
   filter: DeliveryFilter,
   principal: Principal,
 ): Promise<{ queued: number }> {
   const now = Date.now()
-  const ids = filtered(db, { state: 'failed', ...filter }, principal).select('deliveries.id')
+  const ids = filtered(db, { state: 'failed', ...filter }, principal)
+    .where('postbacks.deleted_at', 'is', null)
+    .select('deliveries.id')
   const updated = await db
     .updateTable('deliveries')
     .set(requeued(now))

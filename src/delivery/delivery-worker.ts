@@ -4,10 +4,10 @@ import { type ClaimedDelivery, claimDueDeliveries } from '../db/claim-deliveries
 import type { Database } from '../db/database.ts'
 import { countAttempt, type DeliveryMetrics, deliveryMetrics } from './delivery-metrics.ts'
 import { type EndpointHealth, foldHealth, isHalfOpen } from './endpoint-health.ts'
-import { loadEndpoints, type SendingEndpoint } from './load-endpoints.ts'
 import { ResultRecorder } from './result-recorder.ts'
 import { nextStep } from './retry-policy.ts'
 import { type AttemptResult, PostbackSender } from './send-postback.ts'
+import { type SendingEndpoint, sendingEndpoint } from './sending-endpoint.ts'
 
 export interface WorkerOptions {
   /** Attempts in flight at once in this process. */
@@ -156,7 +156,7 @@ export class DeliveryWorker {
     for (const [id, endpoint] of this.#endpoints) {
       if (this.#recorder.hasUnrecorded(id) && blocked(endpoint.health, now)) full.push(id)
     }
-    const claimed = await claimDueDeliveries(this.#ctx.database, {
+    const { deliveries: claimed, endpoints } = await claimDueDeliveries(this.#ctx.database, {
       workerId: this.id,
       now,
       leaseMs: this.#options.leaseMs,
@@ -164,12 +164,8 @@ export class DeliveryWorker {
       skipPostbacks: full,
     })
     if (claimed.length === 0) return 0
-    const endpoints = await loadEndpoints(
-      this.#ctx.database.db,
-      [...new Set(claimed.map((delivery) => delivery.postback_id))],
-      now,
-    )
-    for (const endpoint of endpoints) {
+    for (const row of endpoints) {
+      const endpoint = sendingEndpoint(row, now)
       // Health folded from results not yet recorded is newer than what the database says.
       const known = this.#endpoints.get(endpoint.id)
       if (known && this.#recorder.hasUnrecorded(endpoint.id)) endpoint.health = known.health

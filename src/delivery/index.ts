@@ -1,3 +1,4 @@
+export { cancelDeliveries } from './cancel-deliveries.ts'
 export { registerDeliveryRoutes } from './deliveries-routes.ts'
 export type { DeliveryEvent } from './delivery-event.ts'
 export { DeliveryWorker, type WorkerOptions } from './delivery-worker.ts'

@@ -1,6 +1,6 @@
 import type { ClaimedDelivery } from '../db/claim-deliveries.ts'
 import type { Database, Db } from '../db/database.ts'
-import { relaxCommit } from '../db/relax-commit.ts'
+import { recordAttempts } from '../db/record-attempts.ts'
 import { type EndpointHealth, foldHealth, sameHealth } from './endpoint-health.ts'
 import type { NextStep } from './retry-policy.ts'
 import type { AttemptResult } from './send-postback.ts'
@@ -12,9 +12,11 @@ export interface FinishedAttempt {
 }
 
 /**
- * Writes a batch of finished attempts in one transaction: the attempt rows, each delivery's new
- * state (its lease released), and each endpoint's health. Returns the endpoints' new health.
- * The commit does not wait for the disk: a result lost in a crash only means a resend.
+ * Writes a batch of finished attempts: the attempt rows, each delivery's new state (its lease
+ * released), and each endpoint's health. Returns the endpoints' new health. The common batch —
+ * successes for endpoints the worker knows healthy — is one statement; health changes add a read
+ * and writes in the same transaction. Commits do not wait for the disk: a result lost in a crash
+ * only means a resend.
  */
 export async function recordResults(
   database: Database,
@@ -23,68 +25,34 @@ export async function recordResults(
   knownHealthy: (postbackId: number) => boolean = () => false,
 ): Promise<Map<number, EndpointHealth>> {
   const now = Date.now()
+  const records = finished.map(({ delivery, result, next }) => ({
+    delivery_id: delivery.id,
+    at: result.at,
+    status_code: result.status_code,
+    duration_ms: result.duration_ms,
+    error: result.error,
+    response_body: result.response_body,
+    state: next.state,
+    run_at: next.run_at,
+    step: next.step,
+  }))
+  const changes = healthToUpdate(finished, knownHealthy)
+  if (changes.size === 0) {
+    await recordAttempts(database, records, now)
+    return new Map()
+  }
   return database.db.transaction().execute(async (tx) => {
-    await relaxCommit(tx, database.engine)
-    await tx
-      .insertInto('delivery_attempts')
-      .values(
-        finished.map(({ delivery, result }) => ({
-          delivery_id: delivery.id,
-          at: result.at,
-          status_code: result.status_code,
-          duration_ms: result.duration_ms,
-          error: result.error,
-          response_body: result.response_body,
-        })),
-      )
-      .execute()
-    const delivered = finished.filter((done) => done.next.state === 'delivered')
-    if (delivered.length > 0) {
-      await tx
-        .updateTable('deliveries')
-        .set((eb) => ({
-          state: 'delivered',
-          run_at: null,
-          locked_by: null,
-          locked_until: null,
-          attempt_count: eb('attempt_count', '+', 1),
-          updated_at: now,
-        }))
-        .where(
-          'id',
-          'in',
-          delivered.map((done) => done.delivery.id),
-        )
-        .execute()
-    }
-    for (const { delivery, next } of finished) {
-      if (next.state === 'delivered') continue
-      await tx
-        .updateTable('deliveries')
-        .set((eb) => ({
-          state: next.state,
-          run_at: next.run_at,
-          step: next.step,
-          locked_by: null,
-          locked_until: null,
-          attempt_count: eb('attempt_count', '+', 1),
-          updated_at: now,
-        }))
-        .where('id', '=', delivery.id)
-        .execute()
-    }
-    return updateHealth(tx, finished, baseCooldownMs, knownHealthy)
+    await recordAttempts(database, records, now, tx)
+    return updateHealth(tx, changes, baseCooldownMs)
   })
 }
 
 // Only successes for an endpoint the worker last saw healthy change nothing, and are the common
 // case: they cost no query at all.
-async function updateHealth(
-  tx: Db,
+function healthToUpdate(
   finished: readonly FinishedAttempt[],
-  baseCooldownMs: number,
   knownHealthy: (postbackId: number) => boolean,
-) {
+): Map<number, FinishedAttempt[]> {
   const byEndpoint = new Map<number, FinishedAttempt[]>()
   for (const done of finished) {
     const list = byEndpoint.get(done.delivery.postback_id) ?? []
@@ -96,7 +64,14 @@ async function updateHealth(
       byEndpoint.delete(id)
     }
   }
-  if (byEndpoint.size === 0) return new Map<number, EndpointHealth>()
+  return byEndpoint
+}
+
+async function updateHealth(
+  tx: Db,
+  byEndpoint: Map<number, FinishedAttempt[]>,
+  baseCooldownMs: number,
+) {
   const rows = await tx
     .selectFrom('postbacks')
     .select([

@@ -3,9 +3,9 @@ import type { Principal } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
 import { formatId } from '../shared/ids.ts'
-import { signingSecrets } from './load-endpoints.ts'
 import { renderRequest } from './render-request.ts'
 import type { PostbackSender } from './send-postback.ts'
+import { signingSecrets } from './sending-endpoint.ts'
 
 /**
  * Sends a sample delivery to an endpoint now, through the same client, SSRF guard and signing as

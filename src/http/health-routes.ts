@@ -6,7 +6,10 @@ import { bearerAuth, requireAdmin } from './auth.ts'
 const PING_TIMEOUT_MS = 2000
 
 /** `/healthz` tells the truth about the database; `/metrics` is Prometheus text for admins. */
-export function registerHealthRoutes(app: App, ctx: AppContext): void {
+export function registerHealthRoutes(
+  app: App,
+  ctx: Pick<AppContext, 'config' | 'database' | 'metrics'>,
+): void {
   app.get(
     '/healthz',
     {

@@ -29,6 +29,11 @@ describe('config', () => {
     })
   })
 
+  it('serves no worker metrics unless asked, on the port given', () => {
+    expect(loadConfig({}).workerMetricsPort).toBeUndefined()
+    expect(loadConfig({ BACKTRACK_WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464)
+  })
+
   it.each([
     [{ PORT: 'http' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -39,6 +44,8 @@ describe('config', () => {
     [{ BACKTRACK_TRUST_PROXY: '10.0.0.0/99' }, 'BACKTRACK_TRUST_PROXY'],
     [{ BACKTRACK_LOG_LEVEL: 'loud' }, 'BACKTRACK_LOG_LEVEL'],
     [{ BACKTRACK_PUBLIC_URL: 'ftp://x' }, 'BACKTRACK_PUBLIC_URL'],
+    [{ BACKTRACK_WORKER_METRICS_PORT: '9464x' }, 'BACKTRACK_WORKER_METRICS_PORT'],
+    [{ BACKTRACK_WORKER_METRICS_PORT: '65536' }, 'BACKTRACK_WORKER_METRICS_PORT'],
   ])('refuses %o with a message naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)

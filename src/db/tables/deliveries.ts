@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely'
 
-export type DeliveryState = 'pending' | 'delivered' | 'failed'
+/** `cancelled`: its endpoint was deleted before it was delivered; kept for the history. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled'
 
 /**
  * The outbox: one row per (status change, endpoint), with the request already rendered, so every

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts'
+import type { ClaimedEndpoint } from '../db/claim-deliveries.ts'
 import type { EndpointHealth } from './endpoint-health.ts'
 
 export interface SendingEndpoint {
@@ -8,29 +8,9 @@ export interface SendingEndpoint {
   health: EndpointHealth
 }
 
-/** What the worker needs of the endpoints it is about to send to: secrets and health. */
-export async function loadEndpoints(
-  db: Db,
-  ids: number[],
-  now: number,
-): Promise<SendingEndpoint[]> {
-  if (ids.length === 0) return []
-  const rows = await db
-    .selectFrom('postbacks')
-    .select([
-      'id',
-      'signing_secret',
-      'previous_signing_secret',
-      'previous_secret_expires_at',
-      'consecutive_failures',
-      'failing_since',
-      'circuit_open_until',
-      'circuit_cooldown_ms',
-      'disabled_at',
-    ])
-    .where('id', 'in', ids)
-    .execute()
-  return rows.map((row) => ({
+/** What the worker keeps of an endpoint it claimed deliveries for: secrets and health. */
+export function sendingEndpoint(row: ClaimedEndpoint, now: number): SendingEndpoint {
+  return {
     id: row.id,
     secrets: signingSecrets(row, now),
     health: {
@@ -40,7 +20,7 @@ export async function loadEndpoints(
       circuit_cooldown_ms: row.circuit_cooldown_ms,
       disabled_at: row.disabled_at,
     },
-  }))
+  }
 }
 
 /** The secrets an endpoint signs with now: its own, plus the previous one until it expires. */
