@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { sql } from 'kysely'
 import { type Config, loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
@@ -211,9 +211,10 @@ async function waitUntilDrained(config: Config) {
 }
 
 function startWorker(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'worker'], {
+  // Through its shebang, with the V8 flags it ships with, as `npx backtrack worker` runs.
+  const child: ChildProcess = spawn(BIN, ['worker'], {
     env: {
-      PATH: process.env.PATH ?? '',
+      PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
       BACKTRACK_LOG_LEVEL: 'warn',
       ...(WORKER_NODE_OPTIONS ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}),

@@ -80,9 +80,13 @@ describeEachEngine('a standalone worker’s metrics', (engine) => {
     await eventually(() => receiver!.received.length === 1, 10_000, 'the delivery')
     const text = await eventually(async () => {
       const body = await (await scrape()).text()
-      return /backtrack_delivery_attempts_total\{outcome="delivered"\} 1\b/.test(body) && body
+      // The attempt is counted when sent and its result committed just after: wait for both.
+      return (
+        /backtrack_delivery_attempts_total\{outcome="delivered"\} 1\b/.test(body) &&
+        /backtrack_delivery_queue_depth 0\b/.test(body) &&
+        body
+      )
     })
-    expect(text).toMatch(/backtrack_delivery_queue_depth 0\b/)
     expect(text).toMatch(/backtrack_delivery_latency_seconds_count 1\b/)
 
     const anonymous = await scrape(null)
