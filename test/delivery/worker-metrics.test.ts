@@ -1,12 +1,11 @@
 import { afterEach, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
-import { startServer } from '../../src/main.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
 import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
 import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { createWorkerCatalog } from './worker-catalog.ts'
 
 describeEachEngine('a standalone worker’s metrics', (engine) => {
   let database: TestDatabase | undefined
@@ -24,34 +23,9 @@ describeEachEngine('a standalone worker’s metrics', (engine) => {
   it('serves its attempt counters and queue depth on /metrics, and /healthz', async () => {
     database = await createTestDatabase(engine)
     receiver = await startReceiver()
-    const config = {
-      ...loadConfig({ BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY, BACKTRACK_LOG_LEVEL: 'silent' }),
-      host: '127.0.0.1',
-      port: 0,
-      database: database.config,
-    }
-    // The catalog comes from a server that is then stopped, so only the worker process sends.
-    const server = await startServer(config, { logger: false, print: () => {} })
-    const api = async (path: string, body: unknown) => {
-      const response = await fetch(`${server.url}/api/v1${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      expect(response.status).toBe(201)
-      return (await response.json()) as { id: string }
-    }
-    const advertiser = await api('/advertisers', { name: 'A' })
-    const offer = await api('/offers', {
-      advertiser_id: advertiser.id,
-      name: 'O',
-      destination_url: 'https://shop.example/',
-      revenue: 1,
-      payout: 1,
-    })
-    const affiliate = await api('/affiliates', { name: 'F' })
-    await api('/postbacks', { affiliate_id: affiliate.id, url: `${receiver.url}/pb?e={event_id}` })
-    await server.close()
+    const { offerId, affiliateId } = await createWorkerCatalog(database, [
+      `${receiver.url}/pb?e={event_id}`,
+    ])
 
     child = runBacktrack(['worker'], {
       ...databaseEnv(database.config),
@@ -69,8 +43,8 @@ describeEachEngine('a standalone worker’s metrics', (engine) => {
       enqueueDeliveries(tx, {
         changeId: 1,
         conversionId: 1,
-        affiliateId: Number(affiliate.id),
-        offerId: Number(offer.id),
+        affiliateId,
+        offerId,
         goal: 'default',
         status: 'approved',
         occurredAt: Date.now(),

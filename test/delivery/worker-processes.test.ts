@@ -1,12 +1,10 @@
 import { afterEach, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
-import { startServer } from '../../src/main.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
-import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
 import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { createWorkerCatalog } from './worker-catalog.ts'
 
 const ENDPOINTS = 10
 
@@ -27,38 +25,12 @@ describeEachEngine('delivery worker processes', (engine) => {
 
   it('two worker processes drain every delivery and send none twice', async () => {
     database = await createTestDatabase(engine)
-    receiver = await startReceiver()
-    const config = {
-      ...loadConfig({ BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY, BACKTRACK_LOG_LEVEL: 'silent' }),
-      host: '127.0.0.1',
-      port: 0,
-      database: database.config,
-    }
-    // The catalog is made through the API of a server that is then stopped, so only the two
-    // worker processes deliver.
-    const server = await startServer(config, { logger: false, print: () => {} })
-    const api = async (path: string, body: unknown) => {
-      const response = await fetch(`${server.url}/api/v1${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      expect(response.status).toBe(201)
-      return (await response.json()) as { id: string }
-    }
-    const advertiser = await api('/advertisers', { name: 'A' })
-    const offer = await api('/offers', {
-      advertiser_id: advertiser.id,
-      name: 'O',
-      destination_url: 'https://shop.example/',
-      revenue: 1,
-      payout: 1,
-    })
-    const affiliate = await api('/affiliates', { name: 'F' })
-    for (let i = 0; i < ENDPOINTS; i++) {
-      await api('/postbacks', { affiliate_id: affiliate.id, url: `${receiver.url}/pb/${i}` })
-    }
-    await server.close()
+    const started = await startReceiver()
+    receiver = started
+    const { offerId, affiliateId } = await createWorkerCatalog(
+      database,
+      Array.from({ length: ENDPOINTS }, (_, i) => `${started.url}/pb/${i}`),
+    )
 
     const env = {
       ...databaseEnv(database.config),
@@ -76,8 +48,8 @@ describeEachEngine('delivery worker processes', (engine) => {
           await enqueueDeliveries(tx, {
             changeId: change,
             conversionId: change,
-            affiliateId: Number(affiliate.id),
-            offerId: Number(offer.id),
+            affiliateId,
+            offerId,
             goal: 'default',
             status: 'approved',
             occurredAt: Date.now(),
