@@ -1,5 +1,5 @@
 import { currencyDigits, formatDecimal } from '../shared/money.ts'
-import type { Counter } from './rollup-tiers.ts'
+import { COUNTERS, type Counter } from './rollup-tiers.ts'
 import type { GroupKey, ReportGroup } from './run-report.ts'
 
 export type ReportRow = Record<string, string | number | null>
@@ -28,17 +28,10 @@ export function presentReport(groups: ReportGroup[], view: Presentation): Report
   sortRows(rows, view)
   const currencies = new Set(groups.map((group) => group.currency))
   const sums = Object.fromEntries(
-    (
-      [
-        'clicks',
-        'unique_clicks',
-        'conversions',
-        'pending_conversions',
-        'rejected_conversions',
-        'revenue',
-        'payout',
-      ] as Counter[]
-    ).map((counter) => [counter, groups.reduce((sum, group) => sum + group.counts[counter], 0)]),
+    COUNTERS.map((counter) => [
+      counter,
+      groups.reduce((sum, group) => sum + group.counts[counter], 0),
+    ]),
   ) as Record<Counter, number>
   const single = currencies.size <= 1 ? ([...currencies][0] ?? null) : null
   const totals = metrics(sums, single)
