@@ -93,7 +93,10 @@ export async function startBacktrack(
     dbEnv.DATABASE_URL = url.href
     dropDatabase = () => adminQuery(`drop database if exists ${name} with (force)`)
   }
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server to <dir> when it stops.
+  const profile = process.env.BENCH_CPU_PROF
+  const nodeFlags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []
+  const child = spawn(process.execPath, [...nodeFlags, BIN, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: '0',

@@ -5,6 +5,7 @@ import { ErrorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
 import { groupCommit } from './group-commit.ts'
 import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
+import { handlePostbackError } from './postback-errors.ts'
 import { logDraft, logRefusedPostbacks, traceOf } from './postback-trace.ts'
 
 const PostbackResponse = Type.Object({
@@ -34,6 +35,7 @@ export async function postbackRoutes(
     clickRetentionDays: config.clickRetentionDays,
   }
   addPostbackBodyParsers(app)
+  app.setErrorHandler(handlePostbackError)
   app.addHook('onSend', logRefusedPostbacks(deps.transact))
   app.route({
     method: ['GET', 'POST'],
