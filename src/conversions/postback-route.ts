@@ -3,10 +3,10 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { ErrorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
-import { groupCommit } from './group-commit.ts'
 import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
 import { handlePostbackError } from './postback-errors.ts'
 import { logDraft, logRefusedPostbacks, traceOf } from './postback-trace.ts'
+import { postbackCommit } from './write-postbacks.ts'
 
 const PostbackResponse = Type.Object({
   result: Type.Union([
@@ -30,13 +30,13 @@ export async function postbackRoutes(
 ): Promise<void> {
   const deps = {
     db: database.db,
-    transact: groupCommit(database.db),
+    commit: postbackCommit(database.db),
     clicks,
     clickRetentionDays: config.clickRetentionDays,
   }
   addPostbackBodyParsers(app)
   app.setErrorHandler(handlePostbackError)
-  app.addHook('onSend', logRefusedPostbacks(deps.transact))
+  app.addHook('onSend', logRefusedPostbacks(deps.commit))
   app.route({
     method: ['GET', 'POST'],
     url: '/postback',

@@ -1,5 +1,5 @@
 export { registerDeliveryRoutes } from './deliveries-routes.ts'
 export type { DeliveryEvent } from './delivery-event.ts'
 export { DeliveryWorker, type WorkerOptions } from './delivery-worker.ts'
-export { enqueueDeliveries } from './enqueue-deliveries.ts'
+export { enqueueDeliveries, enqueueDeliveriesFor } from './enqueue-deliveries.ts'
 export { type RunningWorker, runWorker } from './run-worker.ts'
