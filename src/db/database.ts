@@ -6,6 +6,7 @@ import pg from 'pg'
 import type { DatabaseConfig } from '../config.ts'
 import type { Engine, Schema } from './schema.ts'
 import { adaptNodeSqlite } from './sqlite-driver.ts'
+import { startWalCheckpointer } from './wal-checkpointer.ts'
 
 export type Db = Kysely<Schema>
 
@@ -21,18 +22,22 @@ const INT8_OID = 20
 
 /** Opens the configured engine. Nothing outside db/ needs to know which one it got. */
 export function openDatabase(config: DatabaseConfig): Database {
-  const db = config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config)
+  const { db, stop } =
+    config.engine === 'sqlite' ? openSqlite(config.path) : { db: openPostgres(config), stop: null }
   return {
     db,
     engine: config.engine,
     ping: async () => {
       await sql`select 1`.execute(db)
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await stop?.()
+      await db.destroy()
+    },
   }
 }
 
-function openSqlite(path: string): Db {
+function openSqlite(path: string): { db: Db; stop: (() => Promise<void>) | null } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const database = new DatabaseSync(path, { timeout: 5000 })
   // WAL lets readers run beside the writer; NORMAL keeps every commit across a process crash
@@ -40,9 +45,11 @@ function openSqlite(path: string): Db {
   database.exec('pragma journal_mode = wal')
   database.exec('pragma synchronous = normal')
   database.exec('pragma foreign_keys = on')
-  return new Kysely<Schema>({
+  const checkpointer = path === ':memory:' ? null : startWalCheckpointer(database, path)
+  const db = new Kysely<Schema>({
     dialect: new SqliteDialect({ database: adaptNodeSqlite(database) }),
   })
+  return { db, stop: checkpointer && (() => checkpointer.stop()) }
 }
 
 function openPostgres(config: { url: string; schema?: string }): Db {
