@@ -4,6 +4,7 @@ import type { AppContext } from '../http/app-context.ts'
 import { ErrorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
 import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
+import { cachedContextLoader } from './postback-context-cache.ts'
 import { handlePostbackError } from './postback-errors.ts'
 import { logDraft, logRefusedPostbacks, traceOf } from './postback-trace.ts'
 import { postbackCommit } from './write-postbacks.ts'
@@ -30,6 +31,7 @@ export async function postbackRoutes(
 ): Promise<void> {
   const deps = {
     db: database.db,
+    context: cachedContextLoader(database.db),
     commit: postbackCommit(database.db),
     clicks,
     clickRetentionDays: config.clickRetentionDays,
