@@ -7,6 +7,8 @@ export interface RowsInsert {
   columns: readonly string[]
   /** Rows that hit a unique key are skipped (`on conflict do nothing`) instead of failing. */
   skipConflicts?: boolean
+  /** Counters: a row whose `keys` exist adds its `columns` to the stored row's. */
+  addOnConflict?: { keys: readonly string[]; columns: readonly string[] }
   /** Columns returned for each inserted row. */
   returning?: readonly string[]
 }
@@ -15,8 +17,8 @@ export interface RowsInsert {
 const MAX_PARAMETERS = 30_000
 
 /**
- * Inserts many rows, as few statements as the parameter limit allows, and returns the
- * `returning` columns of the rows inserted. A group-commit batch writes fifty postbacks' rows
+ * Inserts (or, for counters, upserts) many rows, as few statements as the parameter limit allows,
+ * and returns the `returning` columns of the rows inserted. A group-commit batch writes fifty postbacks' rows
  * per table this way: one round trip to PostgreSQL instead of fifty, and on SQLite no kysely
  * building per row. The SQL text is made once per row count and kept.
  */
@@ -53,10 +55,17 @@ function insertSql(insert: RowsInsert, rowCount: number, numbered: boolean): str
     tuples.push(`(${marks.join(', ')})`)
   }
   const quote = (name: string) => `"${name}"`
+  const add = insert.addOnConflict
+  const table = quote(insert.table)
   return [
-    `insert into ${quote(insert.table)} (${insert.columns.map(quote).join(', ')})`,
+    `insert into ${table} (${insert.columns.map(quote).join(', ')})`,
     `values ${tuples.join(', ')}`,
     insert.skipConflicts ? 'on conflict do nothing' : '',
+    add
+      ? `on conflict (${add.keys.map(quote).join(', ')}) do update set ${add.columns
+          .map((c) => `${quote(c)} = ${table}.${quote(c)} + excluded.${quote(c)}`)
+          .join(', ')}`
+      : '',
     insert.returning?.length ? `returning ${insert.returning.map(quote).join(', ')}` : '',
   ].join(' ')
 }

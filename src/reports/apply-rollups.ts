@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { rowsInserter } from '../db/insert-rows.ts'
 import type { RollupDelta } from './rollup-delta.ts'
 import { COUNTERS, type Counter, TIERS, type Tier } from './rollup-tiers.ts'
 
@@ -49,14 +49,24 @@ function zeroCounters(): Record<Counter, number> {
   return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>
 }
 
+// SQL made once per tier and row count: kysely building a 50-row upsert cost more than running it.
+const upserters = new Map(TIERS.map((tier) => [tier.table, tierUpserter(tier)]))
+
+function tierUpserter(tier: Tier) {
+  const keys = ['bucket', ...tier.dimensions, 'currency']
+  const columns = [...keys, ...COUNTERS]
+  const insert = rowsInserter({
+    table: tier.table,
+    columns,
+    addOnConflict: { keys, columns: COUNTERS },
+  })
+  return (db: Db, rows: Row[]) =>
+    insert(
+      db,
+      rows.map((row) => columns.map((column) => row[column])),
+    )
+}
+
 async function upsert(db: Db, tier: Tier, rows: Row[]): Promise<void> {
-  const key = ['bucket', ...tier.dimensions, 'currency']
-  const increments = Object.fromEntries(
-    COUNTERS.map((c) => [c, sql`${sql.ref(`${tier.table}.${c}`)} + excluded.${sql.ref(c)}`]),
-  )
-  await db
-    .insertInto(tier.table)
-    .values(rows as never)
-    .onConflict((conflict) => conflict.columns(key as never).doUpdateSet(increments as never))
-    .execute()
+  await upserters.get(tier.table)!(db, rows)
 }
