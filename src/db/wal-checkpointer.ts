@@ -50,8 +50,13 @@ export function startWalCheckpointer(database: DatabaseSync, path: string): WalC
   const worker = new Worker(SOURCE, { eval: true, workerData: { path, everyMs: EVERY_MS } })
   worker.unref()
   let stopping = false
-  worker.once('exit', () => {
-    if (!stopping && database.isOpen) database.exec(`pragma wal_autocheckpoint = ${DEFAULT_PAGES}`)
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', () => {
+      if (!stopping && database.isOpen) {
+        database.exec(`pragma wal_autocheckpoint = ${DEFAULT_PAGES}`)
+      }
+      resolve()
+    })
   })
   worker.on('error', (error) => {
     process.emitWarning(`the SQLite WAL checkpointer stopped: ${error.message}`)
@@ -59,11 +64,13 @@ export function startWalCheckpointer(database: DatabaseSync, path: string): WalC
   return {
     // The worker closes its connection before the main one closes, so the last connection to
     // close checkpoints and removes the WAL as usual.
+    // Stopping twice (closing the database twice) waits for the same exit.
     stop: async () => {
-      stopping = true
-      const exited = new Promise((resolve) => worker.once('exit', resolve))
-      worker.ref()
-      worker.postMessage('stop')
+      if (!stopping) {
+        stopping = true
+        worker.ref()
+        worker.postMessage('stop')
+      }
       await exited
     },
   }
