@@ -15,12 +15,14 @@ export interface RowsInsert {
 
 // Both engines take far more parameters than this (SQLite 32 766, PostgreSQL 65 535).
 const MAX_PARAMETERS = 30_000
+const KEPT_ROW_COUNTS = 256
 
 /**
- * Inserts (or, for counters, upserts) many rows, as few statements as the parameter limit allows,
- * and returns the `returning` columns of the rows inserted. A group-commit batch writes fifty postbacks' rows
- * per table this way: one round trip to PostgreSQL instead of fifty, and on SQLite no kysely
- * building per row. The SQL text is made once per row count and kept.
+ * Inserts (or, for counters, upserts) many rows, as few statements as the parameter limit
+ * allows, and returns the `returning` columns of the rows inserted. A group-commit batch writes
+ * fifty postbacks' rows per table this way: one round trip to PostgreSQL instead of fifty, and on
+ * SQLite no kysely building per row. The SQL text is made once per row count and kept (up to
+ * KEPT_ROW_COUNTS rows: batches are smaller, and a rare huge one should not stay in memory).
  */
 export function rowsInserter<Row>(
   insert: RowsInsert,
@@ -36,7 +38,7 @@ export function rowsInserter<Row>(
       let text = texts.get(key)
       if (text === undefined) {
         text = insertSql(insert, chunk.length, engine === 'postgres')
-        texts.set(key, text)
+        if (chunk.length <= KEPT_ROW_COUNTS) texts.set(key, text)
       }
       const result = await db.executeQuery<Row>(CompiledQuery.raw(text, chunk.flat()))
       inserted.push(...result.rows)
