@@ -24,7 +24,8 @@ export async function run(): Promise<void> {
   const baseline = await startBaseline('json')
   rows.push(await load('bare node:http 200 JSON', baseline, ['/postback?click_id=x&token=y']))
   await baseline.stop()
-  for (const engine of ['sqlite', 'postgres'] as BenchEngine[]) {
+  const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as BenchEngine[]
+  for (const engine of engines) {
     const server = await startBacktrack(engine)
     try {
       const paths = await postbackPaths(server)

@@ -99,9 +99,12 @@ export async function startBacktrack(
   }
   // Started through its shebang, as `npx backtrack` and `npm start` do, so that it runs with the
   // V8 flags it ships with; `node` is this bench's own runtime.
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server to <dir> when it stops.
+  const profile = process.env.BENCH_CPU_PROF
   const child = spawn(BIN, ['serve'], {
     env: {
       PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+      ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {}),
       PORT: '0',
       HOST: '127.0.0.1',
       BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY,

@@ -5,6 +5,7 @@ import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { normalizeCidr } from '../shared/cidr.ts'
 import { formatId } from '../shared/ids.ts'
 import { generateSecret } from '../shared/secrets.ts'
+import { bumpCatalogRevision } from './catalog-revision.ts'
 
 type AdvertiserRow = Omit<AdvertisersTable, 'id'> & { id: number }
 
@@ -90,6 +91,8 @@ export async function updateAdvertiser(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow()
+  // A new token or allowlist must reach the postback route's cache at once.
+  bumpCatalogRevision()
   return presentAdvertiser(row, publicUrl)
 }
 

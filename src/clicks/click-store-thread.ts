@@ -23,7 +23,8 @@ port.on('message', (message: StoreRequest | 'close') => {
   }
   queue = queue.then(async () => {
     try {
-      database ??= openDatabase(config, { poolSize: 2 })
+      // The server's own connection checkpoints the WAL; this one commits off the event loop anyway.
+      database ??= openDatabase(config, { poolSize: 2, walCheckpointer: false })
       await storeClicks(database.db, message.clicks)
       port.postMessage({ id: message.id } satisfies StoreReply)
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts'
+import { powerOfTwoChunks } from '../db/insert-rows.ts'
 import {
   applyRollups,
   type LiveEvent,
@@ -104,18 +105,4 @@ async function markRepeatVisitors(db: Db, clicks: QueuedClick[]): Promise<void> 
 
 function visitorKey(offerId: number, ip: string, userAgent: string | null): string {
   return `${offerId}\n${ip}\n${userAgent ?? ''}`
-}
-
-// Chunks of 256, 128, … 1 rows: SQLite caches prepared statements by their text, and a batch of
-// any size then needs at most nine statement shapes instead of one per size.
-function powerOfTwoChunks<T>(items: T[]): T[][] {
-  const chunks: T[][] = []
-  let start = 0
-  for (let size = 256; size >= 1; size /= 2) {
-    while (items.length - start >= size) {
-      chunks.push(items.slice(start, start + size))
-      start += size
-    }
-  }
-  return chunks
 }

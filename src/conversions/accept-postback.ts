@@ -1,17 +1,20 @@
 import { type ClickTracking, findClick } from '../clicks/index.ts'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
-import { loadPostbackContext, requireGoal } from './attribution-context.ts'
-import type { Transact } from './group-commit.ts'
+import { requireGoal } from './attribution-context.ts'
 import { authenticatePostback, type PostbackCredentials } from './postback-auth.ts'
+import type { ContextLoader } from './postback-context-cache.ts'
 import { parseClickId, parseConversionRequest, parseGoalKey } from './postback-input.ts'
 import type { PostbackLogDraft } from './postback-log.ts'
 import { canonicalParams, type RawParams } from './postback-params.ts'
-import { type PostbackOutcome, recordPostback } from './record-postback.ts'
+import type { PostbackOutcome } from './record-postback.ts'
+import { type PostbackCommit, recordPostback } from './write-postbacks.ts'
 
 export interface PostbackDeps {
   db: Db
-  transact: Transact
+  /** The offer, advertiser and goal of a postback, from memory when fresh. */
+  context: ContextLoader
+  commit: PostbackCommit
   clicks: ClickTracking
   /** Raw clicks older than this are deleted; a conversion for one is refused. */
   clickRetentionDays: number
@@ -51,7 +54,7 @@ export async function acceptPostback(
   findings.clickId = clickId
   findings.offerId = parts.offerId
   const goalKey = parseGoalKey(params)
-  const context = await loadPostbackContext(deps.db, parts.offerId, goalKey)
+  const context = await deps.context(parts.offerId, goalKey, call.at)
   const { offer } = context
   findings.advertiserId = offer.advertiserId
   const credentials = { ...call.credentials, token: params.token }
@@ -73,9 +76,5 @@ export async function acceptPostback(
     clickedAt: click?.clickedAt ?? parts.clickedAt,
     click,
   }
-  return recordPostback(
-    deps.transact,
-    { attribution, goal, request, now: call.at },
-    call.logDraft(),
-  )
+  return recordPostback(deps.commit, { attribution, goal, request, now: call.at }, call.logDraft())
 }

@@ -1,6 +1,6 @@
+import { reusableQuery } from '../db/reusable-query.ts'
 import type { RateType } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { reusableQuery } from './reusable-query.ts'
 
 /** What a postback needs to know about the offer its click id names, and that offer's advertiser. */
 export interface OfferContext {

@@ -1,7 +1,8 @@
 import type { Insertable, Selectable } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { rowsInserter } from '../db/insert-rows.ts'
+import { reusableQuery } from '../db/reusable-query.ts'
 import type { ConversionHistoryTable, ConversionsTable } from '../db/tables/conversions.ts'
-import { reusableQuery } from './reusable-query.ts'
 
 export type ConversionRow = Selectable<ConversionsTable>
 export type NewConversion = Omit<Insertable<ConversionsTable>, 'id'>
@@ -36,32 +37,29 @@ const CONVERSION_COLUMNS = [
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof NewConversion>
 
-const insertUnlessDuplicate = reusableQuery(CONVERSION_COLUMNS.length, (db, ...values: unknown[]) =>
-  db
-    .insertInto('conversions')
-    .values(
-      Object.fromEntries(
-        CONVERSION_COLUMNS.map((column, i) => [column, values[i]]),
-      ) as NewConversion,
-    )
-    .onConflict((conflict) => conflict.doNothing())
-    .returning('id'),
-)
+const insertConversionRows = rowsInserter<{ id: number }>({
+  table: 'conversions',
+  columns: ['id', ...CONVERSION_COLUMNS],
+  skipConflicts: true,
+  returning: ['id'],
+})
 
 /**
- * Inserts a conversion unless a unique key (offer + txid, or click + once-per-click goal) already
- * holds one: the constraint decides under concurrency, not a read before the write. Undefined
- * means a duplicate; `on conflict do nothing` reads the same on both engines.
+ * Inserts conversions, each with its id given, except those a unique key (offer + txid, or click
+ * + once-per-click goal) already holds: the constraint decides under concurrency, not a read
+ * before the write, and of two rows of the same key in one call the first goes in. Returns the
+ * ids inserted; a missing id is a duplicate. `on conflict do nothing` reads the same on both
+ * engines.
  */
-export async function insertConversionUnlessDuplicate(
+export async function insertConversionsUnlessDuplicate(
   tx: Db,
-  values: NewConversion,
-): Promise<number | undefined> {
-  const [row] = await insertUnlessDuplicate(
+  rows: ReadonlyArray<NewConversion & { id: number }>,
+): Promise<Set<number>> {
+  const inserted = await insertConversionRows(
     tx,
-    ...CONVERSION_COLUMNS.map((column) => values[column]),
+    rows.map((row) => [row.id, ...CONVERSION_COLUMNS.map((column) => row[column])]),
   )
-  return row?.id
+  return new Set(inserted.map((row) => Number(row.id)))
 }
 
 export async function findConversionByTxid(
@@ -118,6 +116,26 @@ const insertHistoryRow = reusableQuery(HISTORY_COLUMNS.length, (db, ...values: u
 export async function insertHistory(tx: Db, values: NewHistory): Promise<number> {
   const [row] = await insertHistoryRow(tx, ...HISTORY_COLUMNS.map((column) => values[column]))
   return row!.id
+}
+
+const insertHistoryRows = rowsInserter<{ id: number; conversion_id: number }>({
+  table: 'conversion_history',
+  columns: HISTORY_COLUMNS,
+  returning: ['id', 'conversion_id'],
+})
+
+/**
+ * Records the first status of new conversions, one row each; returns each conversion's change id.
+ */
+export async function insertFirstHistory(
+  tx: Db,
+  rows: readonly NewHistory[],
+): Promise<Map<number, number>> {
+  const inserted = await insertHistoryRows(
+    tx,
+    rows.map((row) => HISTORY_COLUMNS.map((column) => row[column])),
+  )
+  return new Map(inserted.map((row) => [Number(row.conversion_id), Number(row.id)]))
 }
 
 export async function historyOf(db: Db, conversionIds: number[]): Promise<HistoryRow[]> {

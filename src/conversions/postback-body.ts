@@ -11,7 +11,7 @@ export interface PostbackBody {
 /**
  * The postback route reads JSON and form bodies itself, as text: a signature is checked over the
  * raw body, and an empty JSON body (a POST whose parameters are all in the query) is no error.
- * Any other content type is a 415 from Fastify.
+ * Any other content type is refused by Fastify (a 400 on this route, see postback-errors.ts).
  */
 export function addPostbackBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()

@@ -1,10 +1,10 @@
 import type { Insertable, Selectable } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { rowsInserter } from '../db/insert-rows.ts'
 import type { PostbackLogTable, PostbackResult } from '../db/tables/conversions.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { parseTimeFilter } from '../http/time-filter.ts'
 import { formatId, parseId } from '../shared/ids.ts'
-import { reusableQuery } from './reusable-query.ts'
 
 export type PostbackLogEntry = Omit<Insertable<PostbackLogTable>, 'id'>
 
@@ -30,16 +30,18 @@ const LOG_COLUMNS = [
   'advertiser_id',
 ] as const satisfies ReadonlyArray<keyof PostbackLogEntry>
 
-const insertLogLine = reusableQuery(LOG_COLUMNS.length, (db, ...values: unknown[]) =>
-  db
-    .insertInto('postback_log')
-    .values(
-      Object.fromEntries(LOG_COLUMNS.map((column, i) => [column, values[i]])) as PostbackLogEntry,
-    ),
-)
+const insertLogLines = rowsInserter({ table: 'postback_log', columns: LOG_COLUMNS })
 
-export async function writePostbackLog(db: Db, entry: PostbackLogEntry): Promise<void> {
-  await insertLogLine(db, ...LOG_COLUMNS.map((column) => entry[column]))
+/** Appends log lines, in the caller's transaction: one statement for a whole batch of calls. */
+export async function writePostbackLogs(
+  db: Db,
+  entries: readonly PostbackLogEntry[],
+): Promise<void> {
+  if (entries.length === 0) return
+  await insertLogLines(
+    db,
+    entries.map((entry) => LOG_COLUMNS.map((column) => entry[column])),
+  )
 }
 
 export interface PostbackLogQuery {

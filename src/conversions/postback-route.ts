@@ -3,9 +3,11 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { ErrorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
-import { groupCommit } from './group-commit.ts'
 import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
+import { cachedContextLoader } from './postback-context-cache.ts'
+import { handlePostbackError } from './postback-errors.ts'
 import { logDraft, logRefusedPostbacks, traceOf } from './postback-trace.ts'
+import { postbackCommit } from './write-postbacks.ts'
 
 const PostbackResponse = Type.Object({
   result: Type.Union([
@@ -29,12 +31,14 @@ export async function postbackRoutes(
 ): Promise<void> {
   const deps = {
     db: database.db,
-    transact: groupCommit(database.db),
+    context: cachedContextLoader(database.db),
+    commit: postbackCommit(database.db),
     clicks,
     clickRetentionDays: config.clickRetentionDays,
   }
   addPostbackBodyParsers(app)
-  app.addHook('onSend', logRefusedPostbacks(deps.transact))
+  app.setErrorHandler(handlePostbackError)
+  app.addHook('onSend', logRefusedPostbacks(deps.commit))
   app.route({
     method: ['GET', 'POST'],
     url: '/postback',

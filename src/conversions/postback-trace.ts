@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { PostbackFindings } from './accept-postback.ts'
-import type { Transact } from './group-commit.ts'
-import { type PostbackLogDraft, writePostbackLog } from './postback-log.ts'
+import type { PostbackLogDraft } from './postback-log.ts'
 import { maskedParams } from './postback-log-params.ts'
 import { addTextParams, type RawParams } from './postback-params.ts'
+import type { PostbackCommit } from './write-postbacks.ts'
 
 /** What the postback route learns about a call as it goes, for its log line. */
 export interface PostbackTrace extends PostbackFindings {
@@ -53,7 +53,7 @@ export function logDraft(request: FastifyRequest, trace: PostbackTrace): Postbac
  * the log line is there by the time the advertiser reads the response. It runs for Fastify's own
  * refusals too (body too large, bad content type), which never reach the handler.
  */
-export function logRefusedPostbacks(transact: Transact) {
+export function logRefusedPostbacks(commit: PostbackCommit) {
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const trace = traceOf(request)
     if (trace.logged) return payload
@@ -68,7 +68,7 @@ export function logRefusedPostbacks(transact: Transact) {
         message: error.message,
         conversion_id: null,
       }
-      await transact((tx) => writePostbackLog(tx, entry))
+      await commit({ kind: 'refusal', entry })
     } catch (cause) {
       request.log.error({ err: cause }, 'could not write the postback log line')
     }

@@ -1,7 +1,8 @@
 import type { ClickRecord } from '../clicks/index.ts'
 import type { Db } from '../db/database.ts'
-import { enqueueDeliveries } from '../delivery/index.ts'
-import { AppError } from '../http/errors.ts'
+import { reserveIds } from '../db/reserve-ids.ts'
+import { enqueueDeliveriesFor } from '../delivery/index.ts'
+import type { AppError } from '../http/errors.ts'
 import type { GoalRates, OfferContext } from './attribution-context.ts'
 import { changeStatus } from './change-status.ts'
 import type { ConversionEffects } from './conversion-effects.ts'
@@ -13,13 +14,11 @@ import {
   findConversion,
   findConversionByTxid,
   findGoalConversion,
-  insertConversionUnlessDuplicate,
-  insertHistory,
+  insertConversionsUnlessDuplicate,
+  insertFirstHistory,
   type NewConversion,
 } from './conversion-store.ts'
-import type { Transact } from './group-commit.ts'
 import type { ConversionRequest } from './postback-input.ts'
-import { type PostbackLogDraft, writePostbackLog } from './postback-log.ts'
 
 const DAY_MS = 86_400_000
 
@@ -41,7 +40,7 @@ export interface PostbackOutcome {
   reason?: string
 }
 
-interface PostbackFacts {
+export interface PostbackFacts {
   attribution: Attribution
   goal: GoalRates
   request: ConversionRequest
@@ -49,57 +48,55 @@ interface PostbackFacts {
 }
 
 /**
- * Records what a postback says — a new conversion, a duplicate, or a status change — with its
- * history row, its queued deliveries and its log line in one transaction, so a 200 is only ever
- * sent for something committed.
+ * Records what a batch of postbacks says — new conversions, duplicates, status changes — with
+ * history rows and queued deliveries, in the caller's transaction, one result per postback (an
+ * AppError for a refused one, which has written nothing). New conversions go in with one
+ * statement per table; the few that hit a unique key are then resolved one by one, in order, and
+ * see every row written before them, as if the batch had run call by call.
  */
-export async function recordPostback(
-  transact: Transact,
-  facts: PostbackFacts,
-  log: PostbackLogDraft,
-): Promise<PostbackOutcome> {
-  const outcome = await transact(async (tx, effects) => {
-    const outcome = await recordInTransaction(tx, effects, facts)
-    // A refusal has written nothing; its log line is written with its error response.
-    if (outcome instanceof AppError) return outcome
-    await writePostbackLog(tx, {
-      ...log,
-      http_status: 200,
-      result: outcome.result,
-      reason: outcome.reason ?? null,
-      message: null,
-      conversion_id: outcome.conversionId,
-    })
-    return outcome
-  })
-  if (outcome instanceof AppError) throw outcome
-  return outcome
-}
-
-async function recordInTransaction(
+export async function recordConversions(
   tx: Db,
   effects: ConversionEffects,
-  facts: PostbackFacts,
-): Promise<PostbackOutcome | AppError> {
-  const values = newConversion(facts)
-  const id = await insertConversionUnlessDuplicate(tx, values)
-  if (id === undefined) return resolveRepeat(tx, effects, facts)
-  const row: ConversionRow = { ...values, id } as ConversionRow
-  const changeId = await insertHistory(tx, {
-    conversion_id: id,
-    from_status: null,
-    to_status: row.status,
-    source: 'postback',
-    reason: row.reason,
-    created_at: facts.now,
-  })
-  await enqueueDeliveries(tx, conversionEvent(row, changeId, facts.now))
-  effects.changed(row, null, facts.now)
-  const outsideWindow = row.reason === 'outside_window'
+  batch: readonly PostbackFacts[],
+): Promise<Array<PostbackOutcome | AppError>> {
+  const ids = await reserveIds(tx, 'conversions', batch.length)
+  const candidates = batch.map((facts, i) => ({ ...newConversion(facts), id: ids[i]! }))
+  const inserted = await insertConversionsUnlessDuplicate(tx, candidates)
+  const rows = candidates.filter((row) => inserted.has(row.id)) as ConversionRow[]
+  const changeIds = await insertFirstHistory(
+    tx,
+    rows.map((row) => ({
+      conversion_id: row.id,
+      from_status: null,
+      to_status: row.status,
+      source: 'postback',
+      reason: row.reason,
+      created_at: row.created_at,
+    })),
+  )
+  await enqueueDeliveriesFor(
+    tx,
+    rows.map((row) => conversionEvent(row, changeIds.get(row.id)!, row.created_at)),
+  )
+  for (const row of rows) effects.changed(row, null, row.created_at)
+  const outcomes: Array<PostbackOutcome | AppError> = []
+  for (const [i, facts] of batch.entries()) {
+    const row = candidates[i]!
+    outcomes.push(
+      inserted.has(row.id)
+        ? newOutcome(row.id, row.status, row.reason ?? null)
+        : await resolveRepeat(tx, effects, facts),
+    )
+  }
+  return outcomes
+}
+
+function newOutcome(id: number, status: ConversionStatus, reason: string | null): PostbackOutcome {
+  const outsideWindow = reason === 'outside_window'
   return {
     result: outsideWindow ? 'rejected' : 'accepted',
     conversionId: id,
-    status: row.status,
+    status,
     ...(outsideWindow ? { reason: 'outside_window' } : {}),
   }
 }

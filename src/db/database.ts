@@ -6,6 +6,7 @@ import pg from 'pg'
 import type { DatabaseConfig } from '../config.ts'
 import type { Engine, Schema } from './schema.ts'
 import { adaptNodeSqlite } from './sqlite-driver.ts'
+import { startWalCheckpointer } from './wal-checkpointer.ts'
 
 export type Db = Kysely<Schema>
 
@@ -22,23 +23,36 @@ const INT8_OID = 20
 export interface OpenOptions {
   /** PostgreSQL connections at most (10 by default). */
   poolSize?: number
+  /**
+   * SQLite: checkpoint the WAL from a thread of its own (true by default). A second connection
+   * to a file whose first one has the checkpointer, off the event loop already, needs none.
+   */
+  walCheckpointer?: boolean
 }
 
 /** Opens the configured engine. Nothing outside db/ needs to know which one it got. */
 export function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Database {
-  const db =
-    config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config, options.poolSize)
+  const { db, stop } =
+    config.engine === 'sqlite'
+      ? openSqlite(config.path, options.walCheckpointer ?? true)
+      : { db: openPostgres(config, options.poolSize), stop: null }
   return {
     db,
     engine: config.engine,
     ping: async () => {
       await sql`select 1`.execute(db)
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await stop?.()
+      await db.destroy()
+    },
   }
 }
 
-function openSqlite(path: string): Db {
+function openSqlite(
+  path: string,
+  walCheckpointer: boolean,
+): { db: Db; stop: (() => Promise<void>) | null } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const database = new DatabaseSync(path, { timeout: 5000 })
   // WAL lets readers run beside the writer; NORMAL keeps every commit across a process crash
@@ -46,9 +60,12 @@ function openSqlite(path: string): Db {
   database.exec('pragma journal_mode = wal')
   database.exec('pragma synchronous = normal')
   database.exec('pragma foreign_keys = on')
-  return new Kysely<Schema>({
+  const checkpointer =
+    path === ':memory:' || !walCheckpointer ? null : startWalCheckpointer(database, path)
+  const db = new Kysely<Schema>({
     dialect: new SqliteDialect({ database: adaptNodeSqlite(database) }),
   })
+  return { db, stop: checkpointer && (() => checkpointer.stop()) }
 }
 
 function openPostgres(config: { url: string; schema?: string }, poolSize = 10): Db {

@@ -9,45 +9,83 @@ import { renderRequest } from './render-request.ts'
  * Returns how many were queued; a change queued twice is queued once.
  */
 export async function enqueueDeliveries(tx: Db, event: DeliveryEvent): Promise<number> {
+  return enqueueDeliveriesFor(tx, [event])
+}
+
+// Far below both engines' parameter limits at ~17 columns a row.
+const ROWS_PER_STATEMENT = 1000
+
+/**
+ * `enqueueDeliveries` for many events at once (a group-commit batch of conversions): one read of
+ * the endpoints of all their affiliates and one insert, instead of a read and an insert per event.
+ */
+export async function enqueueDeliveriesFor(
+  tx: Db,
+  events: readonly DeliveryEvent[],
+): Promise<number> {
+  if (events.length === 0) return 0
+  const affiliateIds = [...new Set(events.map((event) => event.affiliateId))]
+  const offerIds = [...new Set(events.map((event) => event.offerId))]
   const endpoints = await tx
     .selectFrom('postbacks')
-    .select(['id', 'url', 'method', 'body_template', 'content_type', 'goals', 'statuses'])
-    .where('affiliate_id', '=', event.affiliateId)
+    .select([
+      'id',
+      'affiliate_id',
+      'offer_id',
+      'url',
+      'method',
+      'body_template',
+      'content_type',
+      'goals',
+      'statuses',
+    ])
+    .where('affiliate_id', 'in', affiliateIds)
     .where('deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('offer_id', 'is', null), eb('offer_id', '=', event.offerId)]))
+    .where((eb) => eb.or([eb('offer_id', 'is', null), eb('offer_id', 'in', offerIds)]))
     .orderBy('id')
     .execute()
+  if (endpoints.length === 0) return 0
   const now = Date.now()
-  const rows = endpoints
-    .filter((endpoint) => matches(endpoint, event))
-    .map((endpoint) => {
-      const eventId = eventIdFor(event.changeId, endpoint.id)
-      const request = renderRequest(endpoint, { ...event.macros, event_id: eventId })
-      return {
-        postback_id: endpoint.id,
-        conversion_id: event.conversionId,
-        change_id: event.changeId,
-        event_id: eventId,
-        state: 'pending' as const,
-        ...request,
-        occurred_at: event.occurredAt,
-        run_at: now,
-        step: 0,
-        attempt_count: 0,
-        locked_by: null,
-        locked_until: null,
-        created_at: now,
-        updated_at: now,
-      }
-    })
-  if (rows.length === 0) return 0
-  const inserted = await tx
-    .insertInto('deliveries')
-    .values(rows)
-    .onConflict((conflict) => conflict.column('event_id').doNothing())
-    .returning('id')
-    .execute()
-  return inserted.length
+  const rows = events.flatMap((event) =>
+    endpoints
+      .filter(
+        (endpoint) =>
+          endpoint.affiliate_id === event.affiliateId &&
+          (endpoint.offer_id === null || endpoint.offer_id === event.offerId) &&
+          matches(endpoint, event),
+      )
+      .map((endpoint) => {
+        const eventId = eventIdFor(event.changeId, endpoint.id)
+        const request = renderRequest(endpoint, { ...event.macros, event_id: eventId })
+        return {
+          postback_id: endpoint.id,
+          conversion_id: event.conversionId,
+          change_id: event.changeId,
+          event_id: eventId,
+          state: 'pending' as const,
+          ...request,
+          occurred_at: event.occurredAt,
+          run_at: now,
+          step: 0,
+          attempt_count: 0,
+          locked_by: null,
+          locked_until: null,
+          created_at: now,
+          updated_at: now,
+        }
+      }),
+  )
+  let queued = 0
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const inserted = await tx
+      .insertInto('deliveries')
+      .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+      .onConflict((conflict) => conflict.column('event_id').doNothing())
+      .returning('id')
+      .execute()
+    queued += inserted.length
+  }
+  return queued
 }
 
 function matches(endpoint: { goals: string | null; statuses: string }, event: DeliveryEvent) {

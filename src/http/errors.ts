@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   invalid_status: 400,
   currency_mismatch: 400,
   duplicate_parameter: 400,
+  body_too_large: 400,
+  unsupported_content_type: 400,
   unauthorized: 401,
   invalid_token: 401,
   invalid_signature: 401,

@@ -1,5 +1,5 @@
-import { CompiledQuery, sql } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { powerOfTwoChunks, rowsInserter } from '../db/insert-rows.ts'
 import type { RollupDelta } from './rollup-delta.ts'
 import { COUNTERS, DIMENSIONS, type Dimension, HOUR_MS, TIERS, type Tier } from './rollup-tiers.ts'
 
@@ -20,7 +20,6 @@ interface Sum {
  */
 export async function applyRollups(db: Db, deltas: readonly RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return
-  const placeholder = sql`${0}`.compile(db).sql
   const summed: Array<{ tier: Tier; sums: Sum[] }> = []
   // Widest first, so each narrower tier sums already summed rows. Every writer goes in this one
   // order, and in key order within a tier, so two on PostgreSQL cannot deadlock on rollup rows.
@@ -30,7 +29,7 @@ export async function applyRollups(db: Db, deltas: readonly RollupDelta[]): Prom
       .sort((a, b) => a.sums.length - b.sums.length)[0]
     const sums = finer ? regroup(finer.sums, tier) : regroup(deltas.map(toSum), tier)
     summed.push({ tier, sums })
-    for (const chunk of powerOfTwoChunks(sums)) await upsert(db, placeholder, tier, chunk)
+    for (const chunk of powerOfTwoChunks(sums)) await upsert(db, tier, chunk)
   }
 }
 
@@ -82,46 +81,28 @@ function regroup(sums: readonly Sum[], tier: Tier): Sum[] {
   return [...groups.keys()].sort().map((key) => groups.get(key)!)
 }
 
-// The statement text per placeholder style, tier and row count: kysely builds an insert of a
-// few hundred rows much more slowly than SQLite runs it, and the text only depends on those three.
-const statements = new Map<string, string>()
+// One inserter per tier: it makes each statement text once per row count, and the chunks of
+// powers of two keep those to nine per tier, which SQLite's statement cache keeps prepared.
+const upserts = new Map(
+  TIERS.map((tier) => {
+    const key = ['bucket', ...tier.dimensions, 'currency']
+    return [
+      tier,
+      rowsInserter({
+        table: tier.table,
+        columns: [...key, ...COUNTERS],
+        addOnConflict: { keys: key, columns: COUNTERS },
+      }),
+    ]
+  }),
+)
 
-async function upsert(db: Db, placeholder: string, tier: Tier, sums: Sum[]): Promise<void> {
-  const columns = ['bucket', ...tier.dimensions, 'currency', ...COUNTERS]
+async function upsert(db: Db, tier: Tier, sums: Sum[]): Promise<void> {
   const rows = sums.map((sum) => [
     sum.bucket,
     ...tier.dimensions.map((dimension) => sum.values[dimension]!),
     sum.currency,
     ...sum.counts,
   ])
-  const id = `${placeholder} ${tier.table} ${rows.length}`
-  let text = statements.get(id)
-  if (text === undefined) {
-    const key = ['bucket', ...tier.dimensions, 'currency']
-    const increments = Object.fromEntries(
-      COUNTERS.map((c) => [c, sql`${sql.ref(`${tier.table}.${c}`)} + excluded.${sql.ref(c)}`]),
-    )
-    const values = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])))
-    text = db
-      .insertInto(tier.table)
-      .values(values as never)
-      .onConflict((conflict) => conflict.columns(key as never).doUpdateSet(increments as never))
-      .compile().sql
-    statements.set(id, text)
-  }
-  await db.executeQuery(CompiledQuery.raw(text, rows.flat()))
-}
-
-// Chunks of 256, 128, … 1 rows: at most nine statement texts per tier, which SQLite's statement
-// cache keeps prepared.
-function powerOfTwoChunks<T>(items: T[]): T[][] {
-  const chunks: T[][] = []
-  let start = 0
-  for (let size = 256; size >= 1; size /= 2) {
-    while (items.length - start >= size) {
-      chunks.push(items.slice(start, start + size))
-      start += size
-    }
-  }
-  return chunks
+  await upserts.get(tier)!(db, rows)
 }

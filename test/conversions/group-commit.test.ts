@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { groupCommit } from '../../src/conversions/group-commit.ts'
+import type { Db } from '../../src/db/database.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
@@ -19,11 +20,19 @@ describeEachEngine('group commit', (engine) => {
 
   const setting = (key: string) => ({ key, value: 'v' })
 
+  /** A batch writer that runs each call's own work in turn, as the postback writer does per table. */
+  type Work = (tx: Db) => Promise<number>
+  const runEach = async (tx: Db, _effects: unknown, works: Work[]) => {
+    const results: number[] = []
+    for (const work of works) results.push(await work(tx))
+    return results
+  }
+
   it('commits calls that arrive together in one batch, each with its own result', async () => {
-    const transact = groupCommit(database.db)
+    const transact = groupCommit(database.db, runEach)
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        transact(async (tx) => {
+        transact(async (tx: Db) => {
           await tx
             .insertInto('settings')
             .values(setting(`k${i}`))
@@ -42,10 +51,10 @@ describeEachEngine('group commit', (engine) => {
   })
 
   it('a call that throws fails alone: the others of its batch still commit', async () => {
-    const transact = groupCommit(database.db)
+    const transact = groupCommit(database.db, runEach)
     const outcomes = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
-        transact(async (tx) => {
+        transact(async (tx: Db) => {
           await tx
             .insertInto('settings')
             .values(setting(`b${i}`))

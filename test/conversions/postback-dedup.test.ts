@@ -155,6 +155,61 @@ describeEachEngine('inbound postback: idempotency and dedup', (engine) => {
     ).toBe('duplicate')
   })
 
+  it('a batch of new conversions, repeats, an update and a refusal answers each call as if alone', async () => {
+    const endpoint = await t.request('POST', '/api/v1/postbacks', {
+      body: { affiliate_id: affiliateId, url: 'https://affiliate.example/pb?e={event_id}' },
+    })
+    expect(endpoint.status).toBe(201)
+    const clickId = await click(t, offerId, affiliateId)
+    const send = (params: Record<string, string>) =>
+      postbackGet(t, { click_id: clickId, goal: 'sale', token, ...params })
+    expect((await send({ txid: 'P', status: 'pending' })).body.result).toBe('accepted')
+    expect((await send({ txid: 'R', status: 'rejected' })).body.result).toBe('accepted')
+    const calls = [
+      ...Array.from({ length: 20 }, (_, i) => ({ txid: `n${i}` })),
+      ...Array.from({ length: 10 }, () => ({ txid: 'n0' })),
+      { txid: 'P' },
+      { txid: 'P' },
+      { txid: 'R' },
+    ]
+    const results = await Promise.all(calls.map(send))
+    const byTxid = (txid: string) => results.filter((_, i) => calls[i]!.txid === txid)
+    const accepted = results.filter((res) => res.body.result === 'accepted')
+    expect(accepted).toHaveLength(20)
+    expect(new Set(accepted.map((res) => res.body.conversion_id)).size).toBe(20)
+    const n0 = byTxid('n0')
+    expect(n0.filter((res) => res.body.result === 'duplicate')).toHaveLength(10)
+    expect(new Set(n0.map((res) => res.body.conversion_id)).size).toBe(1)
+    expect(
+      byTxid('P')
+        .map((res) => res.body.result)
+        .sort(),
+    ).toEqual(['duplicate', 'updated'])
+    expect(byTxid('R')[0]!.status).toBe(409)
+
+    const db = t.server.database.db
+    expect(await conversionCount(t)).toBe(22)
+    const history = await db.selectFrom('conversion_history').selectAll().execute()
+    expect(history).toHaveLength(23)
+    // One delivery per approval (20 new, P's update), keyed on its own status change.
+    const deliveries = await db.selectFrom('deliveries').selectAll().execute()
+    expect(deliveries).toHaveLength(21)
+    for (const delivery of deliveries) {
+      const change = history.find((row) => row.id === delivery.change_id)
+      expect(change?.conversion_id).toBe(delivery.conversion_id)
+      expect(change?.to_status).toBe('approved')
+    }
+    // Every call has its log line, naming the conversion its answer named.
+    const log = await db.selectFrom('postback_log').selectAll().execute()
+    expect(log).toHaveLength(calls.length + 2)
+    const logged = log.filter((line) => line.http_status === 200)
+    for (const res of results.filter((r) => r.status === 200)) {
+      expect(logged.some((line) => String(line.conversion_id) === res.body.conversion_id)).toBe(
+        true,
+      )
+    }
+  })
+
   it('50 identical postbacks at once make one conversion and 49 duplicates (same txid)', async () => {
     const clickId = await click(t, offerId, affiliateId)
     const results = await Promise.all(

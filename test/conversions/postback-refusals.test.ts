@@ -127,9 +127,21 @@ describeEachEngine('inbound postback: bad input', (engine) => {
     expect(res.status).toBe(200)
   })
 
-  it('refuses a body over 64 kB', async () => {
+  it('refuses a body over 64 kB with 400 body_too_large', async () => {
     const body = JSON.stringify({ click_id: clickId, token, pad: 'x'.repeat(70 * 1024) })
-    await expectRefused(() => postbackPost(t, body, 'application/json'), 413, 'payload_too_large')
+    await expectRefused(() => postbackPost(t, body, 'application/json'), 400, 'body_too_large')
+    const form = `click_id=${clickId}&token=${token}&pad=${'x'.repeat(70 * 1024)}`
+    await expectRefused(
+      () => postbackPost(t, form, 'application/x-www-form-urlencoded'),
+      400,
+      'body_too_large',
+    )
+  })
+
+  it('accepts a body just under 64 kB', async () => {
+    const body = JSON.stringify({ click_id: clickId, token, pad: 'x'.repeat(60 * 1024) })
+    const res = await postbackPost(t, body, 'application/json')
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
   })
 
   it.each([['{"click_id": '], ['[1,2]'], ['"text"'], ['null']])(
@@ -148,17 +160,17 @@ describeEachEngine('inbound postback: bad input', (engine) => {
     await expectRefused(() => postbackPost(t, body, 'application/json'), 400, 'validation_failed')
   })
 
-  it('refuses unsupported content types with 415', async () => {
+  it('refuses unsupported content types with 400 unsupported_content_type', async () => {
     await expectRefused(
       () => postbackPost(t, `click_id=${clickId}&token=${token}`, 'text/plain'),
-      415,
-      'unsupported_media_type',
+      400,
+      'unsupported_content_type',
     )
     await expectRefused(
       () =>
         postbackPost(t, '<x/>', 'application/xml', { query: `click_id=${clickId}&token=${token}` }),
-      415,
-      'unsupported_media_type',
+      400,
+      'unsupported_content_type',
     )
   })
 
