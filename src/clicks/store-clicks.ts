@@ -1,11 +1,10 @@
 import type { Db } from '../db/database.ts'
 import { powerOfTwoChunks } from '../db/insert-rows.ts'
-import {
-  applyRollups,
-  type LiveEvent,
-  type RollupDelta,
-  recordLiveEvents,
-} from '../reports/index.ts'
+// Not the reports index: this module runs in the click store thread, and the index would load
+// the report routes and their schemas there too, 16 MB for nothing.
+import { applyRollups } from '../reports/apply-rollups.ts'
+import { type LiveEvent, recordLiveEvents } from '../reports/live-events.ts'
+import type { RollupDelta } from '../reports/rollup-delta.ts'
 import { toClickRow } from './click-record.ts'
 import type { QueuedClick } from './click-writer.ts'
 import { insertClickRows } from './insert-click-rows.ts'
