@@ -25,7 +25,8 @@ export async function run(): Promise<void> {
   const baseline = await startBaseline('redirect')
   rows.push(await load('bare node:http 302', baseline, `/c/1?aff_id=1&${QUERY}`))
   await baseline.stop()
-  for (const engine of ['sqlite', 'postgres'] as BenchEngine[]) {
+  const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as BenchEngine[]
+  for (const engine of engines) {
     const server = await startBacktrack(engine)
     try {
       const path = await trackingLink(server)

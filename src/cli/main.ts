@@ -38,27 +38,29 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
-  const server = await startServer(config)
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      server.app.log.info({ signal }, 'stopping')
-      server.close().then(resolve, (error) => {
-        server.app.log.error({ err: error }, 'error while stopping')
-        resolve()
-      })
-    }
-    process.once('SIGTERM', () => stop('SIGTERM'))
-    process.once('SIGINT', () => stop('SIGINT'))
+  // Listening for signals before the server starts: a SIGTERM that arrives just after the
+  // "listening on" line (or during start-up) is a clean stop, not the default instant death.
+  const signal = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+    process.once('SIGINT', () => resolve('SIGINT'))
   })
+  const server = await startServer(config)
+  server.app.log.info({ signal: await signal }, 'stopping')
+  try {
+    await server.close()
+  } catch (error) {
+    server.app.log.error({ err: error }, 'error while stopping')
+  }
   return 0
 }
 
 async function work(config: ReturnType<typeof loadConfig>): Promise<number> {
-  const worker = await runWorker(config, (line) => process.stdout.write(`${line}\n`))
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve)
-    process.once('SIGINT', resolve)
+  const signal = new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve())
+    process.once('SIGINT', () => resolve())
   })
+  const worker = await runWorker(config, (line) => process.stdout.write(`${line}\n`))
+  await signal
   await worker.stop()
   return 0
 }

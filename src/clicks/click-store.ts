@@ -48,6 +48,9 @@ export function threadedClickStore(database: DatabaseConfig): ClickStore {
   const start = (): Worker => {
     const thread = new Worker(new URL('./click-store-thread.ts', import.meta.url), {
       workerData: { database },
+      // Batches come in bursts of short-lived objects; a small young generation keeps the
+      // thread's share of the server's memory near 30 MB.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     })
     thread.on('message', ({ id, error }: StoreReply) => {
       const pending = waiting.get(id)
