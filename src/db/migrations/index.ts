@@ -5,6 +5,7 @@ import { conversionsMigration } from './0003-conversions.ts'
 import { deliveriesMigration } from './0004-deliveries.ts'
 import { reportsMigration } from './0005-reports.ts'
 import { longerRollupBucketsMigration } from './0006-longer-rollup-buckets.ts'
+import { rollupFillfactorMigration } from './0007-rollup-fillfactor.ts'
 
 /**
  * Forward-only migrations in order. Each returns the statements for one engine; a name, once
@@ -17,4 +18,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => s
   { name: '0004-deliveries', statements: deliveriesMigration },
   { name: '0005-reports', statements: reportsMigration },
   { name: '0006-longer-rollup-buckets', statements: longerRollupBucketsMigration },
+  { name: '0007-rollup-fillfactor', statements: rollupFillfactorMigration },
 ]
