@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../../src/db/database.ts'
+import { TIERS } from '../../src/reports/rollup-tiers.ts'
 
 const DAY_MS = 86_400_000
 const CHUNK = 1_000_000
@@ -74,33 +75,6 @@ export async function generateReportData(
   return { clicks: Number(clicks.n), conversions: Number(conversions.n), from, to }
 }
 
-const TIERS: Array<[string, number, string[]]> = [
-  ['rollup_total_daily', DAY_MS, []],
-  ['rollup_total', 3_600_000, []],
-  ['rollup_lean_daily', DAY_MS, ['offer_id', 'affiliate_id']],
-  ['rollup_lean', 3_600_000, ['offer_id', 'affiliate_id']],
-  ['rollup_lean_4h', 4 * 3_600_000, ['offer_id', 'affiliate_id']],
-  ['rollup_lean_4d', 4 * DAY_MS, ['offer_id', 'affiliate_id']],
-  ['rollup_lean_16d', 16 * DAY_MS, ['offer_id', 'affiliate_id']],
-  ['rollup_geo', 3_600_000, ['offer_id', 'affiliate_id', 'country', 'device', 'source']],
-  [
-    'rollup_full',
-    3_600_000,
-    [
-      'offer_id',
-      'affiliate_id',
-      'country',
-      'device',
-      'source',
-      'sub1',
-      'sub2',
-      'sub3',
-      'sub4',
-      'sub5',
-    ],
-  ],
-]
-
 const CONVERSION_COUNTERS = [
   'conversions',
   'pending_conversions',
@@ -122,9 +96,11 @@ async function fillRollups({ db }: Database): Promise<void> {
     sub4: "coalesce(sub4, '')",
     sub5: "coalesce(sub5, '')",
   }
-  for (const [table, bucketMs, dims] of TIERS) {
-    // Every tier but the totals is keyed by goal too: '' for click rows.
-    const goal = dims.length > 0
+  // The tiers the server keeps, so that a new one is filled here too.
+  for (const { table, bucketMs, dimensions } of TIERS) {
+    // Goal is '' for click rows and the conversion's goal for conversion rows.
+    const goal = dimensions.includes('goal')
+    const dims = dimensions.filter((dimension) => dimension !== 'goal')
     const columns = ['bucket', ...dims, ...(goal ? ['goal'] : []), 'currency']
     const bucket = `(created_at / ${bucketMs}) * ${bucketMs}`
     const keys = [bucket, ...dims.map((d) => source[d])]
