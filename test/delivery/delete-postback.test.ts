@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
-import { createCatalog } from '../helpers/fixtures.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
-import { enqueueEvent } from './enqueue.ts'
+import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
 import { eventually, type Receiver, startReceiver } from './receiver.ts'
 
 describeEachEngine('deleting a postback endpoint', (engine) => {
   let t: TestServer
   let receiver: Receiver
-  let ids: { affiliateId: number; offerId: number; affiliate: string; apiKey: string }
+  let ids: CatalogIds
 
   beforeEach(async () => {
     // A long first retry: a failed attempt leaves its delivery pending for an hour.
@@ -20,13 +19,7 @@ describeEachEngine('deleting a postback endpoint', (engine) => {
       response.statusCode = 500
       response.end('down')
     })
-    const { affiliate, offer } = await createCatalog(t)
-    ids = {
-      affiliateId: Number(affiliate.id),
-      offerId: Number(offer.id),
-      affiliate: affiliate.id,
-      apiKey: affiliate.api_key,
-    }
+    ids = await createDeliveryCatalog(t)
   })
   afterEach(async () => {
     await t?.close()

@@ -3,13 +3,13 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { createCatalog } from '../helpers/fixtures.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
-import { enqueueEvent } from './enqueue.ts'
+import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
 import { eventually, type Receiver, startReceiver } from './receiver.ts'
 
 describeEachEngine('outbound postbacks', (engine) => {
   let t: TestServer
   let receiver: Receiver
-  let ids: { affiliateId: number; offerId: number; affiliate: string; offer: string }
+  let ids: CatalogIds
 
   beforeEach(async () => {
     t = await startTestServer(engine, {
@@ -17,15 +17,9 @@ describeEachEngine('outbound postbacks', (engine) => {
       BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
     })
     receiver = await startReceiver()
-    const { affiliate, offer } = await createCatalog(t, {
+    ids = await createDeliveryCatalog(t, {
       goals: [{ key: 'sale', revenue: 1, payout: 1 }],
     })
-    ids = {
-      affiliateId: Number(affiliate.id),
-      offerId: Number(offer.id),
-      affiliate: affiliate.id,
-      offer: offer.id,
-    }
   })
   afterEach(async () => {
     await t?.close()

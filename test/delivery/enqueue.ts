@@ -1,8 +1,34 @@
 import type { DeliveryEvent } from '../../src/delivery/index.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
+import { createCatalog } from '../helpers/fixtures.ts'
 import type { TestServer } from '../helpers/test-server.ts'
 
 let nextChange = 1
+
+/** A catalog's ids, as numbers for `enqueueEvent` and as the API spells them. */
+export interface CatalogIds {
+  affiliateId: number
+  offerId: number
+  affiliate: string
+  offer: string
+  /** The affiliate's own API key. */
+  apiKey: string
+}
+
+/** An advertiser, an offer (with `offer`'s fields) and an affiliate to deliver for. */
+export async function createDeliveryCatalog(
+  t: TestServer,
+  offer: Record<string, unknown> = {},
+): Promise<CatalogIds> {
+  const created = await createCatalog(t, offer)
+  return {
+    affiliateId: Number(created.affiliate.id),
+    offerId: Number(created.offer.id),
+    affiliate: created.affiliate.id,
+    offer: created.offer.id,
+    apiKey: created.affiliate.api_key,
+  }
+}
 
 /**
  * Queues the deliveries of a made-up conversion event the way the conversions capability does:

@@ -1,9 +1,8 @@
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
-import { createCatalog } from '../helpers/fixtures.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
-import { enqueueEvent } from './enqueue.ts'
+import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
 import { eventually, type Receiver, startReceiver } from './receiver.ts'
 
 interface Attempt {
@@ -14,12 +13,11 @@ interface Attempt {
 describeEachEngine('outbound postback failures', (engine) => {
   let t: TestServer | undefined
   let receiver: Receiver
-  let ids: { affiliateId: number; offerId: number; affiliate: string }
+  let ids: CatalogIds
 
   async function start(env: Record<string, string>) {
     t = await startTestServer(engine, { BACKTRACK_RETRY_SCHEDULE: '100ms,200ms', ...env })
-    const { affiliate, offer } = await createCatalog(t)
-    ids = { affiliateId: Number(affiliate.id), offerId: Number(offer.id), affiliate: affiliate.id }
+    ids = await createDeliveryCatalog(t)
     return t
   }
 

@@ -2,15 +2,14 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/database.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
-import { createCatalog } from '../helpers/fixtures.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
-import { enqueueEvent } from './enqueue.ts'
+import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
 import { eventually, type Receiver, startReceiver } from './receiver.ts'
 
 describeEachEngine('delivery leases', (engine) => {
   let t: TestServer
   let receiver: Receiver
-  let ids: { affiliateId: number; offerId: number; affiliate: string }
+  let ids: CatalogIds
 
   beforeEach(async () => {
     t = await startTestServer(engine, {
@@ -18,8 +17,7 @@ describeEachEngine('delivery leases', (engine) => {
       BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
     })
     receiver = await startReceiver()
-    const { affiliate, offer } = await createCatalog(t)
-    ids = { affiliateId: Number(affiliate.id), offerId: Number(offer.id), affiliate: affiliate.id }
+    ids = await createDeliveryCatalog(t)
     await t.request('POST', '/api/v1/postbacks', {
       body: { affiliate_id: ids.affiliate, url: `${receiver.url}/pb?e={event_id}` },
     })
