@@ -1,15 +1,9 @@
-import { CompiledQuery } from 'kysely'
+import { CompiledQuery, type Selectable } from 'kysely'
 import type { Database, Db } from './database.ts'
-import type { DeliveryState } from './tables/deliveries.ts'
+import type { DeliveryAttemptsTable, DeliveryState } from './tables/deliveries.ts'
 
 /** One finished attempt and what follows it for its delivery. */
-export interface AttemptRecord {
-  delivery_id: number
-  at: number
-  status_code: number | null
-  duration_ms: number
-  error: string | null
-  response_body: string | null
+export interface AttemptRecord extends Omit<Selectable<DeliveryAttemptsTable>, 'id'> {
   /** The delivery's state, next run and schedule position after this attempt. */
   state: DeliveryState
   run_at: number | null

@@ -11,12 +11,10 @@ import { registerDeliveryRoutes } from '../delivery/index.ts'
 import { registerLiveRoutes, registerReportRoutes } from '../reports/index.ts'
 import type { AppContext } from './app-context.ts'
 import { bearerAuth } from './auth.ts'
-import { handleError } from './error-handler.ts'
-import { errorBody } from './errors.ts'
+import { useJsonErrors } from './error-handler.ts'
 import { registerHealthRoutes } from './health-routes.ts'
 import { observeRequest } from './metrics.ts'
 import { RequestLogController } from './request-log.ts'
-import { compileValidator } from './validation.ts'
 
 export type App = FastifyInstance<
   Server,
@@ -50,13 +48,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  app.setValidatorCompiler(compileValidator)
-  app.setErrorHandler(handleError)
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
-  )
+  useJsonErrors(app)
   app.addHook('onClose', async () => destination?.flushSync())
   const observe = observeRequest(ctx.metrics)
   app.addHook('onResponse', async (request, reply) => {

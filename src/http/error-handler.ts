@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { App } from './app.ts'
 import { AppError, type ErrorCode, errorBody } from './errors.ts'
+import { compileValidator } from './validation.ts'
 
 // Fastify's own 4xx errors (body parsing, limits) mapped onto our closed set of codes.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -41,4 +43,15 @@ function issueField(context: string | undefined, path: string, params: Record<st
   const missing = typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : ''
   const pointer = `${path}${missing}`.replace(/^\//, '').replaceAll('/', '.')
   return pointer === '' ? (context ?? 'request') : pointer
+}
+
+/** Our validators, and every error or unknown route answered in the `{"error":…}` shape. */
+export function useJsonErrors(app: App): void {
+  app.setValidatorCompiler(compileValidator)
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  )
 }

@@ -2,10 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
 import type { App } from './app.ts'
 import type { AppContext } from './app-context.ts'
-import { handleError } from './error-handler.ts'
-import { errorBody } from './errors.ts'
+import { useJsonErrors } from './error-handler.ts'
 import { registerHealthRoutes } from './health-routes.ts'
-import { compileValidator } from './validation.ts'
 
 export interface MetricsServer {
   /** Base URL it answers on, e.g. http://127.0.0.1:9464. */
@@ -22,13 +20,7 @@ export async function startMetricsServer(
   port: number,
 ): Promise<MetricsServer> {
   const app: App = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>()
-  app.setValidatorCompiler(compileValidator)
-  app.setErrorHandler(handleError)
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
-  )
+  useJsonErrors(app)
   registerHealthRoutes(app, ctx)
   await app.listen({ port, host: ctx.config.host })
   const address = app.server.address()
