@@ -7,17 +7,20 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { sql } from 'kysely'
+import pg from 'pg'
 import { type Config, loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { WORKER_DEFAULTS } from '../src/delivery/delivery-worker.ts'
 import { type DeliveryEvent, enqueueDeliveries } from '../src/delivery/index.ts'
 import { type OutboundRequest, PostbackSender } from '../src/delivery/send-postback.ts'
 import { startServer } from '../src/main.ts'
+import { CpuMeter } from './lib/cpu.ts'
 import {
   adminQuery,
   BENCH_ADMIN_KEY,
   BENCH_PG_URL,
   type BenchEngine,
+  type ServerProcess,
   startBaseline,
 } from './lib/processes.ts'
 
@@ -35,17 +38,19 @@ const BIN = join(import.meta.dirname, '../bin/backtrack.js')
 interface Row {
   name: string
   seconds: number
+  /** CPU seconds used while draining: sender or worker processes, receiver, database server. */
+  cpu: { sender: number; receiver: number; database: number; machineIdleShare: number }
 }
 
 export async function run(): Promise<void> {
   const receiver = await startBaseline('json')
   const rows: Row[] = []
   try {
-    rows.push({ name: 'same client from memory', seconds: await fromMemory(receiver.url) })
+    rows.push({ name: 'same client from memory', ...(await fromMemory(receiver)) })
     for (const engine of ENGINES) {
       for (const workers of engine === 'postgres' ? PG_WORKERS : [1]) {
         const name = `backtrack worker ×${workers} (${engine})`
-        rows.push({ name, seconds: await drain(engine, workers, receiver.url) })
+        rows.push({ name, ...(await drain(engine, workers, receiver)) })
       }
     }
   } finally {
@@ -59,6 +64,15 @@ export async function run(): Promise<void> {
     const rate = Math.round(COUNT / row.seconds)
     console.log(
       `  ${row.name.padEnd(32)} ${String(rate).padStart(7)} deliveries/s  drain ${row.seconds.toFixed(2)} s  ratio ${(base.seconds / row.seconds).toFixed(2)}×`,
+    )
+  }
+  console.log(
+    '\n  CPU µs per delivery (sender or worker / receiver / database server), machine idle share:',
+  )
+  const perDelivery = (seconds: number) => String(Math.round((seconds * 1e6) / COUNT)).padStart(4)
+  for (const { name, cpu } of rows) {
+    console.log(
+      `  ${name.padEnd(32)} ${perDelivery(cpu.sender)} / ${perDelivery(cpu.receiver)} / ${perDelivery(cpu.database)} µs  idle ${Math.round(cpu.machineIdleShare * 100)}%`,
     )
   }
 }
@@ -78,11 +92,14 @@ function requestFor(receiverUrl: string, i: number): OutboundRequest {
 }
 
 /** The physical limit: the same sender, the same requests and concurrency, no database. */
-async function fromMemory(receiverUrl: string): Promise<number> {
+async function fromMemory(receiver: ServerProcess): Promise<Omit<Row, 'name'>> {
   const sender = new PostbackSender({ allowPrivateTargets: true })
-  const requests = Array.from({ length: COUNT }, (_, i) => requestFor(receiverUrl, i))
+  const requests = Array.from({ length: COUNT }, (_, i) => requestFor(receiver.url, i))
   let next = 0
   let failed = 0
+  const senderMeter = new CpuMeter(() => [process.pid])
+  const receiverMeter = new CpuMeter(() => [receiver.pid])
+  await Promise.all([senderMeter.start(), receiverMeter.start()])
   const started = performance.now()
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -93,14 +110,28 @@ async function fromMemory(receiverUrl: string): Promise<number> {
     }),
   )
   const seconds = (performance.now() - started) / 1000
+  const [senderCpu, receiverCpu] = await Promise.all([senderMeter.stop(), receiverMeter.stop()])
   await sender.close()
   if (failed > 0) throw new Error(`${failed} baseline requests failed`)
-  return seconds
+  return {
+    seconds,
+    cpu: {
+      sender: senderCpu.seconds,
+      receiver: receiverCpu.seconds,
+      database: 0,
+      machineIdleShare: senderCpu.machineIdleShare,
+    },
+  }
 }
 
 /** Enqueues COUNT deliveries with no worker running, then times `workers` processes draining them. */
-async function drain(engine: BenchEngine, workers: number, receiverUrl: string): Promise<number> {
+async function drain(
+  engine: BenchEngine,
+  workers: number,
+  receiver: ServerProcess,
+): Promise<Omit<Row, 'name'>> {
   const database = await createDatabase(engine)
+  const backends = engine === 'postgres' ? new BackendPids(database.config) : undefined
   try {
     const config: Config = {
       ...loadConfig({ BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY, BACKTRACK_LOG_LEVEL: 'silent' }),
@@ -108,16 +139,34 @@ async function drain(engine: BenchEngine, workers: number, receiverUrl: string):
       port: 0,
       database: database.config,
     }
-    const ids = await createCatalog(config, receiverUrl)
+    const ids = await createCatalog(config, receiver.url)
     await enqueue(config, ids)
     const children = Array.from({ length: workers }, () => startWorker(database.env))
     await Promise.all(children.map((child) => child.started))
+    const meters = {
+      sender: new CpuMeter(() => children.map((child) => child.pid)),
+      receiver: new CpuMeter(() => [receiver.pid]),
+      database: new CpuMeter(() => backends?.pids() ?? []),
+    }
+    await Promise.all(Object.values(meters).map((meter) => meter.start()))
     const started = performance.now()
     await waitUntilDrained(config)
     const seconds = (performance.now() - started) / 1000
+    const [sender, receiverCpu, databaseCpu] = await Promise.all(
+      Object.values(meters).map((meter) => meter.stop()),
+    )
     await Promise.all(children.map((child) => child.stop()))
-    return seconds
+    return {
+      seconds,
+      cpu: {
+        sender: sender!.seconds,
+        receiver: receiverCpu!.seconds,
+        database: databaseCpu!.seconds,
+        machineIdleShare: sender!.machineIdleShare,
+      },
+    }
   } finally {
+    await backends?.close()
     await database.drop()
   }
 }
@@ -232,11 +281,38 @@ function startWorker(env: Record<string, string>) {
   })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   return {
+    pid: child.pid!,
     started,
     stop: async () => {
       child.kill('SIGTERM')
       await exited
     },
+  }
+}
+
+/** The PostgreSQL server processes serving one database's connections. */
+class BackendPids {
+  readonly #client: pg.Client
+  readonly #connected: Promise<void>
+
+  constructor(config: Config['database']) {
+    if (config.engine !== 'postgres') throw new Error('not a PostgreSQL database')
+    this.#client = new pg.Client({ connectionString: config.url })
+    this.#connected = this.#client.connect().then(() => {})
+  }
+
+  async pids(): Promise<number[]> {
+    await this.#connected
+    const result = await this.#client.query<{ pid: number }>(
+      `select pid from pg_stat_activity
+       where datname = current_database() and pid <> pg_backend_pid()`,
+    )
+    return result.rows.map((row) => row.pid)
+  }
+
+  async close(): Promise<void> {
+    await this.#connected.catch(() => {})
+    await this.#client.end()
   }
 }
 
