@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely'
 import type { Database } from './database.ts'
+import { preparedSql } from './prepared-statements.ts'
 
 export interface ClaimedDelivery {
   id: number
@@ -67,7 +68,7 @@ const due = (skip: string, lock: string) => `
 // each other's rows), read the endpoints, and relax this statement's commit — a claim lost in a
 // crash is harmless (the delivery stays due), so it need not wait for the disk. set_config(…,
 // true) is SET LOCAL, and the implicit transaction of the statement reads it at commit.
-const POSTGRES_CLAIM = `
+const POSTGRES_CLAIM = preparedSql(`
   with relax as (select set_config('synchronous_commit', 'off', true)),
   next as (${due('postback_id <> all($4::bigint[])', 'for update skip locked')}),
   claimed as (
@@ -78,7 +79,7 @@ const POSTGRES_CLAIM = `
   )
   select claimed.*, ${ENDPOINT_COLUMNS}
   from claimed join postbacks on postbacks.id = claimed.postback_id cross join relax
-  order by claimed.id`
+  order by claimed.id`)
 
 // SQLite has one writer, so this single UPDATE is atomic as it stands. `?N` is SQLite's numbered
 // parameter (its `$N` would be a named one, numbered by first appearance).

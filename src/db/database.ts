@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config.ts'
+import { usePreparedStatements } from './prepared-statements.ts'
 import type { Engine, Schema } from './schema.ts'
 import { adaptNodeSqlite } from './sqlite-driver.ts'
 import { startWalCheckpointer } from './wal-checkpointer.ts'
@@ -84,5 +85,6 @@ function openPostgres(config: { url: string; schema?: string }, poolSize = 10): 
       ' ',
     ),
   })
+  pool.on('connect', usePreparedStatements)
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) })
 }

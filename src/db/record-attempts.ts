@@ -1,5 +1,6 @@
 import { CompiledQuery, type Selectable } from 'kysely'
 import type { Database, Db } from './database.ts'
+import { preparedSql } from './prepared-statements.ts'
 import type { DeliveryAttemptsTable, DeliveryState } from './tables/deliveries.ts'
 
 /** One finished attempt and what follows it for its delivery. */
@@ -15,7 +16,7 @@ export interface AttemptRecord extends Omit<Selectable<DeliveryAttemptsTable>, '
 // deliveries updated from the same rows (lease released). Its commit does not wait for the disk
 // (set_config(…, true) is SET LOCAL): a result lost in a crash only means a resend under the same
 // event id.
-const POSTGRES_RECORD = `
+const POSTGRES_RECORD = preparedSql(`
   with relax as (select set_config('synchronous_commit', 'off', true)),
   results as (
     select * from unnest($1::bigint[], $2::bigint[], $3::integer[], $4::integer[], $5::text[],
@@ -30,7 +31,7 @@ const POSTGRES_RECORD = `
     locked_by = null, locked_until = null, attempt_count = deliveries.attempt_count + 1,
     updated_at = $10
   from results cross join relax
-  where deliveries.id = results.delivery_id`
+  where deliveries.id = results.delivery_id`)
 
 // SQLite runs in-process, so two statements cost no round trip; the rows travel as one JSON
 // parameter, so each statement is fixed text and its prepared statement is reused.

@@ -1,5 +1,6 @@
 import { type Compilable, CompiledQuery } from 'kysely'
 import type { Db } from './database.ts'
+import { preparedSql } from './prepared-statements.ts'
 
 interface Prepared {
   sql: string
@@ -42,5 +43,5 @@ function prepare<Args extends unknown[], Row>(
   const order = compiled.parameters.map((value) => sentinels.indexOf(value as string))
   if (order.includes(-1))
     throw new Error(`a reusable query has a constant parameter: ${compiled.sql}`)
-  return { sql: compiled.sql, order }
+  return { sql: preparedSql(compiled.sql), order }
 }

@@ -1,0 +1,49 @@
+import { CompiledQuery, sql } from 'kysely'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { claimDueDeliveries } from '../../src/db/claim-deliveries.ts'
+import { type Database, openDatabase } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+import { preparedSql } from '../../src/db/prepared-statements.ts'
+import { createTestDatabase, describePostgres, type TestDatabase } from '../helpers/engines.ts'
+
+describePostgres('prepared hot-path statements', () => {
+  let testDb: TestDatabase
+  let database: Database
+  beforeEach(async () => {
+    testDb = await createTestDatabase('postgres')
+    // One connection, so the session that ran a statement is the one asked what it prepared.
+    database = openDatabase(testDb.config, { poolSize: 1 })
+    await migrateToLatest(database.db, database.engine)
+  })
+  afterEach(async () => {
+    await database.close()
+    await testDb.drop()
+  })
+
+  const prepared = async () => {
+    const { rows } = await sql<{ name: string; statement: string }>`
+      select name, statement from pg_prepared_statements`.execute(database.db)
+    return rows
+  }
+
+  it('prepares the delivery claim once per connection and reuses it', async () => {
+    const claim = { workerId: 'w', now: Date.now(), leaseMs: 1000, limit: 10, skipPostbacks: [] }
+    await claimDueDeliveries(database, claim)
+    await claimDueDeliveries(database, { ...claim, skipPostbacks: [1, 2] })
+    const claims = (await prepared()).filter((row) => row.statement.includes('skip locked'))
+    expect(claims).toHaveLength(1)
+    expect(claims[0]!.name).toMatch(/^bt_\d+$/)
+  })
+
+  it('runs registered texts with new arguments and leaves other texts unprepared', async () => {
+    const text = preparedSql('select $1::int + $2::int as sum')
+    const sum = async (a: number, b: number) =>
+      (await database.db.executeQuery<{ sum: number }>(CompiledQuery.raw(text, [a, b]))).rows
+    expect(await sum(2, 3)).toEqual([{ sum: 5 }])
+    expect(await sum(40, 2)).toEqual([{ sum: 42 }])
+    await sql`select ${7}::int as seven`.execute(database.db)
+    const statements = (await prepared()).map((row) => row.statement)
+    expect(statements).toContain(text)
+    expect(statements.some((statement) => statement.includes('seven'))).toBe(false)
+  })
+})
