@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runBacktrack as run } from '../helpers/processes.ts'
 
+const BIN = join(import.meta.dirname, '../../bin/backtrack.js')
+
 describe('npx backtrack', () => {
   const dirs: string[] = []
   afterEach(() => {
@@ -29,10 +31,12 @@ describe('npx backtrack', () => {
     }
   })
 
-  it('runs through its shebang with the V8 flags that bound its memory', async () => {
+  /** Starts bin/backtrack.js as `command` runs it and waits for `ready` on its stdout. */
+  async function startThroughBin(command: string[], ready: string) {
     const dir = mkdtempSync(join(tmpdir(), 'backtrack-cli-'))
     dirs.push(dir)
-    const child = spawn(join(import.meta.dirname, '../../bin/backtrack.js'), ['serve'], {
+    const [file, ...args] = command
+    const child = spawn(file!, args, {
       env: {
         PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
         BACKTRACK_DB: join(dir, 'bt.db'),
@@ -44,17 +48,36 @@ describe('npx backtrack', () => {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     let output = ''
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         output += chunk
-        if (output.includes('listening on')) resolve()
+        if (output.includes(ready)) resolve()
       })
-      child.once('exit', () => reject(new Error(`exited before listening: ${output}`)))
+      child.once('exit', () => reject(new Error(`exited before "${ready}": ${output}`)))
     })
     const commandLine = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0')
-    expect(commandLine).toContain('--max-semi-space-size=8')
-    expect(commandLine).toContain('--heap-growing-percent=20')
     child.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    return { commandLine, exitCode: await exited }
+  }
+
+  it('runs through its shebang with the V8 flags that bound its memory', async () => {
+    const serve = await startThroughBin([BIN, 'serve'], 'listening on')
+    expect(serve.commandLine).toContain('--max-semi-space-size=8')
+    expect(serve.commandLine).toContain('--heap-growing-percent=20')
+    expect(serve.exitCode).toBe(0)
+  })
+
+  it('runs a standalone worker in the same process on V8 defaults, unless flags were chosen', async () => {
+    const worker = await startThroughBin([BIN, 'worker'], 'delivery worker')
+    expect(worker.commandLine).toContain('worker')
+    expect(worker.commandLine.filter((word) => word.startsWith('--'))).toEqual([])
+    expect(worker.exitCode).toBe(0)
+
+    const chosen = await startThroughBin(
+      [process.execPath, '--max-semi-space-size=4', BIN, 'worker'],
+      'delivery worker',
+    )
+    expect(chosen.commandLine).toContain('--max-semi-space-size=4')
+    expect(chosen.exitCode).toBe(0)
   })
 
   it('stops a bad setting at start with a message naming the variable', async () => {
