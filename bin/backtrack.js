@@ -24,11 +24,9 @@ if (process.argv[2] === 'worker') {
   const shebang = readFileSync(import.meta.filename, 'utf8').split('\n', 1)[0]
   const serverFlags = shebang.split(' ').filter((word) => word.startsWith('--'))
   if (process.execArgv.join(' ') === serverFlags.join(' ')) {
-    process.execve(process.execPath, [
-      process.execPath,
-      import.meta.filename,
-      ...process.argv.slice(2),
-    ])
+    // The environment must be passed on: without it the new process starts with none.
+    const args = [process.execPath, import.meta.filename, ...process.argv.slice(2)]
+    process.execve(process.execPath, args, process.env)
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -43,6 +43,8 @@ describe('npx backtrack', () => {
         PORT: '0',
         HOST: '127.0.0.1',
       },
+      // Where the default ./data/backtrack.db would go, should the variables be lost.
+      cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const exited = new Promise((resolve) => child.once('exit', resolve))
@@ -56,7 +58,8 @@ describe('npx backtrack', () => {
     })
     const commandLine = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0')
     child.kill('SIGTERM')
-    return { commandLine, exitCode: await exited }
+    const usedDatabases = readdirSync(dir)
+    return { commandLine, exitCode: await exited, usedDatabases }
   }
 
   it('runs through its shebang with the V8 flags that bound its memory', async () => {
@@ -70,6 +73,9 @@ describe('npx backtrack', () => {
     const worker = await startThroughBin([BIN, 'worker'], 'delivery worker')
     expect(worker.commandLine).toContain('worker')
     expect(worker.commandLine.filter((word) => word.startsWith('--'))).toEqual([])
+    // It kept its environment: BACKTRACK_DB, not the default path.
+    expect(worker.usedDatabases).toContain('bt.db')
+    expect(worker.usedDatabases).not.toContain('data')
     expect(worker.exitCode).toBe(0)
 
     const chosen = await startThroughBin(
