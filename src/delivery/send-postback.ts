@@ -162,7 +162,9 @@ async function readPrefix(body: AsyncIterable<Buffer> & { destroy(): void }): Pr
       break
     }
   }
-  return Buffer.concat(kept).toString('utf8')
+  // PostgreSQL text cannot hold a NUL byte, and one in a stored reply would fail the batch it is
+  // recorded with (sending it all again); such bytes are kept as U+FFFD, like invalid UTF-8.
+  return Buffer.concat(kept).toString('utf8').replaceAll('\u0000', '\uFFFD')
 }
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>) {

@@ -82,6 +82,25 @@ describeEachEngine('outbound postback failures', (engine) => {
     expect(dnsDelivery.attempts[0].error).toMatch(/^DNS lookup failed/)
   })
 
+  it('keeps a reply holding NUL bytes and invalid UTF-8, and records its batch', async () => {
+    const t = await start({ BACKTRACK_ALLOW_PRIVATE_TARGETS: '1' })
+    receiver.respond = (_request, response) =>
+      response.end(Buffer.from([0x6f, 0x6b, 0x00, 0xff, 0x21]))
+    const odd = await endpoint(t, `${receiver.url}/odd`)
+    const plain = await endpoint(t, `${receiver.url}/plain`)
+    await enqueueEvent(t, ids)
+    const delivery = await finalDelivery(t, odd)
+    expect(delivery.state).toBe('delivered')
+    expect(delivery.attempts).toMatchObject([
+      { status_code: 200, response_body: 'ok\uFFFD\uFFFD!' },
+    ])
+    // The other endpoint's result went in the same batch or the next, and was recorded once.
+    const other = await finalDelivery(t, plain)
+    expect(other.state).toBe('delivered')
+    expect(other.attempts).toHaveLength(1)
+    expect(receiver.received).toHaveLength(2)
+  })
+
   it('refuses loopback, private and metadata targets after DNS unless private targets are allowed', async () => {
     const t = await start({})
     const targets = [
