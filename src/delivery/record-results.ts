@@ -1,5 +1,6 @@
 import type { ClaimedDelivery } from '../db/claim-deliveries.ts'
 import type { Database, Db } from '../db/database.ts'
+import { engineOf } from '../db/engine-of.ts'
 import { recordAttempts } from '../db/record-attempts.ts'
 import { type EndpointHealth, foldHealth, sameHealth } from './endpoint-health.ts'
 import type { NextStep } from './retry-policy.ts'
@@ -72,7 +73,7 @@ async function updateHealth(
   byEndpoint: Map<number, FinishedAttempt[]>,
   baseCooldownMs: number,
 ) {
-  const rows = await tx
+  const read = tx
     .selectFrom('postbacks')
     .select([
       'id',
@@ -83,7 +84,11 @@ async function updateHealth(
       'disabled_at',
     ])
     .where('id', 'in', [...byEndpoint.keys()])
-    .execute()
+    .orderBy('id')
+  // Health is read, folded here and written back: on PostgreSQL, where several workers record at
+  // once, the rows stay locked until commit so no worker's failures overwrite another's (in id
+  // order, so two batches can't deadlock). SQLite has one writer at a time already.
+  const rows = await (engineOf(tx) === 'postgres' ? read.forUpdate() : read).execute()
   const health = new Map<number, EndpointHealth>()
   for (const { id, ...current } of rows) {
     const results = (byEndpoint.get(id) ?? [])
