@@ -34,6 +34,9 @@ const PG_WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number)
 // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the worker processes.
 const WORKER_NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? ''
 const BIN = join(import.meta.dirname, '../bin/backtrack.js')
+// Milliseconds the receiver waits before answering: 0 measures CPU cost; affiliates' servers
+// across the internet answer in tens to hundreds of ms, where concurrency sets the pace instead.
+const RECEIVER_DELAY_MS = Number(process.env.BENCH_RECEIVER_DELAY_MS ?? 0)
 
 interface Row {
   name: string
@@ -43,7 +46,7 @@ interface Row {
 }
 
 export async function run(): Promise<void> {
-  const receiver = await startBaseline('json')
+  const receiver = await startBaseline('json', RECEIVER_DELAY_MS)
   const rows: Row[] = []
   try {
     rows.push({ name: 'same client from memory', ...(await fromMemory(receiver)) })
@@ -58,7 +61,7 @@ export async function run(): Promise<void> {
   }
   const base = rows[0]!
   console.log(
-    `\ndelivery: ${COUNT} deliveries to ${ENDPOINTS} endpoints on a local receiver, concurrency ${CONCURRENCY} per process (target ≥ 0.5× the same client from memory; two PostgreSQL workers faster than one)`,
+    `\ndelivery: ${COUNT} deliveries to ${ENDPOINTS} endpoints on a local receiver answering after ${RECEIVER_DELAY_MS} ms, concurrency ${CONCURRENCY} per process (target ≥ 0.5× the same client from memory; two PostgreSQL workers faster than one)`,
   )
   for (const row of rows) {
     const rate = Math.round(COUNT / row.seconds)

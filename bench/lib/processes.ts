@@ -68,8 +68,12 @@ function track(
 }
 
 /** A bare node:http server (bench/lib/baseline-server.ts) in its own process: the same-run baseline. */
-export async function startBaseline(mode: 'redirect' | 'json'): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'baseline-server.ts'), mode], {
+export async function startBaseline(
+  mode: 'redirect' | 'json',
+  delayMs = 0,
+): Promise<ServerProcess> {
+  const script = join(import.meta.dirname, 'baseline-server.ts')
+  const child = spawn(process.execPath, [script, mode, String(delayMs)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return track(child, await waitForListening(child), async () => {})
