@@ -72,7 +72,7 @@ const POSTGRES_CLAIM = preparedSql(`
   with relax as (select set_config('synchronous_commit', 'off', true)),
   next as (${due('postback_id <> all($4::bigint[])', 'for update skip locked')}),
   claimed as (
-    update deliveries set locked_by = $1, locked_until = $2
+    update deliveries set locked_by = $1, locked_until = $2, run_at = $2
     from next where deliveries.id = next.id
     returning deliveries.id, postback_id, event_id, method, url, body, content_type, occurred_at,
       step, attempt_count
@@ -84,7 +84,7 @@ const POSTGRES_CLAIM = preparedSql(`
 // SQLite has one writer, so this single UPDATE is atomic as it stands. `?N` is SQLite's numbered
 // parameter (its `$N` would be a named one, numbered by first appearance).
 const SQLITE_CLAIM = `
-  update deliveries set locked_by = $1, locked_until = $2
+  update deliveries set locked_by = $1, locked_until = $2, run_at = $2
   where id in (${due('postback_id not in (select value from json_each($4))', '')})
   returning ${DELIVERY_COLUMNS}`.replace(/\$(\d)/g, '?$1')
 

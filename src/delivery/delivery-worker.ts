@@ -253,7 +253,7 @@ export class DeliveryWorker {
     const until = Date.now() + this.#options.leaseMs
     this.#ctx.database.db
       .updateTable('deliveries')
-      .set({ locked_until: until })
+      .set({ locked_until: until, run_at: until })
       .where('id', 'in', ids)
       .where('locked_by', '=', this.id)
       .execute()
@@ -266,7 +266,7 @@ export class DeliveryWorker {
     if (ids.length === 0) return
     await this.#ctx.database.db
       .updateTable('deliveries')
-      .set({ locked_by: null, locked_until: null })
+      .set({ locked_by: null, locked_until: null, run_at: Date.now() })
       .where('id', 'in', ids)
       .where('locked_by', '=', this.id)
       .execute()

@@ -74,4 +74,31 @@ describeEachEngine('delivery leases', (engine) => {
       await database.close()
     }
   })
+
+  it('moves a claimed delivery out of the due range until its lease ends', async () => {
+    let answer: (() => void) | undefined
+    receiver.respond = (_request, response) => {
+      answer = () => response.end('ok')
+    }
+    const { event } = await enqueueEvent(t, ids)
+    await eventually(() => receiver.received.length === 1, 10_000, 'the attempt to start')
+    const held = await t.server.database.db
+      .selectFrom('deliveries')
+      .select(['run_at', 'locked_until', 'state'])
+      .where('conversion_id', '=', event.conversionId)
+      .executeTakeFirstOrThrow()
+    // Later claims walk the due-index from the oldest run_at; held rows are not in their way.
+    expect(held.state).toBe('pending')
+    expect(held.run_at).toBe(held.locked_until)
+    expect(held.run_at).toBeGreaterThan(Date.now())
+    answer?.()
+    await eventually(
+      async () => {
+        const res = await t.request('GET', `/api/v1/deliveries?conversion_id=${event.conversionId}`)
+        return res.body.data[0]?.state === 'delivered'
+      },
+      10_000,
+      'the delivery to be recorded',
+    )
+  })
 })
