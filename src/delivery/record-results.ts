@@ -43,8 +43,11 @@ export async function recordResults(
     return new Map()
   }
   return database.db.transaction().execute(async (tx) => {
+    // Endpoint rows first, deliveries after: the order deleting an endpoint takes them in, so
+    // the two can't deadlock.
+    const current = await readHealthForUpdate(tx, [...changes.keys()])
     await recordAttempts(database, records, now, tx)
-    return updateHealth(tx, changes, baseCooldownMs)
+    return updateHealth(tx, current, changes, baseCooldownMs)
   })
 }
 
@@ -68,11 +71,10 @@ function healthToUpdate(
   return byEndpoint
 }
 
-async function updateHealth(
-  tx: Db,
-  byEndpoint: Map<number, FinishedAttempt[]>,
-  baseCooldownMs: number,
-) {
+// Health is read, folded here and written back: on PostgreSQL, where several workers record at
+// once, the rows stay locked until commit so no worker's failures overwrite another's (in id
+// order, so two batches can't deadlock). SQLite has one writer at a time already.
+function readHealthForUpdate(tx: Db, ids: number[]) {
   const read = tx
     .selectFrom('postbacks')
     .select([
@@ -83,12 +85,17 @@ async function updateHealth(
       'circuit_cooldown_ms',
       'disabled_at',
     ])
-    .where('id', 'in', [...byEndpoint.keys()])
+    .where('id', 'in', ids)
     .orderBy('id')
-  // Health is read, folded here and written back: on PostgreSQL, where several workers record at
-  // once, the rows stay locked until commit so no worker's failures overwrite another's (in id
-  // order, so two batches can't deadlock). SQLite has one writer at a time already.
-  const rows = await (engineOf(tx) === 'postgres' ? read.forUpdate() : read).execute()
+  return (engineOf(tx) === 'postgres' ? read.forUpdate() : read).execute()
+}
+
+async function updateHealth(
+  tx: Db,
+  rows: Awaited<ReturnType<typeof readHealthForUpdate>>,
+  byEndpoint: Map<number, FinishedAttempt[]>,
+  baseCooldownMs: number,
+) {
   const health = new Map<number, EndpointHealth>()
   for (const { id, ...current } of rows) {
     const results = (byEndpoint.get(id) ?? [])
