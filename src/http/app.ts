@@ -5,7 +5,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { registerCatalogRoutes } from '../catalog/index.ts'
-import { registerClickRoutes, registerTrackingLinkRoute } from '../clicks/index.ts'
+import {
+  registerClickRoutes,
+  registerTrackingLinkRoute,
+  trackingLinkListener,
+} from '../clicks/index.ts'
 import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/index.ts'
 import { registerDeliveryRoutes } from '../delivery/index.ts'
 import { registerLiveRoutes, registerReportRoutes } from '../reports/index.ts'
@@ -15,6 +19,7 @@ import { useJsonErrors } from './error-handler.ts'
 import { registerHealthRoutes } from './health-routes.ts'
 import { observeRequest } from './metrics.ts'
 import { RequestLogController } from './request-log.ts'
+import { type FastPath, serverWithFastPath } from './server.ts'
 
 export type App = FastifyInstance<
   Server,
@@ -40,12 +45,19 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     options.logger === undefined
       ? pino.destination({ dest: 1, sync: false, minLength: 8 * 1024, periodicFlush: 1000 })
       : undefined
+  // The tracking link is answered on plain node:http ahead of Fastify (see
+  // tracking-link-listener.ts). It needs the app's logger, so it is attached once the app exists.
+  let fastPath: FastPath = () => false
   const app: App = Fastify({
     logger: options.logger ?? { level: ctx.config.logLevel, stream: destination },
     logController: new RequestLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
     return503OnClosing: true,
+    serverFactory: (handler, serverOptions) =>
+      serverWithFastPath(handler, serverOptions, (request, response) =>
+        fastPath(request, response),
+      ),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   useJsonErrors(app)
@@ -59,6 +71,15 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       reply.elapsedTime,
     )
   })
+  const trackingLink = trackingLinkListener({
+    tracker: ctx.clicks,
+    trustProxy: ctx.config.trustProxy,
+    observe,
+    log: app.log,
+  })
+  fastPath = trackingLink.take
+  // Closing, Fastify answers 503 to requests on open connections; the listener leaves it those.
+  app.addHook('preClose', async () => trackingLink.stopTaking())
 
   await app.register(swagger, {
     openapi: {
