@@ -37,30 +37,6 @@ export async function findClick(db: Db, clickId: string): Promise<ClickRecord | 
   return row && toClickRecord(row)
 }
 
-export function toClickRow(click: ClickRecord): Selectable<ClicksTable> {
-  return {
-    click_id: click.clickId,
-    offer_id: click.offerId,
-    affiliate_id: click.affiliateId,
-    sub1: click.sub1,
-    sub2: click.sub2,
-    sub3: click.sub3,
-    sub4: click.sub4,
-    sub5: click.sub5,
-    source: click.source,
-    ip: click.ip,
-    user_agent: click.userAgent,
-    referrer: click.referrer,
-    country: click.country,
-    device_type: click.deviceType,
-    os: click.os,
-    browser: click.browser,
-    is_bot: click.isBot ? 1 : 0,
-    is_unique: click.isUnique ? 1 : 0,
-    created_at: click.clickedAt,
-  }
-}
-
 export function toClickRecord(row: Selectable<ClicksTable>): ClickRecord {
   return {
     clickId: row.click_id,

@@ -5,7 +5,6 @@ import { powerOfTwoChunks } from '../db/insert-rows.ts'
 import { applyRollups } from '../reports/apply-rollups.ts'
 import { type LiveEvent, recordLiveEvents } from '../reports/live-events.ts'
 import type { RollupDelta } from '../reports/rollup-delta.ts'
-import { toClickRow } from './click-record.ts'
 import type { QueuedClick } from './click-writer.ts'
 import { insertClickRows } from './insert-click-rows.ts'
 import { UNIQUE_WINDOW_MS } from './recent-visitors.ts'
@@ -19,7 +18,7 @@ export async function storeClicks(db: Db, clicks: QueuedClick[]): Promise<void> 
   await db.transaction().execute(async (tx) => {
     const inserted = new Set<string>()
     for (const chunk of powerOfTwoChunks(clicks)) {
-      for (const id of await insertClickRows(db, tx, chunk.map(toClickRow))) inserted.add(id)
+      for (const id of await insertClickRows(tx, chunk)) inserted.add(id)
     }
     const stored = clicks.filter((click) => inserted.has(click.clickId))
     await applyRollups(tx, stored.map(rollupDelta))

@@ -21,6 +21,18 @@ export interface Database {
 
 const INT8_OID = 20
 
+// A handle's adapter is shared by its transactions, so it finds the connection from either.
+const sqliteConnections = new WeakMap<object, DatabaseSync>()
+
+/**
+ * The node:sqlite connection under a transaction's handle on SQLite, for hot-path writes that
+ * kysely's per-query work would dominate (`rowsInserter`); undefined on PostgreSQL and outside a
+ * transaction. A transaction holds the connection, so no other query can run in between.
+ */
+export function sqliteConnectionOf(tx: Db): DatabaseSync | undefined {
+  return tx.isTransaction ? sqliteConnections.get(tx.getExecutor().adapter) : undefined
+}
+
 export interface OpenOptions {
   /** PostgreSQL connections at most (10 by default). */
   poolSize?: number
@@ -61,11 +73,15 @@ function openSqlite(
   database.exec('pragma journal_mode = wal')
   database.exec('pragma synchronous = normal')
   database.exec('pragma foreign_keys = on')
+  // A multi-row statement inside a transaction keeps a statement journal (to undo just itself);
+  // past 64 kB SQLite spills it to a temporary file, which a click batch's inserts always did.
+  database.exec('pragma temp_store = memory')
   const checkpointer =
     path === ':memory:' || !walCheckpointer ? null : startWalCheckpointer(database, path)
   const db = new Kysely<Schema>({
     dialect: new SqliteDialect({ database: adaptNodeSqlite(database) }),
   })
+  sqliteConnections.set(db.getExecutor().adapter, database)
   return { db, stop: checkpointer && (() => checkpointer.stop()) }
 }
 
