@@ -18,9 +18,31 @@ describe('click ids', () => {
         affiliateId: affiliateId!,
         clickedAt: now,
       })
-      expect(id).toMatch(/^[A-Za-z0-9_-]{28,40}$/)
-      expect(decodeClickId(secret, id)).toEqual({ offerId, affiliateId, clickedAt: now - 999 })
+      expect(id).toMatch(/^[A-Za-z0-9_-]{30,40}$/)
+      expect(decodeClickId(secret, id)).toEqual({ offerId, affiliateId, clickedAt: now })
     }
+  })
+
+  it('still reads version 1 ids, minted before 2026-11-30 with the time in seconds', () => {
+    // Minted by the version 1 code with this secret.
+    const v1 = 'AeCnEgcFdNRXirLVj1dcX-7cgdwxajg'
+    const v1Secret = Buffer.alloc(32, 7)
+    expect(decodeClickId(v1Secret, v1)).toEqual({
+      offerId: 300_000,
+      affiliateId: 7,
+      clickedAt: Date.UTC(2026, 10, 25, 12, 30, 15),
+    })
+    expect(decodeClickId(secret, v1)).toBeUndefined()
+    expect(decodeClickId(v1Secret, `${v1.slice(0, -2)}AA`)).toBeUndefined()
+  })
+
+  it('puts ids minted in the same millisecond next to each other', () => {
+    const ids = Array.from({ length: 50 }, () =>
+      encodeClickId(secret, { offerId: 5, affiliateId: 9, clickedAt: now }),
+    )
+    // Version, offer, affiliate and time: 9 bytes, the first 12 characters.
+    expect(new Set(ids.map((id) => id.slice(0, 12))).size).toBe(1)
+    expect(new Set(ids.map((id) => id.slice(12))).size).toBe(50)
   })
 
   it('is different every time for the same offer, affiliate and second', () => {
