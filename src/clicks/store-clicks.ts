@@ -10,7 +10,7 @@ import { insertClickRows } from './insert-click-rows.ts'
 import { UNIQUE_WINDOW_MS } from './recent-visitors.ts'
 
 /**
- * Stores a batch of clicks, their report counters and their live-feed events in one transaction.
+ * Stores a batch of clicks, their report counters and their live-feed rows in one transaction.
  * A click already stored (a retried batch whose commit did succeed) is skipped and not counted.
  */
 export async function storeClicks(db: Db, clicks: QueuedClick[]): Promise<void> {
@@ -22,7 +22,7 @@ export async function storeClicks(db: Db, clicks: QueuedClick[]): Promise<void> 
     }
     const stored = clicks.filter((click) => inserted.has(click.clickId))
     await applyRollups(tx, stored.map(rollupDelta))
-    await recordLiveEvents(tx, stored.map(liveEvent))
+    await recordLiveEvents(tx, liveEventsOf(stored))
   })
 }
 
@@ -46,23 +46,35 @@ function rollupDelta(click: QueuedClick): RollupDelta {
   }
 }
 
-function liveEvent(click: QueuedClick): LiveEvent {
+/** One live-feed row per affiliate for the batch; the feed sends one `click` event per click. */
+function liveEventsOf(clicks: readonly QueuedClick[]): LiveEvent[] {
+  const byAffiliate = new Map<number, QueuedClick[]>()
+  for (const click of clicks) {
+    const own = byAffiliate.get(click.affiliateId)
+    if (own) own.push(click)
+    else byAffiliate.set(click.affiliateId, [click])
+  }
+  return [...byAffiliate].map(([affiliateId, own]) => ({
+    kind: 'clicks',
+    affiliateId,
+    // Retention keeps the row while its newest click is in the feed's window.
+    at: own.reduce((latest, click) => Math.max(latest, click.clickedAt), 0),
+    data: own.map(clickEvent),
+  }))
+}
+
+function clickEvent(click: QueuedClick) {
   return {
-    kind: 'click',
-    affiliateId: click.affiliateId,
-    at: click.clickedAt,
-    data: {
-      click_id: click.clickId,
-      offer_id: String(click.offerId),
-      affiliate_id: String(click.affiliateId),
-      sub1: click.sub1,
-      source: click.source,
-      country: click.country,
-      device: click.deviceType,
-      is_unique: click.isUnique,
-      is_bot: click.isBot,
-      created_at: new Date(click.clickedAt).toISOString(),
-    },
+    click_id: click.clickId,
+    offer_id: String(click.offerId),
+    affiliate_id: String(click.affiliateId),
+    sub1: click.sub1,
+    source: click.source,
+    country: click.country,
+    device: click.deviceType,
+    is_unique: click.isUnique,
+    is_bot: click.isBot,
+    created_at: new Date(click.clickedAt).toISOString(),
   }
 }
 

@@ -1,32 +1,38 @@
 import type { Db } from '../db/database.ts'
+import { rowsInserter } from '../db/insert-rows.ts'
 import type { LiveEventKind } from '../db/tables/reports.ts'
 
-export interface LiveEvent {
-  kind: LiveEventKind
-  affiliateId: number
-  at: number
-  /** What the feed shows; a `revenue` field is hidden from affiliate keys. */
-  data: Record<string, unknown>
-}
+export type LiveEventData = Record<string, unknown>
 
-const ROWS_PER_STATEMENT = 200
+export type LiveEvent =
+  | {
+      kind: Exclude<LiveEventKind, 'clicks'>
+      affiliateId: number
+      at: number
+      /** What the feed shows; a `revenue` field is hidden from affiliate keys. */
+      data: LiveEventData
+    }
+  | {
+      /** Several clicks of one affiliate in one row; the feed sends each as a `click` event. */
+      kind: 'clicks'
+      affiliateId: number
+      at: number
+      data: readonly LiveEventData[]
+    }
+
+const insertEvents = rowsInserter({
+  table: 'live_events',
+  columns: ['kind', 'affiliate_id', 'payload', 'created_at'],
+})
 
 /**
  * Appends events to the live feed in the caller's transaction, so the feed shows exactly what was
  * committed, in commit order per writer, and a client can resume from any event id.
  */
 export async function recordLiveEvents(db: Db, events: readonly LiveEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
-    await db
-      .insertInto('live_events')
-      .values(
-        events.slice(i, i + ROWS_PER_STATEMENT).map((event) => ({
-          kind: event.kind,
-          affiliate_id: event.affiliateId,
-          payload: JSON.stringify(event.data),
-          created_at: event.at,
-        })),
-      )
-      .execute()
-  }
+  if (events.length === 0) return
+  await insertEvents(
+    db,
+    events.map((event) => [event.kind, event.affiliateId, JSON.stringify(event.data), event.at]),
+  )
 }

@@ -31,3 +31,28 @@ export function takeInOrder<R extends { id: number }>(
   }
   return { ready, cursor: { last, gapSince: ready.length === rows.length ? undefined : gapSince } }
 }
+
+/**
+ * Event ids: a row's id, or `<row>-<n>` for the n-th click (from 0) of a `clicks` row, which
+ * holds one affiliate's clicks of one batch. Clients resume by sending the last one back.
+ */
+export const EVENT_ID_PATTERN = '^\\d{1,15}(-\\d{1,6})?$'
+const EVENT_ID = new RegExp(EVENT_ID_PATTERN)
+
+/** Where a feed starts: after row `afterRow`, then leaving out the first events of one row. */
+export interface ResumePoint {
+  afterRow: number
+  skip: { row: number; count: number } | undefined
+}
+
+export function clickEventId(row: number, index: number): string {
+  return `${row}-${index}`
+}
+
+/** The point after an event id a client saw, or undefined for anything that is not one. */
+export function resumePoint(eventId: string): ResumePoint | undefined {
+  if (!EVENT_ID.test(eventId)) return undefined
+  const [row, index] = eventId.split('-').map(Number) as [number, number | undefined]
+  if (index === undefined) return { afterRow: row, skip: undefined }
+  return { afterRow: row - 1, skip: { row, count: index + 1 } }
+}

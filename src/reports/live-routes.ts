@@ -1,9 +1,24 @@
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import type { Db } from '../db/database.ts'
+import type { LiveEventKind } from '../db/tables/reports.ts'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { type FeedCursor, takeInOrder } from './live-order.ts'
+import {
+  clickEventId,
+  EVENT_ID_PATTERN,
+  type FeedCursor,
+  type ResumePoint,
+  resumePoint,
+  takeInOrder,
+} from './live-order.ts'
+
+interface LiveRow {
+  id: number
+  kind: LiveEventKind
+  affiliate_id: number
+  payload: string
+}
 
 const POLL_MS = 250
 const BATCH = 500
@@ -27,7 +42,7 @@ export function registerLiveRoutes(api: App, { config, database }: AppContext): 
         description:
           'Server-Sent Events: event types click, conversion, delivery; `: heartbeat` comments',
         querystring: Type.Object({
-          last_event_id: Type.Optional(Type.String({ pattern: '^\\d{1,15}$' })),
+          last_event_id: Type.Optional(Type.String({ pattern: EVENT_ID_PATTERN })),
         }),
       },
     },
@@ -35,13 +50,14 @@ export function registerLiveRoutes(api: App, { config, database }: AppContext): 
       const scope =
         request.principal.role === 'affiliate' ? request.principal.affiliateId : undefined
       const resumeFrom = request.headers['last-event-id'] ?? request.query.last_event_id
-      const startAfter = /^\d{1,15}$/.test(String(resumeFrom ?? ''))
-        ? Number(resumeFrom)
-        : await latestId(database.db)
+      const start = resumePoint(String(resumeFrom ?? '')) ?? {
+        afterRow: await latestId(database.db),
+        skip: undefined,
+      }
       reply.hijack()
       const end = streamEvents(database.db, reply, {
         scope,
-        startAfter,
+        start,
         heartbeatMs: config.liveHeartbeatMs,
       })
       streams.add(end)
@@ -61,7 +77,7 @@ async function latestId(db: Db): Promise<number> {
 function streamEvents(
   db: Db,
   reply: FastifyReply,
-  options: { scope: number | undefined; startAfter: number; heartbeatMs: number },
+  options: { scope: number | undefined; start: ResumePoint; heartbeatMs: number },
 ): () => void {
   const response = reply.raw
   response.writeHead(200, {
@@ -71,7 +87,8 @@ function streamEvents(
     'x-accel-buffering': 'no',
   })
   response.write(`retry: 2000\n\n`)
-  let cursor: FeedCursor = { last: options.startAfter, gapSince: undefined }
+  let cursor: FeedCursor = { last: options.start.afterRow, gapSince: undefined }
+  let skip = options.start.skip
   let open = true
   let polling = false
   const poll = async () => {
@@ -88,10 +105,11 @@ function streamEvents(
         .execute()
       const taken = takeInOrder(rows, cursor, Date.now())
       cursor = taken.cursor
-      for (const event of taken.ready) {
-        if (options.scope !== undefined && event.affiliate_id !== options.scope) continue
-        const payload = options.scope === undefined ? event.payload : withoutRevenue(event.payload)
-        response.write(`id: ${event.id}\nevent: ${event.kind}\ndata: ${payload}\n\n`)
+      for (const row of taken.ready) {
+        const skipped = skip?.row === row.id ? skip.count : 0
+        skip = undefined
+        if (options.scope !== undefined && row.affiliate_id !== options.scope) continue
+        response.write(renderRow(row, skipped, options.scope !== undefined))
       }
     } catch (error) {
       reply.log.error({ err: error }, 'live feed poll failed')
@@ -112,6 +130,20 @@ function streamEvents(
     stop()
     response.end()
   }
+}
+
+/** The SSE messages of a row: one, or one `click` per click of a `clicks` row after `skip`. */
+function renderRow(row: LiveRow, skip: number, forAffiliate: boolean): string {
+  if (row.kind !== 'clicks') {
+    const payload = forAffiliate ? withoutRevenue(row.payload) : row.payload
+    return `id: ${row.id}\nevent: ${row.kind}\ndata: ${payload}\n\n`
+  }
+  const clicks = JSON.parse(row.payload) as unknown[]
+  let messages = ''
+  for (let i = skip; i < clicks.length; i++) {
+    messages += `id: ${clickEventId(row.id, i)}\nevent: click\ndata: ${JSON.stringify(clicks[i])}\n\n`
+  }
+  return messages
 }
 
 function withoutRevenue(payload: string): string {

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { recordLiveEvents } from '../../src/reports/index.ts'
 import { GAP_WAIT_MS, takeInOrder } from '../../src/reports/live-order.ts'
+import { clickIdOf } from '../clicks/stored-click.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
+import { createCatalog } from '../helpers/fixtures.ts'
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server.ts'
 
 interface SseMessage {
@@ -93,6 +95,57 @@ describeEachEngine('live feed', (engine) => {
     expect(resumed.messages.filter((m) => m.event).map((m) => Number(m.id))).toEqual(ids.slice(1))
     resumed.close()
     await resumed.done
+  })
+
+  it('sends each click of a batch row as an event of its own, and resumes inside the row', async () => {
+    const stream = connect(t.url, TEST_ADMIN_KEY)
+    await until(() => stream.messages.length > 0, 'the stream to open')
+    await recordLiveEvents(t.server.database.db, [
+      { kind: 'clicks', affiliateId: 1, at: Date.now(), data: [{ n: 0 }, { n: 1 }, { n: 2 }] },
+      ...events(1, 1),
+    ])
+    const seen = (messages: SseMessage[]) => messages.filter((m) => m.event)
+    await until(() => seen(stream.messages).length === 4, 'four events')
+    stream.close()
+    await stream.done
+    const sent = seen(stream.messages)
+    expect(sent.map((m) => m.event)).toEqual(['click', 'click', 'click', 'conversion'])
+    expect(sent.map((m) => JSON.parse(m.data!).n)).toEqual([0, 1, 2, 0])
+    const row = Number(sent[0]!.id!.split('-')[0])
+    expect(sent.map((m) => m.id)).toEqual([`${row}-0`, `${row}-1`, `${row}-2`, String(row + 1)])
+
+    for (const [after, rest] of [
+      [`${row}-0`, [`${row}-1`, `${row}-2`, String(row + 1)]],
+      [`${row}-2`, [String(row + 1)]],
+      [String(row - 1), [`${row}-0`, `${row}-1`, `${row}-2`, String(row + 1)]],
+    ] as const) {
+      const resumed = connect(t.url, TEST_ADMIN_KEY, after)
+      await until(() => seen(resumed.messages).length === rest.length, `resume after ${after}`)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      resumed.close()
+      await resumed.done
+      expect(seen(resumed.messages).map((m) => m.id)).toEqual(rest)
+    }
+  })
+
+  it('shows a tracking-link click as a click event', async () => {
+    const { offer, affiliate } = await createCatalog(t)
+    const stream = connect(t.url, TEST_ADMIN_KEY)
+    await until(() => stream.messages.length > 0, 'the stream to open')
+    const res = await fetch(`${t.url}/c/${offer.id}?aff_id=${affiliate.id}&sub1=live`, {
+      redirect: 'manual',
+    })
+    const clickId = clickIdOf(res.headers.get('location'))
+    await until(() => stream.messages.some((m) => m.event === 'click'), 'the click')
+    stream.close()
+    await stream.done
+    const click = stream.messages.find((m) => m.event === 'click')!
+    expect(JSON.parse(click.data!)).toMatchObject({
+      click_id: clickId,
+      offer_id: offer.id,
+      affiliate_id: affiliate.id,
+      sub1: 'live',
+    })
   })
 
   it("shows an affiliate key its own events only, without the network's revenue", async () => {
