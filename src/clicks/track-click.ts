@@ -1,5 +1,5 @@
 import { parseId } from '../shared/ids.ts'
-import { fillMacros } from '../shared/macros.ts'
+import { fillCompiled, type MacroTemplate } from '../shared/macros.ts'
 import { encodeClickId } from './click-id.ts'
 import type { ClickRecord } from './click-record.ts'
 import type { ClickWriter, QueuedClick } from './click-writer.ts'
@@ -36,8 +36,6 @@ export type ClickOutcome =
   | { kind: 'missing_affiliate' }
   | { kind: 'not_found'; message: string }
 
-const SUB_IDS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const
-
 /**
  * Records a click on an active offer by an active affiliate and sends the visitor to the offer's
  * destination; anything else goes to the offer's fallback URL, or nowhere.
@@ -69,19 +67,24 @@ function decide(
   if (!offer) return OFFER_NOT_FOUND
   const affiliateActive = affiliateId !== undefined && catalog.affiliates.get(affiliateId) === true
   if (offer.status !== 'active' || !affiliateActive || affiliateId === undefined) {
-    if (offer.fallbackUrl === null) return affiliateActive ? OFFER_PAUSED : AFFILIATE_NOT_FOUND
-    const values = macroValues(request, offer.id, affiliateText, '')
-    return { kind: 'redirect', location: fillUrl(offer.fallbackUrl, values), click: undefined }
+    if (offer.fallback === null) return affiliateActive ? OFFER_PAUSED : AFFILIATE_NOT_FOUND
+    const source = { request, offerId: offer.id, affiliateId: affiliateText, click: undefined }
+    return { kind: 'redirect', location: fillUrl(offer.fallback, source), click: undefined }
   }
   if (!request.record) {
-    const values = macroValues(request, offer.id, String(affiliateId), '')
-    return { kind: 'redirect', location: fillUrl(offer.destinationUrl, values), click: undefined }
+    const source = {
+      request,
+      offerId: offer.id,
+      affiliateId: String(affiliateId),
+      click: undefined,
+    }
+    return { kind: 'redirect', location: fillUrl(offer.destination, source), click: undefined }
   }
   const { click, slowDown } = recordClick(tracker, request, offer, affiliateId)
-  const values = macroValues(request, offer.id, String(affiliateId), click.clickId, click)
+  const source = { request, offerId: offer.id, affiliateId: String(affiliateId), click }
   const outcome: ClickOutcome = {
     kind: 'redirect',
-    location: fillUrl(offer.destinationUrl, values),
+    location: fillUrl(offer.destination, source),
     click,
   }
   return slowDown ? slowDown.then(() => outcome) : outcome
@@ -101,6 +104,7 @@ function recordClick(
   const { query, ip, now } = request
   const offerId = offer.id
   const userAgent = storable(request.userAgent, HEADER_MAX_LENGTH)
+  const profile = profileOf(userAgent)
   const click: QueuedClick = {
     clickId: encodeClickId(tracker.secret, { offerId, affiliateId, clickedAt: now }),
     offerId,
@@ -115,7 +119,10 @@ function recordClick(
     userAgent,
     referrer: storable(request.referrer, HEADER_MAX_LENGTH),
     country: countryOf(ip),
-    ...profileOf(userAgent),
+    deviceType: profile.deviceType,
+    os: profile.os,
+    browser: profile.browser,
+    isBot: profile.isBot,
     isUnique: tracker.visitors.isFirstClick(offerId, ip, userAgent, now),
     clickedAt: now,
     currency: offer.currency,
@@ -123,30 +130,48 @@ function recordClick(
   return { click, slowDown: tracker.writer.add(click) }
 }
 
-function macroValues(
-  request: ClickRequest,
-  offerId: number,
-  affiliateId: string,
-  clickId: string,
-  click?: ClickRecord,
-): Record<string, string> {
-  const values: Record<string, string> = {
-    click_id: clickId,
-    offer_id: String(offerId),
-    affiliate_id: affiliateId,
-    source: click ? (click.source ?? '') : (firstValue(request.query.source) ?? ''),
-    country: click ? (click.country ?? '') : (countryOf(request.ip) ?? ''),
-    ip: request.ip,
-    timestamp: String(Math.floor(request.now / 1000)),
-  }
-  for (const name of SUB_IDS) {
-    values[name] = click ? (click[name] ?? '') : (firstValue(request.query[name]) ?? '')
-  }
-  return values
+/** What a redirect's macros are filled from: the stored click, or the request when none. */
+interface MacroSource {
+  request: ClickRequest
+  offerId: number
+  affiliateId: string
+  click: ClickRecord | undefined
 }
 
-function fillUrl(template: string, values: Record<string, string>): string {
-  return fillMacros(template, values, (value) => encodeURIComponent(value.toWellFormed()))
+// Only the macros a template uses are computed: a fallback or HEAD redirect looks up the
+// country only for a template with `{country}`.
+function macroValue({ request, offerId, affiliateId, click }: MacroSource, name: string) {
+  switch (name) {
+    case 'click_id':
+      return click?.clickId ?? ''
+    case 'offer_id':
+      return String(offerId)
+    case 'affiliate_id':
+      return affiliateId
+    case 'country':
+      return click ? (click.country ?? '') : (countryOf(request.ip) ?? '')
+    case 'ip':
+      return request.ip
+    case 'timestamp':
+      return String(Math.floor(request.now / 1000))
+    case 'source':
+    case 'sub1':
+    case 'sub2':
+    case 'sub3':
+    case 'sub4':
+    case 'sub5':
+      return click ? (click[name] ?? '') : (firstValue(request.query[name]) ?? '')
+    default:
+      return undefined
+  }
+}
+
+function fillUrl(template: MacroTemplate, source: MacroSource): string {
+  return fillCompiled(template, source, macroValue, encodeUrlValue)
+}
+
+function encodeUrlValue(value: string): string {
+  return encodeURIComponent(value.toWellFormed())
 }
 
 // A repeated parameter (`sub1=a&sub1=b`) counts once, by its first value.

@@ -1,13 +1,17 @@
 import { catalogRevision } from '../catalog/index.ts'
 import type { Db } from '../db/database.ts'
 import type { OfferStatus } from '../db/schema.ts'
+import { compileMacros, type MacroTemplate } from '../shared/macros.ts'
 
 export interface TrackedOffer {
   id: number
   status: OfferStatus
-  /** URL templates with any non-ASCII text percent-encoded, so a filled one is a valid header. */
-  destinationUrl: string
-  fallbackUrl: string | null
+  /**
+   * URL templates, compiled, with any non-ASCII text percent-encoded so a filled one is a valid
+   * header.
+   */
+  destination: MacroTemplate
+  fallback: MacroTemplate | null
   /** Reports count clicks per currency, so a click carries its offer's. */
   currency: string
 }
@@ -102,8 +106,9 @@ export class TrackingCatalog {
           {
             id: row.id,
             status: row.status,
-            destinationUrl: headerSafe(row.destination_url),
-            fallbackUrl: row.fallback_url === null ? null : headerSafe(row.fallback_url),
+            destination: compileMacros(headerSafe(row.destination_url)),
+            fallback:
+              row.fallback_url === null ? null : compileMacros(headerSafe(row.fallback_url)),
             currency: row.currency,
           },
         ]),
