@@ -30,6 +30,8 @@ const insertRows = rowsInserter<{ click_id: string }>({
   columns: CLICK_COLUMNS,
   skipConflicts: true,
   returning: ['click_id'],
+  // storeClicks inserts in power-of-two chunks: nine statement shapes at most.
+  prepare: true,
 })
 
 /** Inserts clicks, skipping ids already stored; returns the ids it did insert. */

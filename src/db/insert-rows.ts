@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
 import { CompiledQuery } from 'kysely'
 import { type Db, sqliteConnectionOf } from './database.ts'
 import { engineOf } from './engine-of.ts'
+import { preparedSql } from './prepared-statements.ts'
 
 export interface RowsInsert {
   table: string
@@ -12,6 +13,12 @@ export interface RowsInsert {
   addOnConflict?: { keys: readonly string[]; columns: readonly string[] }
   /** Columns returned for each inserted row. */
   returning?: readonly string[]
+  /**
+   * PostgreSQL: run the statements as named prepared statements (`preparedSql`), parsed and
+   * planned once per connection. Only for callers whose row counts come from a small set (the
+   * power-of-two chunks of `powerOfTwoChunks`): each count is a statement of its own.
+   */
+  prepare?: boolean
 }
 
 // Both engines take far more parameters than this (SQLite 32 766, PostgreSQL 65 535).
@@ -60,7 +67,9 @@ export function rowsInserter<Row>(
       let text = texts.get(key)
       if (text === undefined) {
         text = insertSql(insert, chunk.length, engine === 'postgres')
-        if (chunk.length <= KEPT_ROW_COUNTS) texts.set(key, text)
+        if (chunk.length <= KEPT_ROW_COUNTS) {
+          texts.set(key, insert.prepare && engine === 'postgres' ? preparedSql(text) : text)
+        }
       }
       const result = await db.executeQuery<Row>(CompiledQuery.raw(text, chunk.flat()))
       inserted.push(...result.rows)

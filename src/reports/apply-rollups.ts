@@ -92,6 +92,8 @@ const upserts = new Map(
         table: tier.table,
         columns: [...key, ...COUNTERS],
         addOnConflict: { keys: key, columns: COUNTERS },
+        // Chunks of powers of two: nine statement shapes per tier at most.
+        prepare: true,
       }),
     ]
   }),
