@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from 'kysely'
 import { afterEach, beforeEach, expect, it } from 'vitest'
+import { insertClickRows } from '../../src/clicks/insert-click-rows.ts'
 import { claimDueDeliveries } from '../../src/db/claim-deliveries.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
@@ -59,5 +60,45 @@ describePostgres('prepared hot-path statements', () => {
     const statements = (await prepared()).map((row) => row.statement)
     expect(statements).toContain(text)
     expect(statements.some((statement) => statement.includes('seven'))).toBe(false)
+  })
+
+  it('prepares the click batch insert once per chunk size', async () => {
+    const click = (i: number) => ({
+      clickId: `click-${i}-${'x'.repeat(20)}`,
+      offerId: 1,
+      affiliateId: 1,
+      sub1: null,
+      sub2: null,
+      sub3: null,
+      sub4: null,
+      sub5: null,
+      source: null,
+      ip: '127.0.0.1',
+      userAgent: null,
+      referrer: null,
+      country: null,
+      deviceType: null,
+      os: null,
+      browser: null,
+      isBot: false,
+      isUnique: true,
+      clickedAt: Date.now(),
+    })
+    const insert = (from: number, count: number) =>
+      database.db.transaction().execute((tx) =>
+        insertClickRows(
+          tx,
+          Array.from({ length: count }, (_, i) => click(from + i)),
+        ),
+      )
+    expect(await insert(0, 4)).toHaveLength(4)
+    expect(await insert(4, 4)).toHaveLength(4)
+    // A chunk of clicks already stored inserts none and says so.
+    expect(await insert(0, 4)).toEqual([])
+    expect(await insert(8, 2)).toHaveLength(2)
+    const inserts = (await prepared()).filter((row) =>
+      row.statement.startsWith('insert into "clicks"'),
+    )
+    expect(inserts).toHaveLength(2)
   })
 })
