@@ -1,5 +1,12 @@
 // The tracking link against a bare node:http server answering a similar 302, in the same run.
+// Besides throughput and latency it reports where the CPU went, per request: the server's event
+// loop, its other threads (the click store thread, V8's garbage collector), the load generator
+// (autocannon, in this process) and PostgreSQL. On a two-core machine these share the cores,
+// so a side that needs more CPU per request leaves less for the others.
+
+import { machineCpuSeconds, processCpuSeconds, threadCpuSeconds } from './lib/cpu.ts'
 import { type LoadResult, measure, printComparison } from './lib/load.ts'
+import { BackendPids } from './lib/postgres-backends.ts'
 import {
   api,
   type BenchEngine,
@@ -39,6 +46,9 @@ export async function run(): Promise<void> {
     `clicks: GET /c/{offer_id}, ${CONNECTIONS} connections, ${SECONDS} s each (target ≥ 0.6× the bare server, p99 ≤ 15 ms, RSS ≤ 250 MB)`,
     rows,
   )
+  console.log(
+    '  CPU per request: server event loop / server other threads / load generator / PostgreSQL',
+  )
 }
 
 async function trackingLink(server: ServerProcess): Promise<string> {
@@ -56,12 +66,44 @@ async function trackingLink(server: ServerProcess): Promise<string> {
 }
 
 async function load(name: string, server: ServerProcess, path: string): Promise<Row> {
-  const result = await measure({
-    url: server.url,
-    connections: CONNECTIONS,
-    durationSeconds: SECONDS,
-    requests: [{ method: 'GET', path, headers: { 'user-agent': USER_AGENT } }],
-    expectStatus: 302,
-  })
-  return { name, result, extra: `peak RSS ${server.peakRssMb()} MB` }
+  const databaseUrl = server.databaseEnv.DATABASE_URL
+  const backends = databaseUrl ? new BackendPids(databaseUrl) : undefined
+  try {
+    // PostgreSQL backends that appear during the run (the store thread connects on the first
+    // batch) count whole.
+    const backendsBefore = new Map<number, number>()
+    for (const pid of (await backends?.pids()) ?? []) {
+      backendsBefore.set(pid, processCpuSeconds(pid))
+    }
+    const serverBefore = threadCpuSeconds(server.pid)
+    const loaderBefore = process.cpuUsage()
+    const machineBefore = machineCpuSeconds()
+    const result = await measure({
+      url: server.url,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+      requests: [{ method: 'GET', path, headers: { 'user-agent': USER_AGENT } }],
+      expectStatus: 302,
+    })
+    const serverAfter = threadCpuSeconds(server.pid)
+    const loader = process.cpuUsage(loaderBefore)
+    const machineAfter = machineCpuSeconds()
+    let database = 0
+    for (const pid of (await backends?.pids()) ?? []) {
+      database += processCpuSeconds(pid) - (backendsBefore.get(pid) ?? 0)
+    }
+    const perRequest = (seconds: number) => ((seconds / result.total) * 1e6).toFixed(1)
+    const idle =
+      (machineAfter.idle - machineBefore.idle) / (machineAfter.total - machineBefore.total)
+    const cpu = [
+      perRequest(serverAfter.main - serverBefore.main),
+      perRequest(serverAfter.others - serverBefore.others),
+      perRequest((loader.user + loader.system) / 1e6),
+      backends ? perRequest(database) : '–',
+    ].join(' / ')
+    const extra = `peak RSS ${server.peakRssMb()} MB  CPU ${cpu} µs  idle ${Math.round(idle * 100)}%`
+    return { name, result, extra }
+  } finally {
+    await backends?.close()
+  }
 }

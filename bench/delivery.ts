@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { type Config, loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { WORKER_DEFAULTS } from '../src/delivery/delivery-worker.ts'
@@ -15,6 +14,7 @@ import { type DeliveryEvent, enqueueDeliveries } from '../src/delivery/index.ts'
 import { type OutboundRequest, PostbackSender } from '../src/delivery/send-postback.ts'
 import { startServer } from '../src/main.ts'
 import { CpuMeter } from './lib/cpu.ts'
+import { BackendPids } from './lib/postgres-backends.ts'
 import {
   adminQuery,
   BENCH_ADMIN_KEY,
@@ -134,7 +134,8 @@ async function drain(
   receiver: ServerProcess,
 ): Promise<Omit<Row, 'name'>> {
   const database = await createDatabase(engine)
-  const backends = engine === 'postgres' ? new BackendPids(database.config) : undefined
+  const backends =
+    database.config.engine === 'postgres' ? new BackendPids(database.config.url) : undefined
   try {
     const config: Config = {
       ...loadConfig({ BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY, BACKTRACK_LOG_LEVEL: 'silent' }),
@@ -290,32 +291,6 @@ function startWorker(env: Record<string, string>) {
       child.kill('SIGTERM')
       await exited
     },
-  }
-}
-
-/** The PostgreSQL server processes serving one database's connections. */
-class BackendPids {
-  readonly #client: pg.Client
-  readonly #connected: Promise<void>
-
-  constructor(config: Config['database']) {
-    if (config.engine !== 'postgres') throw new Error('not a PostgreSQL database')
-    this.#client = new pg.Client({ connectionString: config.url })
-    this.#connected = this.#client.connect().then(() => {})
-  }
-
-  async pids(): Promise<number[]> {
-    await this.#connected
-    const result = await this.#client.query<{ pid: number }>(
-      `select pid from pg_stat_activity
-       where datname = current_database() and pid <> pg_backend_pid()`,
-    )
-    return result.rows.map((row) => row.pid)
-  }
-
-  async close(): Promise<void> {
-    await this.#connected.catch(() => {})
-    await this.#client.end()
   }
 }
 

@@ -6,8 +6,12 @@ const TICKS_PER_SECOND = 100
 
 /** User + system CPU seconds a process has used so far (0 once it is gone). */
 export function processCpuSeconds(pid: number): number {
+  return cpuSecondsOf(`/proc/${pid}/stat`)
+}
+
+function cpuSecondsOf(statFile: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(statFile, 'utf8')
     // Fields after the command name, which is in parentheses and may hold spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
@@ -51,4 +55,10 @@ export class CpuMeter {
     const total = machine.total - this.#machine.total
     return { seconds, machineIdleShare: total > 0 ? idle / total : 0 }
   }
+}
+
+/** CPU seconds of a process's main thread (its event loop) and of all its other threads. */
+export function threadCpuSeconds(pid: number): { main: number; others: number } {
+  const main = cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`)
+  return { main, others: processCpuSeconds(pid) - main }
 }
