@@ -65,7 +65,7 @@ describe('npx backtrack', () => {
   it('runs through its shebang with the V8 flags that bound its memory', async () => {
     const serve = await startThroughBin([BIN, 'serve'], 'listening on')
     expect(serve.commandLine).toContain('--max-semi-space-size=8')
-    expect(serve.commandLine).toContain('--heap-growing-percent=20')
+    expect(serve.commandLine).toContain('--heap-growing-percent=50')
     expect(serve.exitCode).toBe(0)
   })
 
