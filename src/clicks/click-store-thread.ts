@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { DatabaseConfig } from '../config.ts'
 import { type Database, openDatabase } from '../db/database.ts'
+import { decodeClick } from './click-line.ts'
 import type { StoreReply, StoreRequest } from './click-store.ts'
 import { storeClicks } from './store-clicks.ts'
 
@@ -25,7 +26,7 @@ port.on('message', (message: StoreRequest | 'close') => {
     try {
       // The server's own connection checkpoints the WAL; this one commits off the event loop anyway.
       database ??= openDatabase(config, { poolSize: 2, walCheckpointer: false })
-      await storeClicks(database.db, message.clicks)
+      await storeClicks(database.db, message.clicks.map(decodeClick))
       port.postMessage({ id: message.id } satisfies StoreReply)
     } catch (error) {
       // Sent as plain text: a driver's error may hold what a thread message cannot carry.

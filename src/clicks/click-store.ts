@@ -1,25 +1,25 @@
 import { Worker } from 'node:worker_threads'
 import type { DatabaseConfig } from '../config.ts'
 import type { Db } from '../db/database.ts'
-import type { QueuedClick } from './click-writer.ts'
+import { type ClickLine, decodeClick } from './click-line.ts'
 import { storeClicks } from './store-clicks.ts'
 
 /** Where the click writer commits its batches. */
 export interface ClickStore {
   /** Resolves once the batch is committed; rejects when it is not. */
-  store(clicks: QueuedClick[]): Promise<void>
+  store(clicks: ClickLine[]): Promise<void>
   close(): Promise<void>
 }
 
 /** Commits on the caller's own connection and event loop. */
 export function inProcessClickStore(db: Db): ClickStore {
-  return { store: (clicks) => storeClicks(db, clicks), close: async () => {} }
+  return { store: (clicks) => storeClicks(db, clicks.map(decodeClick)), close: async () => {} }
 }
 
 /** A batch sent to the store thread. */
 export interface StoreRequest {
   id: number
-  clicks: QueuedClick[]
+  clicks: ClickLine[]
 }
 
 /** The thread's answer: committed, or the error that stopped the batch. */

@@ -1,3 +1,4 @@
+import { type ClickLine, decodeClick, encodeClick, isLineOf } from './click-line.ts'
 import type { ClickRecord } from './click-record.ts'
 import type { ClickStore } from './click-store.ts'
 
@@ -37,8 +38,8 @@ export class ClickWriter {
   readonly #maxDelayMs: number
   readonly #maxBatch: number
   readonly #maxQueue: number
-  #queue: QueuedClick[] = []
-  #writing: QueuedClick[] = []
+  #queue: ClickLine[] = []
+  #writing: ClickLine[] = []
   #timer: NodeJS.Timeout | undefined
   #draining: Promise<void> | undefined
   #failures = 0
@@ -72,7 +73,7 @@ export class ClickWriter {
       }
       return undefined
     }
-    this.#queue.push(click)
+    this.#queue.push(encodeClick(click))
     if (this.#draining) {
       const behind = this.#queue.length >= this.#slowDownAt && this.#failures === 0
       return behind ? this.#committed.promise : undefined
@@ -84,8 +85,10 @@ export class ClickWriter {
 
   /** A click that is queued or being written, not yet in the database. */
   pending(clickId: string): QueuedClick | undefined {
-    const match = (click: QueuedClick) => click.clickId === clickId
-    return this.#writing.find(match) ?? this.#queue.find(match)
+    if (!/^[A-Za-z0-9_-]+$/.test(clickId)) return undefined
+    const match = (line: ClickLine) => isLineOf(line, clickId)
+    const line = this.#writing.find(match) ?? this.#queue.find(match)
+    return line === undefined ? undefined : decodeClick(line)
   }
 
   /** Clicks not yet committed. */
@@ -145,7 +148,7 @@ export class ClickWriter {
 
   // Shutting down with the database gone: the clicks go to the log, whence they can be replayed.
   #abandon(): void {
-    this.#log.error({ clicks: this.#queue }, 'clicks not written at shutdown')
+    this.#log.error({ clicks: this.#queue.map(decodeClick) }, 'clicks not written at shutdown')
     this.#queue = []
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeClickId } from '../../src/clicks/click-id.ts'
+import { decodeClick, encodeClick } from '../../src/clicks/click-line.ts'
 import {
   type ClickStore,
   inProcessClickStore,
@@ -124,14 +125,45 @@ describeEachEngine('click writer', (engine) => {
   })
 })
 
+describe('queued click lines', () => {
+  it('give back the click they were made from, whatever its text holds', () => {
+    const hostile = {
+      ...click(1),
+      sub1: 'x\r\n"],["forged',
+      sub2: '😀 \u2028 \\',
+      referrer: 'https://ref.example/?a=1&b="2"',
+      isBot: true,
+    }
+    expect(decodeClick(encodeClick(hostile))).toEqual(hostile)
+    const plain = click(2)
+    expect(decodeClick(encodeClick(plain))).toEqual(plain)
+  })
+
+  it('are found by click id while they wait, and only by a whole click id', async () => {
+    const writer = new ClickWriter(discardingStore(), log, { maxDelayMs: 60_000 })
+    const queued = click(3)
+    writer.add(queued)
+    expect(writer.pending(queued.clickId)).toEqual(queued)
+    expect(writer.pending(queued.clickId.slice(0, -1))).toBeUndefined()
+    expect(writer.pending(`${queued.clickId}",1,1`)).toBeUndefined()
+    await writer.stop()
+    expect(writer.pending(queued.clickId)).toBeUndefined()
+  })
+})
+
+// Takes batches and keeps nothing: the test looks at the writer's queue only.
+function discardingStore(): ClickStore {
+  return { store: async () => {}, close: async () => {} }
+}
+
 describe('threaded click store', () => {
   it('fails each batch with the reason when the database cannot be opened', async () => {
     // A file where the database's folder should be.
     const notAFolder = join(mkdtempSync(join(tmpdir(), 'backtrack-store-')), 'file')
     writeFileSync(notAFolder, '')
     const store = threadedClickStore({ engine: 'sqlite', path: join(notAFolder, 'clicks.db') })
-    await expect(store.store([click(1)])).rejects.toThrow(/EEXIST|ENOTDIR/)
-    await expect(store.store([click(2)])).rejects.toThrow(/EEXIST|ENOTDIR/)
+    await expect(store.store([encodeClick(click(1))])).rejects.toThrow(/EEXIST|ENOTDIR/)
+    await expect(store.store([encodeClick(click(2))])).rejects.toThrow(/EEXIST|ENOTDIR/)
     await store.close()
     rmSync(dirname(notAFolder), { recursive: true })
   })
