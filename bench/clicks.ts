@@ -4,6 +4,7 @@
 // (autocannon, in this process) and PostgreSQL. On a two-core machine these share the cores,
 // so a side that needs more CPU per request leaves less for the others.
 
+import type autocannon from 'autocannon'
 import { machineCpuSeconds, processCpuSeconds, threadCpuSeconds } from './lib/cpu.ts'
 import { type LoadResult, measure, printComparison } from './lib/load.ts'
 import { BackendPids } from './lib/postgres-backends.ts'
@@ -20,6 +21,12 @@ const CONNECTIONS = 50
 const USER_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
 const QUERY = 'sub1=campaign-42&sub2=creative%20A&source=bench'
+// Distinct visitors (IP addresses, sent as X-Forwarded-For from a trusted proxy) the requests
+// cycle through. 1, the default, is one visitor clicking again and again: every click after the
+// first is a repeat, and the click store writes to one spot of each index. Real traffic comes
+// from many addresses, each a unique click on first sight and a row at its own place in the
+// visitor index; BENCH_VISITORS=100000 measures that.
+const VISITORS = Number(process.env.BENCH_VISITORS ?? 1)
 
 interface Row {
   name: string
@@ -34,7 +41,10 @@ export async function run(): Promise<void> {
   await baseline.stop()
   const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as BenchEngine[]
   for (const engine of engines) {
-    const server = await startBacktrack(engine)
+    const server = await startBacktrack(
+      engine,
+      VISITORS > 1 ? { BACKTRACK_TRUST_PROXY: '127.0.0.1' } : {},
+    )
     try {
       const path = await trackingLink(server)
       rows.push(await load(`backtrack /c (${engine})`, server, path))
@@ -42,8 +52,9 @@ export async function run(): Promise<void> {
       await server.stop()
     }
   }
+  const visitors = VISITORS > 1 ? `, ${VISITORS} visitors` : ''
   printComparison(
-    `clicks: GET /c/{offer_id}, ${CONNECTIONS} connections, ${SECONDS} s each (target ≥ 0.6× the bare server, p99 ≤ 15 ms, RSS ≤ 250 MB)`,
+    `clicks: GET /c/{offer_id}, ${CONNECTIONS} connections, ${SECONDS} s each${visitors} (target ≥ 0.6× the bare server, p99 ≤ 15 ms, RSS ≤ 250 MB)`,
     rows,
   )
   console.log(
@@ -82,7 +93,7 @@ async function load(name: string, server: ServerProcess, path: string): Promise<
       url: server.url,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
-      requests: [{ method: 'GET', path, headers: { 'user-agent': USER_AGENT } }],
+      requests: visitorRequests(path),
       expectStatus: 302,
     })
     const serverAfter = threadCpuSeconds(server.pid)
@@ -106,4 +117,15 @@ async function load(name: string, server: ServerProcess, path: string): Promise<
   } finally {
     await backends?.close()
   }
+}
+
+function visitorRequests(path: string): autocannon.Request[] {
+  const headers = { 'user-agent': USER_AGENT }
+  if (VISITORS <= 1) return [{ method: 'GET', path, headers }]
+  // Addresses spread over the IPv4 space by a fixed stride, so each run sends the same ones.
+  return Array.from({ length: VISITORS }, (_, i) => {
+    const n = (0x0b000000 + i * 2_654_435_761) >>> 0
+    const ip = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
+    return { method: 'GET' as const, path, headers: { ...headers, 'x-forwarded-for': ip } }
+  })
 }
