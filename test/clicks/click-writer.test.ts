@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { encodeClickId } from '../../src/clicks/click-id.ts'
 import { decodeClick, encodeClick } from '../../src/clicks/click-line.ts'
 import {
   type ClickStore,
@@ -13,36 +11,14 @@ import {
 import { ClickWriter, type QueuedClick } from '../../src/clicks/click-writer.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
+import { queuedClick } from '../helpers/clicks.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 
-const secret = randomBytes(32)
 const errors: unknown[] = []
 const log = { error: (object: object) => errors.push(object) }
 
 function click(n: number): QueuedClick {
-  const clickedAt = Date.now()
-  return {
-    clickId: encodeClickId(secret, { offerId: 1, affiliateId: 1, clickedAt }),
-    offerId: 1,
-    affiliateId: 1,
-    sub1: `s${n}`,
-    sub2: null,
-    sub3: null,
-    sub4: null,
-    sub5: null,
-    source: null,
-    ip: `10.0.${n >> 8}.${n & 255}`,
-    userAgent: 'test',
-    referrer: null,
-    country: null,
-    deviceType: null,
-    os: null,
-    browser: null,
-    isBot: false,
-    isUnique: true,
-    clickedAt,
-    currency: 'USD',
-  }
+  return queuedClick({ sub1: `s${n}`, ip: `10.0.${n >> 8}.${n & 255}` })
 }
 
 describeEachEngine('click writer', (engine) => {

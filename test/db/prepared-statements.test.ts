@@ -5,6 +5,7 @@ import { claimDueDeliveries } from '../../src/db/claim-deliveries.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { preparedSql } from '../../src/db/prepared-statements.ts'
+import { queuedClick } from '../helpers/clicks.ts'
 import { createTestDatabase, describePostgres, type TestDatabase } from '../helpers/engines.ts'
 
 describePostgres('prepared hot-path statements', () => {
@@ -63,27 +64,7 @@ describePostgres('prepared hot-path statements', () => {
   })
 
   it('prepares the click batch insert once per chunk size', async () => {
-    const click = (i: number) => ({
-      clickId: `click-${i}-${'x'.repeat(20)}`,
-      offerId: 1,
-      affiliateId: 1,
-      sub1: null,
-      sub2: null,
-      sub3: null,
-      sub4: null,
-      sub5: null,
-      source: null,
-      ip: '127.0.0.1',
-      userAgent: null,
-      referrer: null,
-      country: null,
-      deviceType: null,
-      os: null,
-      browser: null,
-      isBot: false,
-      isUnique: true,
-      clickedAt: Date.now(),
-    })
+    const click = (i: number) => queuedClick({ clickId: `click-${i}-${'x'.repeat(20)}` })
     const insert = (from: number, count: number) =>
       database.db.transaction().execute((tx) =>
         insertClickRows(
