@@ -40,8 +40,8 @@ export async function insertClickRows(tx: Db, clicks: readonly ClickRecord[]): P
   return inserted.map((row) => row.click_id)
 }
 
-// In CLICK_COLUMNS order.
-function clickValues(click: ClickRecord): unknown[] {
+/** A click's values in CLICK_COLUMNS order, flags as 0 or 1 as both engines store them. */
+export function clickValues(click: ClickRecord): unknown[] {
   return [
     click.clickId,
     click.offerId,
