@@ -21,7 +21,12 @@ interface LiveRow {
 }
 
 const POLL_MS = 250
-const BATCH = 500
+// Rows per read, and per poll at most. A `clicks` row holds up to a whole batch of one
+// affiliate's clicks, so a poll also stops once it has sent EVENTS_PER_POLL events: a client
+// catching up on a backlog gets it in bounded writes, not one read of 500 such rows.
+const ROWS_PER_READ = 50
+const ROWS_PER_POLL = 500
+const EVENTS_PER_POLL = 5000
 
 /**
  * `GET /api/v1/live`: Server-Sent Events of clicks, conversions and delivery outcomes. The feed
@@ -95,21 +100,35 @@ function streamEvents(
     if (!open || polling) return
     polling = true
     try {
-      // Unfiltered, so gaps in the id sequence are visible; the affiliate scope applies below.
-      const rows = await db
-        .selectFrom('live_events')
-        .select(['id', 'kind', 'affiliate_id', 'payload'])
-        .where('id', '>', cursor.last)
-        .orderBy('id')
-        .limit(BATCH)
-        .execute()
-      const taken = takeInOrder(rows, cursor, Date.now())
-      cursor = taken.cursor
-      for (const row of taken.ready) {
-        const skipped = skip?.row === row.id ? skip.count : 0
-        skip = undefined
-        if (options.scope !== undefined && row.affiliate_id !== options.scope) continue
-        response.write(renderRow(row, skipped, options.scope !== undefined))
+      let read = 0
+      let sent = 0
+      reading: while (open && read < ROWS_PER_POLL) {
+        // Unfiltered, so gaps in the id sequence are visible; the affiliate scope applies below.
+        const rows = await db
+          .selectFrom('live_events')
+          .select(['id', 'kind', 'affiliate_id', 'payload'])
+          .where('id', '>', cursor.last)
+          .orderBy('id')
+          .limit(ROWS_PER_READ)
+          .execute()
+        read += rows.length
+        const taken = takeInOrder(rows, cursor, Date.now())
+        cursor = taken.cursor
+        for (const row of taken.ready) {
+          const skipped = skip?.row === row.id ? skip.count : 0
+          skip = undefined
+          if (options.scope !== undefined && row.affiliate_id !== options.scope) continue
+          const rendered = renderRow(row, skipped, options.scope !== undefined)
+          response.write(rendered.text)
+          sent += rendered.events
+          if (sent >= EVENTS_PER_POLL) {
+            // The ready rows run on from the cursor without gaps: the next poll resumes here.
+            cursor = { last: row.id, gapSince: undefined }
+            break reading
+          }
+        }
+        // All read, or stopped at a gap that may still fill.
+        if (rows.length < ROWS_PER_READ || taken.ready.length < rows.length) break
       }
     } catch (error) {
       reply.log.error({ err: error }, 'live feed poll failed')
@@ -133,17 +152,21 @@ function streamEvents(
 }
 
 /** The SSE messages of a row: one, or one `click` per click of a `clicks` row after `skip`. */
-function renderRow(row: LiveRow, skip: number, forAffiliate: boolean): string {
+function renderRow(
+  row: LiveRow,
+  skip: number,
+  forAffiliate: boolean,
+): { text: string; events: number } {
   if (row.kind !== 'clicks') {
     const payload = forAffiliate ? withoutRevenue(row.payload) : row.payload
-    return `id: ${row.id}\nevent: ${row.kind}\ndata: ${payload}\n\n`
+    return { text: `id: ${row.id}\nevent: ${row.kind}\ndata: ${payload}\n\n`, events: 1 }
   }
   const clicks = JSON.parse(row.payload) as unknown[]
-  let messages = ''
+  let text = ''
   for (let i = skip; i < clicks.length; i++) {
-    messages += `id: ${clickEventId(row.id, i)}\nevent: click\ndata: ${JSON.stringify(clicks[i])}\n\n`
+    text += `id: ${clickEventId(row.id, i)}\nevent: click\ndata: ${JSON.stringify(clicks[i])}\n\n`
   }
-  return messages
+  return { text, events: Math.max(0, clicks.length - skip) }
 }
 
 function withoutRevenue(payload: string): string {

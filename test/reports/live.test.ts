@@ -128,6 +128,30 @@ describeEachEngine('live feed', (engine) => {
     }
   })
 
+  it('sends a backlog bigger than one poll in order, without losing or repeating events', async () => {
+    const clicks = (row: number) => Array.from({ length: 3000 }, (_, n) => ({ row, n }))
+    await recordLiveEvents(t.server.database.db, [
+      { kind: 'clicks', affiliateId: 1, at: Date.now(), data: clicks(0) },
+      { kind: 'clicks', affiliateId: 1, at: Date.now(), data: clicks(1) },
+      { kind: 'clicks', affiliateId: 1, at: Date.now(), data: clicks(2) },
+      ...events(1, 1),
+    ])
+    const first = await t.server.database.db
+      .selectFrom('live_events')
+      .select((eb) => eb.fn.min('id').as('id'))
+      .executeTakeFirstOrThrow()
+    const stream = connect(t.url, TEST_ADMIN_KEY, String(Number(first.id) - 1))
+    const seen = () => stream.messages.filter((m) => m.event)
+    await until(() => seen().length === 9001, 'the whole backlog')
+    stream.close()
+    await stream.done
+    const sent = seen()
+    const data = sent.slice(0, 9000).map((m) => JSON.parse(m.data!))
+    expect(data).toEqual([...clicks(0), ...clicks(1), ...clicks(2)])
+    expect(sent[9000]!.event).toBe('conversion')
+    expect(new Set(sent.map((m) => m.id)).size).toBe(9001)
+  })
+
   it('shows a tracking-link click as a click event', async () => {
     const { offer, affiliate } = await createCatalog(t)
     const stream = connect(t.url, TEST_ADMIN_KEY)
