@@ -89,8 +89,8 @@ function insertEach<Row>(
     if (returned === 'nothing') statement.run(...values)
     else if (returned === 'by-statement') {
       // A row skipped by `on conflict do nothing` returns nothing.
-      const row = statement.get(...values)
-      if (row !== undefined) inserted.push(row as Row)
+      const returnedRow = statement.get(...values)
+      if (returnedRow !== undefined) inserted.push(returnedRow as Row)
     } else if (statement.run(...values).changes > 0) {
       inserted.push(Object.fromEntries(returned.map(([name, at]) => [name, row[at]])) as Row)
     }
