@@ -39,57 +39,8 @@ export class RequestMetrics {
   readonly #routes = new Map<string, RouteRequests>()
 
   constructor(registry: Registry) {
-    const routes = this.#routes
-    ;new (class extends Counter<RequestLabel> {
-      override async get() {
-        const values = []
-        for (const series of routes.values()) {
-          for (const [status, value] of series.byStatus) {
-            const labels = { method: series.method, route: series.route, status: String(status) }
-            values.push({ labels, value })
-          }
-        }
-        return { ...(await super.get()), values }
-      }
-    })({
-      name: 'backtrack_http_requests_total',
-      help: 'HTTP requests answered, by route and status code',
-      labelNames: ['method', 'route', 'status'],
-      registers: [registry],
-    })
-    const name = 'backtrack_http_request_duration_seconds'
-    const help = 'Time from request to response, by route'
-    const expose = () => {
-      const values = []
-      for (const series of routes.values()) {
-        const labels = { method: series.method, route: series.route }
-        let cumulative = 0
-        for (let i = 0; i <= BUCKETS.length; i++) {
-          cumulative += series.buckets[i]!
-          const le = i < BUCKETS.length ? BUCKETS[i]! : '+Inf'
-          values.push({
-            labels: { le, ...labels },
-            value: cumulative,
-            metricName: `${name}_bucket`,
-          })
-        }
-        values.push({ labels, value: series.seconds, metricName: `${name}_sum` })
-        values.push({ labels, value: series.count, metricName: `${name}_count` })
-      }
-      // prom-client's types call `type` an enum; its code (and the exposition) uses the name.
-      const type = 'histogram' as unknown as MetricType
-      return { name, help, type, aggregator: 'sum' as const, collect: () => {}, values }
-    }
-    ;new (class extends Histogram<'method' | 'route' | 'le'> {
-      override async get() {
-        return expose()
-      }
-
-      // What the registry calls, when a metric has it, to write the text exposition.
-      async getForPromString() {
-        return expose()
-      }
-    })({ name, help, labelNames: ['method', 'route'], buckets: BUCKETS, registers: [registry] })
+    new RequestCounter(this.#routes, registry)
+    new DurationHistogram(this.#routes, registry)
   }
 
   /** The counts of one method and route, to record answers into. */
@@ -101,5 +52,87 @@ export class RequestMetrics {
       this.#routes.set(key, series)
     }
     return series
+  }
+}
+
+type Routes = ReadonlyMap<string, RouteRequests>
+
+/** prom-client's counter, its series read from the counts when scraped. */
+class RequestCounter extends Counter<RequestLabel> {
+  readonly #routes: Routes
+
+  constructor(routes: Routes, registry: Registry) {
+    super({
+      name: 'backtrack_http_requests_total',
+      help: 'HTTP requests answered, by route and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    })
+    this.#routes = routes
+  }
+
+  override async get() {
+    const values = []
+    for (const series of this.#routes.values()) {
+      for (const [status, value] of series.byStatus) {
+        const labels = { method: series.method, route: series.route, status: String(status) }
+        values.push({ labels, value })
+      }
+    }
+    return { ...(await super.get()), values }
+  }
+}
+
+const DURATION = 'backtrack_http_request_duration_seconds'
+const DURATION_HELP = 'Time from request to response, by route'
+
+/** prom-client's histogram, its series read from the counts when scraped. */
+class DurationHistogram extends Histogram<'method' | 'route' | 'le'> {
+  readonly #routes: Routes
+
+  constructor(routes: Routes, registry: Registry) {
+    super({
+      name: DURATION,
+      help: DURATION_HELP,
+      labelNames: ['method', 'route'],
+      buckets: BUCKETS,
+      registers: [registry],
+    })
+    this.#routes = routes
+  }
+
+  override async get() {
+    const values = []
+    for (const series of this.#routes.values()) {
+      const labels = { method: series.method, route: series.route }
+      let cumulative = 0
+      for (let i = 0; i <= BUCKETS.length; i++) {
+        cumulative += series.buckets[i]!
+        const le = i < BUCKETS.length ? BUCKETS[i]! : '+Inf'
+        values.push({
+          labels: { le, ...labels },
+          value: cumulative,
+          metricName: `${DURATION}_bucket`,
+        })
+      }
+      values.push({ labels, value: series.seconds, metricName: `${DURATION}_sum` })
+      values.push({ labels, value: series.count, metricName: `${DURATION}_count` })
+    }
+    // prom-client's types call `type` an enum; its code (and the exposition) uses the name.
+    const type = 'histogram' as unknown as MetricType
+    return {
+      name: DURATION,
+      help: DURATION_HELP,
+      type,
+      aggregator: 'sum' as const,
+      collect: () => {},
+      values,
+    }
+  }
+
+  // What the registry calls instead of get(), when a metric has it, to write the exposition.
+  // prom-client's own would read the (empty) series it keeps itself.
+  async getForPromString() {
+    return this.get()
   }
 }

@@ -43,7 +43,8 @@ export interface FullRollupTable extends GeoRollupTable {
 
 /**
  * `clicks` is one row per affiliate per click batch, its payload an array that the feed sends as
- * one `click` event each: a row per click cost a click batch a quarter of its time.
+ * one `click` event each: a row per click cost a click batch a quarter of its time. `click` rows
+ * (one click each) are what was written before 2026-11-30; the feed still sends them.
  */
 export type LiveEventKind = 'click' | 'clicks' | 'conversion' | 'delivery'
 
