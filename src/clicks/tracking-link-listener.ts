@@ -4,7 +4,13 @@ import fastQuerystring from 'fast-querystring'
 import { errorBody } from '../http/errors.ts'
 import { redactUrl } from '../http/request-log.ts'
 import { type ClickTracker, trackClick } from './track-click.ts'
-import { type LinkAnswer, linkAnswer, QUERY_TOO_LONG, queryTooLong } from './tracking-link.ts'
+import {
+  type LinkAnswer,
+  linkAnswer,
+  plainIp,
+  QUERY_TOO_LONG,
+  queryTooLong,
+} from './tracking-link.ts'
 
 const ROUTE = '/c/:offer_id'
 // find-my-way's limit: a longer offer id segment is Fastify's "no route" 404, so it is left there.
@@ -44,6 +50,9 @@ export function trackingLinkListener(options: TrackingLinkListenerOptions): Trac
   const { tracker, observe, log } = options
   const trusted = options.trustProxy.length > 0 ? proxyAddr.compile([...options.trustProxy]) : null
   let taking = true
+  // The visitor's address: the socket's, or from X-Forwarded-For when the peer is a trusted proxy.
+  const clientIp = (request: IncomingMessage) =>
+    plainIp(trusted ? proxyAddr(request, trusted) : (request.socket.remoteAddress ?? ''))
 
   const finish = (
     request: IncomingMessage,
@@ -76,7 +85,7 @@ export function trackingLinkListener(options: TrackingLinkListenerOptions): Trac
     observe(request.method!, ROUTE, answer.status, elapsed)
     // Redirects are recorded as clicks; like the route's, only refusals get a log line.
     if (answer.status !== 302 && log.isLevelEnabled?.('info') !== false) {
-      log.info(requestLine(request, answer.status, elapsed), 'request')
+      log.info(requestLine(request, clientIp(request), answer.status, elapsed), 'request')
     }
   }
 
@@ -87,7 +96,10 @@ export function trackingLinkListener(options: TrackingLinkListenerOptions): Trac
     started: number,
   ) => {
     const elapsed = performance.now() - started
-    log.error({ ...requestLine(request, 500, elapsed), err: error }, 'unhandled error')
+    log.error(
+      { ...requestLine(request, clientIp(request), 500, elapsed), err: error },
+      'unhandled error',
+    )
     observe(request.method!, ROUTE, 500, elapsed)
     if (response.headersSent) return void response.destroy()
     response.writeHead(500, {
@@ -119,11 +131,10 @@ export function trackingLinkListener(options: TrackingLinkListenerOptions): Trac
         finish(request, response, QUERY_TOO_LONG, started)
         return true
       }
-      const socketIp = request.socket.remoteAddress ?? ''
       const outcome = trackClick(tracker, {
         offerId,
         query: queryStart < 0 ? {} : fastQuerystring.parse(url.slice(queryStart + 1)),
-        ip: plainIp(trusted ? proxyAddr(request, trusted) : socketIp),
+        ip: clientIp(request),
         userAgent: request.headers['user-agent'],
         referrer: request.headers.referer,
         now: Date.now(),
@@ -150,18 +161,14 @@ export function trackingLinkListener(options: TrackingLinkListenerOptions): Trac
   }
 }
 
-function requestLine(request: IncomingMessage, status: number, elapsedMs: number) {
+// The fields of Fastify's request log line (request-log.ts), for the same grep.
+function requestLine(request: IncomingMessage, ip: string, status: number, elapsedMs: number) {
   return {
     method: request.method,
     url: redactUrl(request.url ?? ''),
     route: ROUTE,
     status,
     ms: Math.round(elapsedMs * 100) / 100,
-    ip: request.socket.remoteAddress,
+    ip,
   }
-}
-
-/** A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; store the address people know. */
-export function plainIp(ip: string): string {
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip
 }

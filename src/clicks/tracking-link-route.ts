@@ -3,8 +3,7 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { QUIET_SUCCESS } from '../http/request-log.ts'
 import { trackClick } from './track-click.ts'
-import { linkAnswer, QUERY_TOO_LONG, queryTooLong } from './tracking-link.ts'
-import { plainIp } from './tracking-link-listener.ts'
+import { linkAnswer, plainIp, QUERY_TOO_LONG, queryTooLong } from './tracking-link.ts'
 
 const SubId = Type.Union([Type.String(), Type.Array(Type.String())])
 

@@ -50,3 +50,8 @@ export function linkAnswer(outcome: ClickOutcome): LinkAnswer {
       return { status: 404, contentType: TEXT_TYPE, body: `${outcome.message}\n` }
   }
 }
+
+/** A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; store the address people know. */
+export function plainIp(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip
+}
