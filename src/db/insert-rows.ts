@@ -1,8 +1,9 @@
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { CompiledQuery } from 'kysely'
 import { type Db, sqliteConnectionOf } from './database.ts'
 import { engineOf } from './engine-of.ts'
 import { preparedSql } from './prepared-statements.ts'
+import { toSqliteValue } from './sqlite-driver.ts'
 
 export interface RowsInsert {
   table: string
@@ -112,13 +113,6 @@ function returnedFrom(insert: RowsInsert): Returned {
     insert.columns.indexOf(name),
   ])
   return given.every(([, at]) => at >= 0) ? given : 'by-statement'
-}
-
-// As the kysely adapter does (sqlite-driver.ts): node:sqlite refuses booleans and undefined.
-function toSqliteValue(value: unknown): SQLInputValue {
-  if (typeof value === 'boolean') return value ? 1 : 0
-  if (value === undefined) return null
-  return value as SQLInputValue
 }
 
 function insertSql(insert: RowsInsert, rowCount: number, numbered: boolean): string {

@@ -34,11 +34,13 @@ function wrapStatement(statement: StatementSync): SqliteStatement {
   }
 }
 
-// node:sqlite refuses booleans and undefined; better-sqlite3 (and so kysely) passes them through.
 function toSqliteValues(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
-  return parameters.map((value) => {
-    if (typeof value === 'boolean') return value ? 1 : 0
-    if (value === undefined) return null
-    return value as SQLInputValue
-  })
+  return parameters.map(toSqliteValue)
+}
+
+// node:sqlite refuses booleans and undefined; better-sqlite3 (and so kysely) passes them through.
+export function toSqliteValue(value: unknown): SQLInputValue {
+  if (typeof value === 'boolean') return value ? 1 : 0
+  if (value === undefined) return null
+  return value as SQLInputValue
 }
