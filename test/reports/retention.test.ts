@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
+import { insertClickRows } from '../../src/clicks/insert-click-rows.ts'
 import { applyRollups, purgeExpired, recordLiveEvents } from '../../src/reports/index.ts'
+import { queuedClick } from '../helpers/clicks.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
 
@@ -15,35 +17,10 @@ describeEachEngine('retention', (engine) => {
   it('deletes only raw clicks past the retention, in batches, and keeps rollups', async () => {
     const db = t.server.database.db
     const now = Date.now()
-    const click = (id: string, age: number) => ({
-      click_id: id,
-      offer_id: 1,
-      affiliate_id: 1,
-      sub1: null,
-      sub2: null,
-      sub3: null,
-      sub4: null,
-      sub5: null,
-      source: null,
-      ip: '203.0.113.1',
-      user_agent: null,
-      referrer: null,
-      country: null,
-      device_type: null,
-      os: null,
-      browser: null,
-      is_bot: 0,
-      is_unique: 1,
-      created_at: now - age,
-    })
+    const click = (id: string, age: number) =>
+      queuedClick({ clickId: id, clickedAt: now - age, ip: '203.0.113.1' })
     const old = Array.from({ length: 2500 }, (_, i) => click(`old${i}`, 91 * DAY + i))
-    const kept = [click('edge', 89 * DAY), click('new', 0)]
-    for (let i = 0; i < old.length; i += 500)
-      await db
-        .insertInto('clicks')
-        .values(old.slice(i, i + 500))
-        .execute()
-    await db.insertInto('clicks').values(kept).execute()
+    await insertClickRows(db, [...old, click('edge', 89 * DAY), click('new', 0)])
     await applyRollups(db, [
       {
         at: now - 91 * DAY,
