@@ -1,7 +1,8 @@
 import { AppError } from '../http/errors.ts'
 import { POSTBACK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
-import { isHttpUrlTemplate } from '../shared/urls.ts'
+import { isSpecialPurposeAddress } from '../shared/special-address.ts'
+import { isHttpUrlTemplate, templateHostname } from '../shared/urls.ts'
 
 export type ConversionStatus = 'approved' | 'pending' | 'rejected'
 
@@ -26,8 +27,15 @@ export interface NormalizedPostback {
   statuses: string
 }
 
-/** Checks an endpoint's templates and filters; ids are checked against the database by the caller. */
-export function normalizePostback(input: PostbackInput): NormalizedPostback {
+/**
+ * Checks an endpoint's templates and filters; ids are checked against the database by the caller.
+ * A loopback, private or otherwise special-purpose IP literal is refused here, where the person
+ * who typed it sees why, unless `allowPrivateTargets`; names are checked again after DNS at send.
+ */
+export function normalizePostback(
+  input: PostbackInput,
+  allowPrivateTargets: boolean,
+): NormalizedPostback {
   const method = input.method ?? 'GET'
   if (!isHttpUrlTemplate(input.url)) {
     throw new AppError('invalid_url', 'url must be an absolute http(s) URL', [
@@ -35,6 +43,7 @@ export function normalizePostback(input: PostbackInput): NormalizedPostback {
     ])
   }
   checkMacros(input.url, 'url')
+  if (!allowPrivateTargets) refusePrivateLiteral(input.url)
   const body = input.body_template ?? null
   if (body !== null) {
     if (method === 'GET') {
@@ -62,5 +71,16 @@ function checkMacros(template: string, field: string): void {
     throw new AppError('unknown_macro', `${field} uses unknown macros: ${list}`, [
       { field, message: `unknown macros: ${unknown.join(', ')}` },
     ])
+  }
+}
+
+function refusePrivateLiteral(template: string): void {
+  const host = templateHostname(template)
+  if (host !== undefined && isSpecialPurposeAddress(host)) {
+    throw new AppError(
+      'private_target',
+      `url points at ${host}, a private or reserved address (BACKTRACK_ALLOW_PRIVATE_TARGETS=1 allows it)`,
+      [{ field: 'url', message: 'is a private or reserved address' }],
+    )
   }
 }

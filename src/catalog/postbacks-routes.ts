@@ -68,7 +68,7 @@ const ListQuery = Type.Object({
 })
 
 // An affiliate key manages its own endpoints; other affiliates' endpoints are a 404 to it.
-export function registerPostbackRoutes(api: App, { database }: AppContext): void {
+export function registerPostbackRoutes(api: App, { database, config }: AppContext): void {
   const tags = ['postbacks']
   const { db } = database
 
@@ -82,7 +82,9 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
       },
     },
     async (request, reply) => {
-      return reply.status(201).send(await createPostback(db, request.body, request.principal))
+      return reply
+        .status(201)
+        .send(await createPostback(db, request.body, request.principal, config.allowPrivateTargets))
     },
   )
   api.get(
@@ -123,7 +125,13 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
       },
     },
     async (request) =>
-      updatePostback(db, pathId(request.params.id, 'postback'), request.body, request.principal),
+      updatePostback(
+        db,
+        pathId(request.params.id, 'postback'),
+        request.body,
+        request.principal,
+        config.allowPrivateTargets,
+      ),
   )
   api.delete(
     '/postbacks/:id',

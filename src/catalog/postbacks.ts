@@ -44,14 +44,19 @@ export interface PostbackView {
 }
 
 /** Creates an outbound endpoint. Affiliate keys may create endpoints for themselves only. */
-export async function createPostback(db: Db, input: PostbackInput, principal: Principal) {
+export async function createPostback(
+  db: Db,
+  input: PostbackInput,
+  principal: Principal,
+  allowPrivateTargets: boolean,
+) {
   const affiliateId = await requireAffiliate(db, input.affiliate_id, principal)
   const offerId = await requireOffer(db, input.offer_id ?? null, input.goals ?? null)
   const now = Date.now()
   const row = await db
     .insertInto('postbacks')
     .values({
-      ...normalizePostback(input),
+      ...normalizePostback(input, allowPrivateTargets),
       affiliate_id: affiliateId,
       offer_id: offerId,
       signing_secret: input.sign ? generateSigningSecret() : null,
@@ -96,6 +101,7 @@ export async function updatePostback(
   id: number,
   patch: PostbackPatch,
   principal: Principal,
+  allowPrivateTargets: boolean,
 ): Promise<PostbackView> {
   const current = presentPostback(await findPostbackRow(db, id, principal))
   const merged: PostbackInput = { ...current, ...patch }
@@ -107,7 +113,7 @@ export async function updatePostback(
   const row = await db
     .updateTable('postbacks')
     .set({
-      ...normalizePostback(merged),
+      ...normalizePostback(merged, allowPrivateTargets),
       affiliate_id: affiliateId,
       offer_id: offerId,
       signing_secret:

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_json: 400,
   invalid_url: 400,
+  private_target: 400,
   invalid_amount: 400,
   invalid_cursor: 400,
   unknown_currency: 400,

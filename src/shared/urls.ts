@@ -12,3 +12,12 @@ export function isHttpUrlTemplate(template: string): boolean {
   }
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
 }
+
+/** The hostname of a URL template with its macros filled by a placeholder; undefined if invalid. */
+export function templateHostname(template: string): string | undefined {
+  try {
+    return new URL(template.replace(/\{[A-Za-z0-9_]+\}/g, 'x')).hostname
+  } catch {
+    return undefined
+  }
+}

@@ -92,6 +92,48 @@ describeEachEngine('affiliates and their postback endpoints', (engine) => {
     expect((await t.request('GET', '/api/v1/postbacks')).body.data).toEqual([])
   })
 
+  it('refuses a private or reserved IP literal on create and update, unless private targets are allowed', async () => {
+    const { affiliate } = await createCatalog(t)
+    for (const url of [
+      'http://127.0.0.1:8080/pb',
+      'http://[::127.0.0.1]/pb',
+      'http://[::ffff:0:127.0.0.1]/pb',
+      'https://[64:ff9b:1::a00:1]/pb',
+      'https://[2002:a00:1::1]/pb',
+      'https://[fec0::1]/pb',
+      'http://169.254.169.254/latest/meta-data/?c={click_id}',
+    ]) {
+      const res = await t.request('POST', '/api/v1/postbacks', {
+        body: { affiliate_id: affiliate.id, url },
+      })
+      expect(res.status, url).toBe(400)
+      expect(res.body.error.code).toBe('private_target')
+      expect(res.body.error.details).toEqual([
+        { field: 'url', message: 'is a private or reserved address' },
+      ])
+    }
+    const created = await t.request('POST', '/api/v1/postbacks', {
+      body: { affiliate_id: affiliate.id, url: 'https://203.0.114.9/pb' },
+    })
+    expect(created.status).toBe(201)
+    const moved = await t.request('PATCH', `/api/v1/postbacks/${created.body.id}`, {
+      body: { url: 'http://10.0.0.1/pb' },
+    })
+    expect(moved.status).toBe(400)
+    expect(moved.body.error.code).toBe('private_target')
+
+    const allowing = await startTestServer(engine, { BACKTRACK_ALLOW_PRIVATE_TARGETS: '1' })
+    try {
+      const { affiliate: own } = await createCatalog(allowing)
+      const res = await allowing.request('POST', '/api/v1/postbacks', {
+        body: { affiliate_id: own.id, url: 'http://127.0.0.1:8080/pb' },
+      })
+      expect(res.status).toBe(201)
+    } finally {
+      await allowing.close()
+    }
+  })
+
   it('refuses goal keys the named offer does not have', async () => {
     const { affiliate, offer } = await createCatalog(t)
     const res = await t.request('POST', '/api/v1/postbacks', {

@@ -101,27 +101,30 @@ describeEachEngine('outbound postback failures', (engine) => {
     expect(receiver.received).toHaveLength(2)
   })
 
-  it('refuses loopback, private and metadata targets after DNS unless private targets are allowed', async () => {
+  it('refuses private literals when the endpoint is saved, and private names after DNS', async () => {
     const t = await start({})
-    const targets = [
+    const literals = [
       `${receiver.url}/literal`,
-      `http://localhost:${new URL(receiver.url).port}/by-name`,
       'http://169.254.169.254/latest/meta-data/',
       'http://10.1.2.3/pb',
       'http://100.64.0.1/pb',
       'http://[::1]/pb',
       'http://[::ffff:127.0.0.1]/pb',
     ]
-    const endpoints = []
-    for (const url of targets) endpoints.push(await endpoint(t, url))
-    await enqueueEvent(t, ids)
-    for (const id of endpoints) {
-      const delivery = await finalDelivery(t, id)
-      expect(delivery.state).toBe('failed')
-      expect(delivery.attempts).toHaveLength(1)
-      expect(delivery.attempts[0].status_code).toBeNull()
-      expect(delivery.attempts[0].error).toMatch(/private or reserved address/)
+    for (const url of literals) {
+      const res = await t.request('POST', '/api/v1/postbacks', {
+        body: { affiliate_id: ids.affiliate, url },
+      })
+      expect(res.status, url).toBe(400)
+      expect(res.body.error.code).toBe('private_target')
     }
+    const byName = await endpoint(t, `http://localhost:${new URL(receiver.url).port}/by-name`)
+    await enqueueEvent(t, ids)
+    const delivery = await finalDelivery(t, byName)
+    expect(delivery.state).toBe('failed')
+    expect(delivery.attempts).toHaveLength(1)
+    expect(delivery.attempts[0].status_code).toBeNull()
+    expect(delivery.attempts[0].error).toMatch(/private or reserved address/)
     expect(receiver.received).toHaveLength(0)
   })
 

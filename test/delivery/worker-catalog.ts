@@ -18,7 +18,11 @@ export async function createWorkerCatalog(
   endpointUrls: string[],
 ): Promise<WorkerCatalog> {
   const config = {
-    ...loadConfig({ BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY, BACKTRACK_LOG_LEVEL: 'silent' }),
+    ...loadConfig({
+      BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY,
+      BACKTRACK_LOG_LEVEL: 'silent',
+      BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
+    }),
     host: '127.0.0.1',
     port: 0,
     database: database.config,
