@@ -3,7 +3,7 @@ import { AppError } from '../http/errors.ts'
 import { CLICK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
 import { currencyDigits } from '../shared/money.ts'
-import { isHttpUrlTemplate } from '../shared/urls.ts'
+import { isHttpUrlTemplate, macrosOnlyAfterHost } from '../shared/urls.ts'
 import { parseRate } from './rates.ts'
 
 export interface GoalInput {
@@ -112,6 +112,14 @@ function checkUrl(template: string, field: string): void {
     throw new AppError('invalid_url', `${field} must be an absolute http(s) URL`, [
       { field, message: 'is not an absolute http(s) URL' },
     ])
+  }
+  // A macro in the host would let any visitor pick where the tracking link redirects.
+  if (!macrosOnlyAfterHost(template)) {
+    throw new AppError(
+      'invalid_url',
+      `${field} may use macros only in its path, query and fragment, not in its host`,
+      [{ field, message: 'has a macro before the path (in the scheme, userinfo, host or port)' }],
+    )
   }
   const unknown = unknownMacros(template, CLICK_MACROS)
   if (unknown.length > 0) {

@@ -21,3 +21,14 @@ export function templateHostname(template: string): string | undefined {
     return undefined
   }
 }
+
+/**
+ * Whether every `{macro}` of a URL template sits after its host: in the path, query or fragment.
+ * The text before the first macro must already hold `scheme://authority` and the character that
+ * ends the authority, so no filled value can choose the host, the port or the userinfo.
+ */
+export function macrosOnlyAfterHost(template: string): boolean {
+  const first = /\{[A-Za-z0-9_]+\}/.exec(template)
+  if (first === null) return true
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\{}]*[/?#]/i.test(template.slice(0, first.index))
+}

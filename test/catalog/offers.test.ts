@@ -105,6 +105,39 @@ describeEachEngine('offers', (engine) => {
   })
 
   it.each([
+    'https://{sub1}/x',
+    'https:{sub1}',
+    'https:{sub1}/x',
+    'https://x{sub1}.com/',
+    'https://{sub1}@shop.example/',
+    'https://shop.example:{sub1}/',
+    'https://shop.example{sub1}',
+    'https://shop.example\\{sub1}',
+    'http{sub1}://shop.example/',
+  ])('refuses a macro before the path, as in %s, on create and update', async (url) => {
+    for (const field of ['destination_url', 'fallback_url']) {
+      const created = await t.request('POST', '/api/v1/offers', { body: offer({ [field]: url }) })
+      expect(created.status).toBe(400)
+      expect(created.body.error).toMatchObject({ code: 'invalid_url', details: [{ field }] })
+    }
+    const { id } = (await t.request('POST', '/api/v1/offers', { body: offer() })).body
+    for (const field of ['destination_url', 'fallback_url']) {
+      const updated = await t.request('PATCH', `/api/v1/offers/${id}`, { body: { [field]: url } })
+      expect(updated.status).toBe(400)
+      expect(updated.body.error).toMatchObject({ code: 'invalid_url', details: [{ field }] })
+    }
+  })
+
+  it('accepts macros in the path, query and fragment', async () => {
+    const url = 'https://user@shop.example:8443/{sub1}/p?c={click_id}#{sub2}'
+    const res = await t.request('POST', '/api/v1/offers', {
+      body: offer({ destination_url: url, fallback_url: 'https://fb.example?s={sub1}' }),
+    })
+    expect(res.status).toBe(201)
+    expect(res.body.destination_url).toBe(url)
+  })
+
+  it.each([
     ['missing fields', { name: 'x' }, 'validation_failed'],
     ['a wrong type', { payout: true }, 'validation_failed'],
     ['an unknown advertiser', { advertiser_id: '9999' }, 'unknown_advertiser'],
