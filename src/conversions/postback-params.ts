@@ -1,4 +1,5 @@
 import { AppError } from '../http/errors.ts'
+import { NUL_MESSAGE, quotableName } from '../http/refuse-nul.ts'
 
 /** The parameters of an inbound postback, by their canonical name, before validation. */
 export interface PostbackParams {
@@ -84,6 +85,7 @@ export function addJsonParams(into: RawParams, body: Record<string, unknown>): v
  * attribute or pay the wrong thing.
  */
 export function canonicalParams(raw: RawParams): PostbackParams {
+  refuseNul(raw)
   const found = new Map<Canonical, { names: string[]; value: RawValue }>()
   for (const [name, values] of raw) {
     const canonical = PARAMETER_ALIASES[name]
@@ -117,4 +119,17 @@ function append(into: RawParams, name: string, value: RawValue): void {
   const values = into.get(name)
   if (values) values.push(value)
   else into.set(name, [value])
+}
+
+// The same rule as every API route (http/refuse-nul.ts), for every parameter, known or not, so the
+// postback log never holds a value the conversion could not.
+function refuseNul(raw: RawParams): void {
+  for (const [name, values] of raw) {
+    if (name.includes('\0') || values.some((value) => String(value).includes('\0'))) {
+      const field = quotableName(name)
+      throw new AppError('validation_failed', `${field} ${NUL_MESSAGE}`, [
+        { field, message: NUL_MESSAGE },
+      ])
+    }
+  }
 }

@@ -18,6 +18,7 @@ import { bearerAuth } from './auth.ts'
 import { useJsonErrors } from './error-handler.ts'
 import { registerHealthRoutes } from './health-routes.ts'
 import { observeRequest } from './metrics.ts'
+import { refuseNulCharacters } from './refuse-nul.ts'
 import { RequestLogController } from './request-log.ts'
 import { type FastPath, serverWithFastPath } from './server.ts'
 
@@ -105,6 +106,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(
     async (api: App) => {
       api.addHook('onRequest', bearerAuth(ctx.database.db, ctx.config.adminKey))
+      api.addHook('preValidation', refuseNulCharacters)
       registerCatalogRoutes(api, ctx)
       registerDeliveryRoutes(api, ctx)
       registerClickRoutes(api, ctx)
