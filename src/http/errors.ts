@@ -27,6 +27,7 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   invalid_signature: 401,
   forbidden: 403,
+  hidden_field: 403,
   ip_not_allowed: 403,
   not_found: 404,
   unknown_click: 404,

@@ -74,6 +74,7 @@ export function registerReportRoutes(api: App, { database }: AppContext): void {
       const filters = parseFilters(query)
       const principal = request.principal
       if (principal.role === 'affiliate') {
+        refuseNetworkFields(query)
         if (filters.affiliate_id !== undefined && filters.affiliate_id !== principal.affiliateId) {
           throw new AppError('not_found', `affiliate ${query.affiliate_id} not found`)
         }
@@ -127,6 +128,17 @@ function parseFilters(query: Record<string, unknown>): Partial<Record<Dimension,
     }
   }
   return filters
+}
+
+// Sorting or filtering by a hidden column would reveal it through the order or the rows kept.
+function refuseNetworkFields(query: Record<string, unknown>): void {
+  const sortField = typeof query.sort === 'string' ? query.sort.replace(/^-/, '') : undefined
+  const named = NETWORK_ONLY.find((field) => field === sortField || field in query)
+  if (named === undefined) return
+  const by = named === sortField ? 'sort' : named
+  throw new AppError('hidden_field', `${named} is not visible to affiliate keys`, [
+    { field: by, message: `${named} is hidden from affiliate keys` },
+  ])
 }
 
 function hideNetworkMoney(report: Report): Report {

@@ -156,6 +156,26 @@ describeEachEngine('reports', (engine) => {
       (await t.request('GET', `/api/v1/reports?affiliate_id=2&${range}`, { key })).status,
     ).toBe(404)
   })
+
+  it('refuses an affiliate key sorting or filtering by revenue or profit with 403 hidden_field', async () => {
+    const affiliate = await t.request('POST', '/api/v1/affiliates', { body: { name: 'A' } })
+    const key = affiliate.body.api_key
+    for (const [query, field] of [
+      ['sort=revenue', 'sort'],
+      ['sort=-profit', 'sort'],
+      ['revenue=1', 'revenue'],
+      ['profit=0', 'profit'],
+      ['sort=-revenue&format=csv', 'sort'],
+    ]) {
+      const res = await t.request('GET', `/api/v1/reports?group_by=day&${query}&${range}`, { key })
+      expect(res.status, query).toBe(403)
+      expect(res.body.error).toMatchObject({ code: 'hidden_field', details: [{ field }] })
+    }
+    const payout = await t.request('GET', `/api/v1/reports?sort=-payout&${range}`, { key })
+    expect(payout.status).toBe(200)
+    const admin = await t.request('GET', `/api/v1/reports?sort=-revenue&${range}`)
+    expect(admin.status).toBe(200)
+  })
 })
 
 describe('conversionCounts', () => {
