@@ -5,6 +5,16 @@ const MAX_VALUE_CHARS = 500
 const MAX_PARAMS = 50
 
 /**
+ * Whether a parameter, by its decoded name, carries a secret: an alias of the advertiser's token
+ * (`secure`, `security_token`, …) or a secret-looking name, in any case and with a `[]`-style
+ * suffix. The postback log and the request log both mask by this one rule.
+ */
+export function isSecretParam(decodedName: string): boolean {
+  const name = decodedName.trim().replace(/\[[^\]]*\]$/, '')
+  return PARAMETER_ALIASES[name.toLowerCase()] === 'token' || SECRET_NAME.test(name)
+}
+
+/**
  * The parameters of a call as the postback log keeps them: secrets masked, long values cut, a
  * parameter given once as a value and given several times as an array.
  */
@@ -13,7 +23,7 @@ export function maskedParams(raw: RawParams): string {
   let count = 0
   for (const [name, values] of raw) {
     if (++count > MAX_PARAMS) break
-    const secret = PARAMETER_ALIASES[name] === 'token' || SECRET_NAME.test(name)
+    const secret = isSecretParam(name)
     const shown = values.map((value) => (secret ? '***' : cut(value)))
     out[cut(name)] = shown.length === 1 ? shown[0]! : shown
   }

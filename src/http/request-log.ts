@@ -1,11 +1,33 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import { isSecretParam } from '../conversions/postback-log-params.ts'
 
-// Secrets that can travel in a query string (the advertiser's postback token, mostly).
-const SECRET_PARAMS = /([?&](?:token|security_token|api_key|key|secret)=)[^&#]*/gi
-
-/** Masks secret query parameters so a URL can be logged. */
+/**
+ * Masks the values of secret query parameters so a URL can be logged. A parameter is judged by
+ * its decoded name, as the postback reads it, so `secure=`, `tok%65n=` and `token[]=` are masked
+ * like `token=`.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, '$1***')
+  const queryAt = url.indexOf('?')
+  if (queryAt === -1) return url
+  const pairs = url.slice(queryAt + 1).split('&')
+  let masked = false
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!
+    const equals = pair.indexOf('=')
+    const name = equals === -1 ? pair : pair.slice(0, equals)
+    if (equals !== -1 && isSecretParam(decodeName(name))) {
+      pairs[i] = `${name}=***`
+      masked = true
+    }
+  }
+  return masked ? `${url.slice(0, queryAt + 1)}${pairs.join('&')}` : url
+}
+
+// Lenient: a malformed escape elsewhere in the name must not keep a well-formed one from counting.
+function decodeName(name: string): string {
+  return name
+    .replaceAll('+', ' ')
+    .replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
 }
 
 /** One structured line per request, written when the response is done, with secrets masked. */
