@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { parseDuration } from './shared/durations.ts'
+import { keyStrengthBits, MIN_KEY_BITS } from './shared/key-strength.ts'
 
 export type DatabaseConfig =
   | { engine: 'sqlite'; path: string }
@@ -113,6 +114,12 @@ function parseAdminKey(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined
   if (text.length < 16) {
     throw new ConfigError('BACKTRACK_ADMIN_KEY must be at least 16 characters long')
+  }
+  const bits = keyStrengthBits(text)
+  if (bits < MIN_KEY_BITS) {
+    throw new ConfigError(
+      `BACKTRACK_ADMIN_KEY is too weak: about ${Math.floor(bits)} bits, at least ${MIN_KEY_BITS} needed (words, repeats and sequences count for little); use a random key, e.g. from \`openssl rand -base64 32\``,
+    )
   }
   return text
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
 
-export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789'
+export const BENCH_ADMIN_KEY = 'bench-admin-key-Rz4kP9mV2sT7'
 export const BENCH_PG_URL =
   process.env.BACKTRACK_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const BIN = join(import.meta.dirname, '../../bin/backtrack.js')

@@ -1,1 +1,7 @@
-export { authenticateKey, createApiKey, ensureAdminKey, type Principal } from './api-keys.ts'
+export {
+  authenticateKey,
+  createApiKey,
+  ensureAdminKey,
+  type Principal,
+  replaceAffiliateKey,
+} from './api-keys.ts'

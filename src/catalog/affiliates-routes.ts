@@ -4,7 +4,13 @@ import type { AppContext } from '../http/app-context.ts'
 import { requireAdmin } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
-import { createAffiliate, getAffiliate, listAffiliates, updateAffiliate } from './affiliates.ts'
+import {
+  createAffiliate,
+  getAffiliate,
+  listAffiliates,
+  rotateAffiliateKey,
+  updateAffiliate,
+} from './affiliates.ts'
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
 const Name = Type.String({ minLength: 1, maxLength: 200 })
@@ -65,6 +71,25 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
     async (request) => {
       requireAdmin(request.principal)
       return updateAffiliate(db, pathId(request.params.id, 'affiliate'), request.body)
+    },
+  )
+  api.post(
+    '/affiliates/:id/rotate-key',
+    {
+      schema: {
+        tags,
+        description:
+          "A new API key, shown once in this answer; the affiliate's old key stops at once",
+        params: IdParams,
+        response: {
+          200: Type.Object({ api_key: Type.String() }),
+          ...ADMIN_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.principal)
+      return rotateAffiliateKey(db, pathId(request.params.id, 'affiliate'))
     },
   )
 }

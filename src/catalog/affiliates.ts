@@ -1,4 +1,4 @@
-import { createApiKey, type Principal } from '../access/index.ts'
+import { createApiKey, type Principal, replaceAffiliateKey } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { AffiliatesTable, OfferStatus } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
@@ -40,6 +40,13 @@ export async function createAffiliate(
   })
   bumpCatalogRevision()
   return created
+}
+
+/** A new API key for the affiliate, shown once; its previous key stops working at once. */
+export async function rotateAffiliateKey(db: Db, id: number): Promise<{ api_key: string }> {
+  const row = await db.selectFrom('affiliates').select('id').where('id', '=', id).executeTakeFirst()
+  if (!row) throw notFound(id)
+  return { api_key: await replaceAffiliateKey(db, id) }
 }
 
 /** An affiliate key can read only its own record; any other id is a 404. */

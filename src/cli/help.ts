@@ -13,7 +13,7 @@ Environment (flags win over variables):
   HOST                              address to listen on (default 0.0.0.0)
   BACKTRACK_DB                      SQLite file (default ./data/backtrack.db)
   DATABASE_URL                      postgres://user@host:port/db selects PostgreSQL instead of SQLite
-  BACKTRACK_ADMIN_KEY               admin API key (≥16 characters); if unset and the database has no
+  BACKTRACK_ADMIN_KEY               admin API key (≥16 random characters); if unset and the database has no
                                     admin key yet, one is generated, printed once and stored hashed
   BACKTRACK_PUBLIC_URL              base URL shown in tracking and postback links
                                     (default http://localhost:PORT)

@@ -27,6 +27,36 @@ describeEachEngine('affiliates and their postback endpoints', (engine) => {
     ).toBe(400)
   })
 
+  it("stops a paused affiliate's key with 401 and lets it work again once active", async () => {
+    const created = await t.request('POST', '/api/v1/affiliates', { body: { name: 'Traffic Co' } })
+    const key = created.body.api_key
+    const own = `/api/v1/affiliates/${created.body.id}`
+    expect((await t.request('GET', own, { key })).status).toBe(200)
+    await t.request('PATCH', own, { body: { status: 'paused' } })
+    const paused = await t.request('GET', own, { key })
+    expect(paused.status).toBe(401)
+    expect(paused.body.error.code).toBe('unauthorized')
+    await t.request('PATCH', own, { body: { status: 'active' } })
+    expect((await t.request('GET', own, { key })).status).toBe(200)
+  })
+
+  it('rotates an affiliate key: the new one is shown once, the old one stops at once', async () => {
+    const created = await t.request('POST', '/api/v1/affiliates', { body: { name: 'Traffic Co' } })
+    const old = created.body.api_key
+    const own = `/api/v1/affiliates/${created.body.id}`
+    const byAffiliate = await t.request('POST', `${own}/rotate-key`, { key: old })
+    expect(byAffiliate.status).toBe(403)
+    const rotated = await t.request('POST', `${own}/rotate-key`)
+    expect(rotated.status).toBe(200)
+    expect(rotated.body).toEqual({ api_key: expect.stringMatching(/^bt_aff_[A-Za-z0-9_-]{43}$/) })
+    expect(rotated.body.api_key).not.toBe(old)
+    expect((await t.request('GET', own, { key: old })).status).toBe(401)
+    const read = await t.request('GET', own, { key: rotated.body.api_key })
+    expect(read.status).toBe(200)
+    expect(read.body.api_key).toBeUndefined()
+    expect((await t.request('POST', '/api/v1/affiliates/9999/rotate-key')).status).toBe(404)
+  })
+
   it('creates, reads, lists and updates a postback endpoint with its defaults', async () => {
     const { affiliate, offer } = await createCatalog(t)
     const res = await t.request('POST', '/api/v1/postbacks', {

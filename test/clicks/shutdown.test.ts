@@ -3,7 +3,7 @@ import { openDatabase } from '../../src/db/database.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 import { databaseEnv, runBacktrack } from '../helpers/processes.ts'
 
-const KEY = 'shutdown-admin-key-0123456789'
+const KEY = 'shutdown-admin-key-Hn5tW2qJ8cX6'
 
 async function admin(url: string, path: string, body: unknown): Promise<{ id: string }> {
   const res = await fetch(url + path, {

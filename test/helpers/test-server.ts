@@ -3,7 +3,7 @@ import type { Engine } from '../../src/db/schema.ts'
 import { type RunningServer, startServer } from '../../src/main.ts'
 import { createTestDatabase } from './engines.ts'
 
-export const TEST_ADMIN_KEY = 'test-admin-key-0123456789'
+export const TEST_ADMIN_KEY = 'test-admin-key-7Qm2xR9vK4pL8wZ3'
 
 export interface HttpResult {
   status: number

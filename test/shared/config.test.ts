@@ -35,10 +35,26 @@ describe('config', () => {
   })
 
   it.each([
+    'bt-demo-key-Vq7Lx2Rk9Wm4Tz8P',
+    'q3Zr8LpX2mVn7TbK',
+    '2a984bf15628e2e5be1f6df782e038fe',
+    'mC/ZQCRdBfb0zfH8ILafBvoOF4DCwyYB',
+  ])('accepts the random-looking admin key %s', (key) => {
+    expect(loadConfig({ BACKTRACK_ADMIN_KEY: key }).adminKey).toBe(key)
+  })
+
+  it.each([
     [{ PORT: 'http' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ BACKTRACK_ADMIN_KEY: 'short' }, 'BACKTRACK_ADMIN_KEY'],
+    [{ BACKTRACK_ADMIN_KEY: 'change-me-to-a-long-secret' }, 'BACKTRACK_ADMIN_KEY'],
+    [{ BACKTRACK_ADMIN_KEY: 'test-admin-key-0123456789' }, 'BACKTRACK_ADMIN_KEY'],
+    [{ BACKTRACK_ADMIN_KEY: 'my-super-secret-admin-key-2024' }, 'BACKTRACK_ADMIN_KEY'],
+    [{ BACKTRACK_ADMIN_KEY: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }, 'BACKTRACK_ADMIN_KEY'],
+    [{ BACKTRACK_ADMIN_KEY: 'abcdefghijklmnopqrstuvwxyz012345' }, 'BACKTRACK_ADMIN_KEY'],
+    [{ BACKTRACK_ADMIN_KEY: 'Xk9pXk9pXk9pXk9pXk9pXk9p' }, 'BACKTRACK_ADMIN_KEY'],
+    [{ BACKTRACK_ADMIN_KEY: 'passwordpasswordpassword' }, 'BACKTRACK_ADMIN_KEY'],
     [{ BACKTRACK_RETRY_SCHEDULE: '10s,soon' }, 'BACKTRACK_RETRY_SCHEDULE'],
     [{ BACKTRACK_ALLOW_PRIVATE_TARGETS: 'yes' }, 'BACKTRACK_ALLOW_PRIVATE_TARGETS'],
     [{ BACKTRACK_TRUST_PROXY: '10.0.0.0/99' }, 'BACKTRACK_TRUST_PROXY'],
