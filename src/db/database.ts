@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
@@ -66,7 +66,12 @@ function openSqlite(
   path: string,
   walCheckpointer: boolean,
 ): { db: Db; stop: (() => Promise<void>) | null } {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') {
+    // Owner only: the file holds API key hashes, click data and signing secrets. SQLite gives
+    // the -wal and -shm files the mode of the database file, so creating it 0600 covers them.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+    closeSync(openSync(path, 'a', 0o600))
+  }
   const database = new DatabaseSync(path, { timeout: 5000 })
   // WAL lets readers run beside the writer; NORMAL keeps every commit across a process crash
   // (the WAL is in the OS page cache) without an fsync per commit. See docs/durability.md.
