@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { AppError } from '../http/errors.ts'
+import { showNul } from '../http/refuse-nul.ts'
 import { addJsonParams, addTextParams, type RawParams } from './postback-params.ts'
 
 /** A postback body as sent (the signature covers these exact bytes) and how to read it. */
@@ -39,7 +40,8 @@ export function addBodyParams(into: RawParams, body: PostbackBody | undefined): 
   try {
     value = JSON.parse(body.raw)
   } catch (error) {
-    throw new AppError('invalid_json', `body is not valid JSON: ${(error as Error).message}`)
+    const reason = showNul((error as Error).message)
+    throw new AppError('invalid_json', `body is not valid JSON: ${reason}`)
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new AppError('invalid_json', 'a JSON body must be an object of parameters')

@@ -1,5 +1,5 @@
 import { AppError } from '../http/errors.ts'
-import { NUL_MESSAGE, quotableName } from '../http/refuse-nul.ts'
+import { NUL_MESSAGE, showNul } from '../http/refuse-nul.ts'
 
 /** The parameters of an inbound postback, by their canonical name, before validation. */
 export interface PostbackParams {
@@ -126,7 +126,7 @@ function append(into: RawParams, name: string, value: RawValue): void {
 function refuseNul(raw: RawParams): void {
   for (const [name, values] of raw) {
     if (name.includes('\0') || values.some((value) => String(value).includes('\0'))) {
-      const field = quotableName(name)
+      const field = showNul(name)
       throw new AppError('validation_failed', `${field} ${NUL_MESSAGE}`, [
         { field, message: NUL_MESSAGE },
       ])

@@ -4,9 +4,9 @@ import { AppError } from './errors.ts'
 /** The one message a NUL character gets, wherever it arrives. */
 export const NUL_MESSAGE = 'contains a NUL character (U+0000)'
 
-/** A name as an error may quote it: a NUL inside is written `\0`, since no database stores NUL. */
-export function quotableName(name: string): string {
-  return name.replaceAll('\0', '\\0')
+/** Text as an error may quote it: a NUL inside is written `\0`, since no database stores NUL. */
+export function showNul(text: string): string {
+  return text.replaceAll('\0', '\\0')
 }
 
 /**
@@ -32,7 +32,7 @@ function nulField(value: unknown, path: string): string | undefined {
   if (value === null || typeof value !== 'object') return undefined
   for (const [key, item] of Object.entries(value)) {
     const inner = path === '' ? key : `${path}.${key}`
-    if (key.includes('\0')) return quotableName(inner)
+    if (key.includes('\0')) return showNul(inner)
     const found = nulField(item, inner)
     if (found !== undefined) return found
   }

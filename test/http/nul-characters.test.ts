@@ -78,6 +78,12 @@ describeEachEngine('a NUL character (U+0000)', (engine) => {
         reason: 'validation_failed',
       })
     }
+    // Not JSON at all: the parser's message quotes the NUL, and the log line still goes in.
+    const garbled = await postbackPost(t, '\u0000', 'application/json', {
+      query: new URLSearchParams(base).toString(),
+    })
+    expect(garbled.body.error.code).toBe('invalid_json')
+    expect(await lastLogLine(t)).toMatchObject({ reason: 'invalid_json', http_status: 400 })
     expect(await conversionCount(t)).toBe(0)
     const ok = await postbackGet(t, { ...base, txid: 'ORD' })
     expect(ok.body.result).toBe('accepted')
