@@ -12,13 +12,35 @@ declare module 'fastify' {
 /** Resolves the Bearer key of an admin API request to a principal, or answers 401. */
 export function bearerAuth(db: Db, configuredAdminKey: string | undefined) {
   return async (request: FastifyRequest): Promise<void> => {
-    const header = request.headers.authorization
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
-    if (!match) throw new AppError('unauthorized', 'missing Authorization: Bearer <key> header')
-    const principal = await authenticateKey(db, match[1]!, configuredAdminKey)
+    const key = bearerKey(request)
+    if (key === undefined) {
+      throw new AppError('unauthorized', 'missing Authorization: Bearer <key> header')
+    }
+    const principal = await authenticateKey(db, key, configuredAdminKey)
     if (!principal) throw new AppError('unauthorized', 'API key is not valid')
     request.principal = principal
   }
+}
+
+/**
+ * Whether the key a long-lived request (the live feed) came with still gives the same principal:
+ * a rotated key or a paused affiliate ends the stream, not only the next request.
+ */
+export async function keyStillValid(
+  db: Db,
+  configuredAdminKey: string | undefined,
+  request: FastifyRequest,
+): Promise<boolean> {
+  const key = bearerKey(request)
+  const now = key === undefined ? undefined : await authenticateKey(db, key, configuredAdminKey)
+  const then = request.principal
+  if (now === undefined || now.role !== then.role) return false
+  return now.role === 'admin' || (then.role === 'affiliate' && now.affiliateId === then.affiliateId)
+}
+
+function bearerKey(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  return (header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null)?.[1]
 }
 
 /** Refuses affiliate keys on admin-only operations. */

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts'
 import type { LiveEventKind } from '../db/tables/reports.ts'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
+import { keyStillValid } from '../http/auth.ts'
 import {
   clickEventId,
   EVENT_ID_PATTERN,
@@ -64,6 +65,7 @@ export function registerLiveRoutes(api: App, { config, database }: AppContext): 
         scope,
         start,
         heartbeatMs: config.liveHeartbeatMs,
+        keyStillValid: () => keyStillValid(database.db, config.adminKey, request),
       })
       streams.add(end)
       reply.raw.on('close', () => streams.delete(end))
@@ -82,7 +84,12 @@ async function latestId(db: Db): Promise<number> {
 function streamEvents(
   db: Db,
   reply: FastifyReply,
-  options: { scope: number | undefined; start: ResumePoint; heartbeatMs: number },
+  options: {
+    scope: number | undefined
+    start: ResumePoint
+    heartbeatMs: number
+    keyStillValid: () => Promise<boolean>
+  },
 ): () => void {
   const response = reply.raw
   response.writeHead(200, {
@@ -137,18 +144,28 @@ function streamEvents(
     }
   }
   const pollTimer = setInterval(poll, POLL_MS)
-  const heartbeatTimer = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs)
+  // The key is checked again at each heartbeat: a revoked one ends the stream within one.
+  const heartbeat = async () => {
+    const valid = await options.keyStillValid().catch((error: unknown) => {
+      reply.log.error({ err: error }, 'live feed could not check its key')
+      return true
+    })
+    if (!valid) end()
+    else if (open) response.write(': heartbeat\n\n')
+  }
+  const heartbeatTimer = setInterval(heartbeat, options.heartbeatMs)
   void poll()
   const stop = () => {
     open = false
     clearInterval(pollTimer)
     clearInterval(heartbeatTimer)
   }
-  response.on('close', stop)
-  return () => {
+  const end = () => {
     stop()
     response.end()
   }
+  response.on('close', stop)
+  return end
 }
 
 /** The SSE messages of a row: one, or one `click` per click of a `clicks` row after `skip`. */

@@ -188,6 +188,29 @@ describeEachEngine('live feed', (engine) => {
     await stream.done
   })
 
+  it.each([
+    [
+      'its key is rotated',
+      (id: string) => t.request('POST', `/api/v1/affiliates/${id}/rotate-key`),
+    ],
+    [
+      'its affiliate is paused',
+      (id: string) =>
+        t.request('PATCH', `/api/v1/affiliates/${id}`, { body: { status: 'paused' } }),
+    ],
+  ])("ends an affiliate's open stream within a heartbeat once %s", async (_name, revoke) => {
+    const affiliate = await t.request('POST', '/api/v1/affiliates', { body: { name: 'A' } })
+    const stream = connect(t.url, affiliate.body.api_key)
+    await until(() => stream.messages.some((m) => m.comment === 'heartbeat'), 'a heartbeat')
+    await revoke(affiliate.body.id)
+    const ended = await Promise.race([
+      stream.done.then(() => 'ended'),
+      new Promise((resolve) => setTimeout(() => resolve('still open'), 5000)),
+    ])
+    stream.close()
+    expect(ended).toBe('ended')
+  })
+
   it('lets the server stop while a client is connected', async () => {
     const stream = connect(t.url, TEST_ADMIN_KEY)
     await until(() => stream.messages.length > 0, 'the stream to open')
