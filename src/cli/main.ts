@@ -1,22 +1,27 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ConfigError, type ConfigFlags, loadConfig } from '../config.ts'
-import { openDatabase } from '../db/database.ts'
+import { type ConfigFlags, loadConfig } from '../config.ts'
+import { connectDatabase } from '../db/connect-database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { runWorker } from '../delivery/index.ts'
 import { startServer } from '../main.ts'
+import { StartupError } from '../shared/startup-error.ts'
 import { HELP } from './help.ts'
 
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
+  const { values, positionals } = parseFlags(argv)
+  if (values.version) {
+    process.stdout.write(`backtrack ${version()}\n`)
+    return 0
+  }
   const command = positionals[0] ?? (values.help ? 'help' : undefined)
   if (command === undefined || command === 'help' || values.help) {
     process.stdout.write(HELP)
@@ -32,9 +37,30 @@ async function main(argv: string[]): Promise<number> {
     case 'worker':
       return work(config)
     default:
-      process.stderr.write(`unknown command "${command}"\n\n${HELP}`)
-      return 1
+      throw new StartupError(`unknown command "${command}"; see backtrack --help`)
   }
+}
+
+/** node:util's own messages for a bad flag are long and do not point to --help. */
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS })
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string }
+    const flag = /'([^' ]+)/.exec(message ?? '')?.[1]
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new StartupError(`unknown option ${flag ?? ''}; see backtrack --help`)
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new StartupError(`option ${flag ?? ''} needs a value; see backtrack --help`)
+    }
+    throw error
+  }
+}
+
+function version(): string {
+  const file = new URL('../../package.json', import.meta.url)
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
 }
 
 async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
@@ -55,18 +81,20 @@ async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
 }
 
 async function work(config: ReturnType<typeof loadConfig>): Promise<number> {
-  const signal = new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve())
-    process.once('SIGINT', () => resolve())
+  const signal = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+    process.once('SIGINT', () => resolve('SIGINT'))
   })
   const worker = await runWorker(config, (line) => process.stdout.write(`${line}\n`))
-  await signal
-  await worker.stop()
+  await worker.stop(await signal)
   return 0
 }
 
 async function migrate(config: ReturnType<typeof loadConfig>): Promise<number> {
-  const database = openDatabase(config.database)
+  const database = await connectDatabase(config.database, {
+    waitMs: config.databaseWaitMs,
+    onWait: (line) => process.stderr.write(`${line}\n`),
+  })
   try {
     const applied = await migrateToLatest(database.db, database.engine)
     process.stdout.write(
@@ -83,16 +111,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (error: unknown) => {
-    if (
-      error instanceof ConfigError ||
-      (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-    ) {
-      process.stderr.write(`backtrack: ${(error as Error).message}\n`)
-    } else {
-      process.stderr.write(
-        `backtrack: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      )
-    }
+    process.stderr.write(
+      error instanceof StartupError
+        ? `backtrack: ${error.message}\n`
+        : `backtrack: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
     process.exitCode = 1
+    // Whatever start-up left half open (a connection still trying) must not keep the process.
+    setTimeout(() => process.exit(1), 2000).unref()
   },
 )

@@ -30,6 +30,7 @@ export interface WorkerContext {
 
 /** Where the worker reports trouble it recovers from (pino's shape: context object, message). */
 export interface WorkerLog {
+  info(context: object, message: string): void
   error(context: object, message: string): void
 }
 
@@ -230,6 +231,20 @@ export class DeliveryWorker {
 
   #finish(delivery: ClaimedDelivery, result: AttemptResult): void {
     countAttempt(this.#metrics, result.outcome)
+    // Info, not error: a partner's endpoint failing is expected and retried, yet someone asking
+    // "why was nothing delivered" should find the endpoint and the reason in the log.
+    if (result.outcome !== 'delivered') {
+      this.#ctx.log.info(
+        {
+          worker: this.id,
+          delivery: delivery.id,
+          endpoint: String(delivery.postback_id),
+          outcome: result.outcome,
+          reason: result.error,
+        },
+        'postback attempt failed',
+      )
+    }
     if (delivery.attempt_count === 0) {
       this.#metrics.latency.observe(Math.max(0, result.at - delivery.occurred_at) / 1000)
     }
