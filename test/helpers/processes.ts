@@ -6,7 +6,10 @@ const BIN = join(import.meta.dirname, '../../bin/backtrack.js')
 
 export interface Child {
   process: ChildProcess
+  /** stdout and stderr together, in the order they arrived. */
   output(): string
+  stdout(): string
+  stderr(): string
   exited: Promise<number | null>
   /** Resolves with the first match of `pattern` in the output. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
@@ -20,16 +23,22 @@ export function runBacktrack(args: string[], env: Record<string, string>): Child
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
+  let stdout = ''
+  let stderr = ''
   child.stdout?.on('data', (chunk) => {
     output += chunk
+    stdout += chunk
   })
   child.stderr?.on('data', (chunk) => {
     output += chunk
+    stderr += chunk
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   return {
     process: child,
     output: () => output,
+    stdout: () => stdout,
+    stderr: () => stderr,
     exited,
     async waitFor(pattern, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs
