@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { type ConfigFlags, loadConfig } from '../config.ts'
-import { connectDatabase } from '../db/connect-database.ts'
-import { migrateToLatest } from '../db/migrate.ts'
-import { runWorker } from '../delivery/index.ts'
-import { startServer } from '../main.ts'
+import { type Config, type ConfigFlags, loadConfig } from '../config.ts'
 import { StartupError } from '../shared/startup-error.ts'
 import { HELP } from './help.ts'
+
+// The server's modules are imported by the command that needs them: loading them all takes
+// seconds, which --version, --help and a mistyped flag need not wait for.
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -63,13 +62,14 @@ function version(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
 }
 
-async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
+async function serve(config: Config): Promise<number> {
   // Listening for signals before the server starts: a SIGTERM that arrives just after the
   // "listening on" line (or during start-up) is a clean stop, not the default instant death.
   const signal = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'))
     process.once('SIGINT', () => resolve('SIGINT'))
   })
+  const { startServer } = await import('../main.ts')
   const server = await startServer(config)
   server.app.log.info({ signal: await signal }, 'stopping')
   try {
@@ -80,17 +80,20 @@ async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
   return 0
 }
 
-async function work(config: ReturnType<typeof loadConfig>): Promise<number> {
+async function work(config: Config): Promise<number> {
   const signal = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'))
     process.once('SIGINT', () => resolve('SIGINT'))
   })
+  const { runWorker } = await import('../delivery/index.ts')
   const worker = await runWorker(config, (line) => process.stdout.write(`${line}\n`))
   await worker.stop(await signal)
   return 0
 }
 
-async function migrate(config: ReturnType<typeof loadConfig>): Promise<number> {
+async function migrate(config: Config): Promise<number> {
+  const { connectDatabase } = await import('../db/connect-database.ts')
+  const { migrateToLatest } = await import('../db/migrate.ts')
   const database = await connectDatabase(config.database, {
     waitMs: config.databaseWaitMs,
     onWait: (line) => process.stderr.write(`${line}\n`),
