@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { describePostgres, TEST_PG_URL } from '../helpers/engines.ts'
 import { type Child, runBacktrack as run } from '../helpers/processes.ts'
 
 /** A start-up error: one line on stderr, no stack trace, exit code 1. */
@@ -98,6 +99,22 @@ describe('start-up errors', () => {
     const version = run(['--version'], {})
     expect(await version.exited).toBe(0)
     expect(version.stdout()).toBe(`backtrack ${pkg.version}\n`)
+  })
+})
+
+describePostgres('start-up against a PostgreSQL that answers no', () => {
+  it('fails at once when waiting would not help (an unknown role), naming host and port', async () => {
+    const url = new URL(TEST_PG_URL)
+    url.username = 'no_such_role_here'
+    const started = Date.now()
+    const failure = await expectOneLineFailure(
+      run(['migrate'], { DATABASE_URL: url.href, BACKTRACK_DB_WAIT: '1m' }),
+    )
+    expect(failure).toContain(`PostgreSQL at ${url.hostname}:${url.port || 5432} refused`)
+    expect(failure).toContain('no_such_role_here')
+    expect(failure).toContain('DATABASE_URL')
+    // Not the minute it was allowed to wait.
+    expect(Date.now() - started).toBeLessThan(20_000)
   })
 })
 
