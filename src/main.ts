@@ -33,6 +33,8 @@ export type Print = (line: string, to: 'stdout' | 'stderr') => void
 
 export interface StartOptions extends AppOptions {
   print?: Print
+  /** Stops waiting for the database: a signal during start-up. */
+  signal?: AbortSignal
 }
 
 const printToConsole: Print = (line, to) => process[to].write(`${line}\n`)
@@ -46,6 +48,7 @@ export async function startServer(
   const database = await connectDatabase(config.database, {
     waitMs: config.databaseWaitMs,
     onWait: (line) => print(line, 'stderr'),
+    signal: options.signal,
   })
   // Work that runs beside the HTTP server (click writer, delivery worker, pruning); stopped in
   // reverse order after the server has finished its in-flight requests.

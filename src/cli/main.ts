@@ -63,15 +63,10 @@ function version(): string {
 }
 
 async function serve(config: Config): Promise<number> {
-  // Listening for signals before the server starts: a SIGTERM that arrives just after the
-  // "listening on" line (or during start-up) is a clean stop, not the default instant death.
-  const signal = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-    process.once('SIGINT', () => resolve('SIGINT'))
-  })
+  const stop = stopSignal()
   const { startServer } = await import('../main.ts')
-  const server = await startServer(config)
-  server.app.log.info({ signal: await signal }, 'stopping')
+  const server = await startServer(config, { signal: stop.signal })
+  server.app.log.info({ signal: await stop.received }, 'stopping')
   try {
     await server.close()
   } catch (error) {
@@ -81,23 +76,44 @@ async function serve(config: Config): Promise<number> {
 }
 
 async function work(config: Config): Promise<number> {
-  const signal = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-    process.once('SIGINT', () => resolve('SIGINT'))
-  })
+  const stop = stopSignal()
   const { runWorker } = await import('../delivery/index.ts')
-  const worker = await runWorker(config, (line) => process.stdout.write(`${line}\n`))
-  await worker.stop(await signal)
+  const print = (line: string) => process.stdout.write(`${line}\n`)
+  const worker = await runWorker(config, print, {}, stop.signal)
+  await worker.stop(await stop.received)
   return 0
+}
+
+/**
+ * Listening for signals before anything starts: a SIGTERM that arrives just after the "listening
+ * on" line (or during start-up) is a clean stop, not the default instant death. During start-up
+ * it also ends a wait for the database.
+ */
+function stopSignal(): { received: Promise<string>; signal: AbortSignal } {
+  const controller = new AbortController()
+  const received = new Promise<string>((resolve) => {
+    const stop = (name: string) => {
+      controller.abort()
+      resolve(name)
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+  return { received, signal: controller.signal }
 }
 
 async function migrate(config: Config): Promise<number> {
   const { connectDatabase } = await import('../db/connect-database.ts')
   const { migrateToLatest } = await import('../db/migrate.ts')
+  // A signal ends the wait for the database; once connected, it ends the process as usual.
+  const waiting = new AbortController()
+  const stopWaiting = () => waiting.abort()
+  process.once('SIGTERM', stopWaiting).once('SIGINT', stopWaiting)
   const database = await connectDatabase(config.database, {
     waitMs: config.databaseWaitMs,
     onWait: (line) => process.stderr.write(`${line}\n`),
-  })
+    signal: waiting.signal,
+  }).finally(() => process.off('SIGTERM', stopWaiting).off('SIGINT', stopWaiting))
   try {
     const applied = await migrateToLatest(database.db, database.engine)
     process.stdout.write(

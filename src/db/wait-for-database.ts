@@ -8,6 +8,8 @@ export interface WaitOptions {
   waitMs: number
   /** Told once, when the first try fails and there is time left to wait. */
   onWait?: (line: string) => void
+  /** Gives up waiting (SIGINT or SIGTERM during start-up): nobody should have to wait 30 s. */
+  signal?: AbortSignal
 }
 
 const FIRST_DELAY_MS = 100
@@ -31,12 +33,19 @@ export async function waitForDatabase(
   const deadline = Date.now() + options.waitMs
   let delay = FIRST_DELAY_MS
   for (let tries = 1; ; tries++) {
-    const error = await pingWithin(database, Math.max(deadline - Date.now(), MIN_TRY_MS))
+    const error = await pingWithin(
+      database,
+      Math.max(deadline - Date.now(), MIN_TRY_MS),
+      options.signal,
+    )
     if (error === undefined) return
     if (config.engine === 'sqlite') {
       throw new StartupError(`cannot use the SQLite database ${config.path}: ${message(error)}`)
     }
     const where = `PostgreSQL at ${hostAndPort(config.url)}`
+    if (options.signal?.aborted) {
+      throw new StartupError(`stopped while waiting for ${where} (${message(error)})`)
+    }
     if (!isTransient(error)) {
       throw new StartupError(
         `${where} refused the connection: ${message(error)}; check DATABASE_URL`,
@@ -52,17 +61,18 @@ export async function waitForDatabase(
     if (tries === 1) {
       options.onWait?.(`waiting up to ${seconds(options.waitMs)} for ${where} (${message(error)})`)
     }
-    await sleep(Math.min(delay, left))
+    await sleep(Math.min(delay, left), undefined, { signal: options.signal }).catch(() => {})
     delay = Math.min(delay * 2, MAX_DELAY_MS)
   }
 }
 
 // A host that drops packets would leave a connection attempt hanging for minutes.
-async function pingWithin(database: Database, ms: number): Promise<unknown> {
+async function pingWithin(database: Database, ms: number, stop?: AbortSignal): Promise<unknown> {
   const timeout = new AbortController()
-  const timedOut = sleep(ms, undefined, { signal: timeout.signal }).then(
+  const signal = stop ? AbortSignal.any([timeout.signal, stop]) : timeout.signal
+  const timedOut = sleep(ms, undefined, { signal }).then(
     () => new Error(`no answer after ${seconds(ms)}`),
-    () => undefined,
+    () => (stop?.aborted ? new Error('no answer yet') : undefined),
   )
   const pinged = database.ping().then(
     () => undefined,
@@ -97,6 +107,8 @@ function message(error: unknown): string {
   return code && !line.includes(code) ? `${line} (${code})` : line
 }
 
+// As BACKTRACK_DB_WAIT is written: 30s, 5m.
 function seconds(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`
 }

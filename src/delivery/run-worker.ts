@@ -23,10 +23,13 @@ export async function runWorker(
   config: Config,
   print: (line: string) => void,
   options: WorkerOptions = {},
+  /** Stops waiting for the database: a signal during start-up. */
+  signal?: AbortSignal,
 ): Promise<RunningWorker> {
   const database = await connectDatabase(config.database, {
     waitMs: config.databaseWaitMs,
     onWait: (line) => process.stderr.write(`${line}\n`),
+    signal,
   })
   try {
     await migrateToLatest(database.db, database.engine)

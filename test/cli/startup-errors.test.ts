@@ -62,6 +62,20 @@ describe('start-up errors', () => {
     expect(Date.now() - started).toBeLessThan(20_000)
   })
 
+  it('stops waiting for PostgreSQL on SIGTERM', async () => {
+    const port = await freePort()
+    const child = run(['worker'], {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      BACKTRACK_DB_WAIT: '5m',
+    })
+    await child.waitFor(/waiting up to 5m for PostgreSQL/)
+    const signalled = Date.now()
+    child.process.kill('SIGTERM')
+    const failure = await expectOneLineFailure(child)
+    expect(failure).toContain(`stopped while waiting for PostgreSQL at 127.0.0.1:${port}`)
+    expect(Date.now() - signalled).toBeLessThan(10_000)
+  })
+
   it('names a port in use and the flag that changes it', async () => {
     const taken = createServer()
     servers.push(taken)
