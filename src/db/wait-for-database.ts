@@ -93,7 +93,8 @@ function isTransient(error: unknown): boolean {
 
 /** host:port from a postgres:// URL; never the user or password. */
 function hostAndPort(url: string): string {
-  const parsed = new URL(url)
+  const parsed = URL.parse(url)
+  if (parsed === null) return 'the host in DATABASE_URL'
   const host =
     parsed.searchParams.get('host') ?? (decodeURIComponent(parsed.hostname) || 'localhost')
   return `${host}:${parsed.port || '5432'}`
