@@ -53,21 +53,22 @@ export async function startServer(
   // Work that runs beside the HTTP server (click writer, delivery worker, pruning); stopped in
   // reverse order after the server has finished its in-flight requests.
   const background: BackgroundService[] = []
-  let app: App | undefined
+  // Known to the clean-up below once built.
+  let built: App | undefined
   try {
     await migrateToLatest(database.db, database.engine)
     const clicks = await startClickTracking(database.db, { storeThread: config.database })
     background.push(clicks)
     const metrics = createMetrics()
-    const started = await buildApp({ config, database, metrics, clicks }, options)
-    app = started
+    const app = await buildApp({ config, database, metrics, clicks }, options)
+    built = app
     background.push(
       new DeliveryWorker({ ...config, database, registry: metrics.registry, log: app.log }).start(),
     )
     clicks.useLogger(app.log)
     background.push(
       startPostbackLogPruner(database.db, config.postbackLogRetentionDays, (err) =>
-        started.log.error({ err }, 'postback log pruning failed'),
+        app.log.error({ err }, 'postback log pruning failed'),
       ),
     )
     background.push(startRetention(database.db, config.clickRetentionDays, app.log))
@@ -86,13 +87,13 @@ export async function startServer(
     }
     let closing: Promise<void> | undefined
     const close = () => {
-      closing ??= stopInOrder(started, background, database)
+      closing ??= stopInOrder(app, background, database)
       return closing
     }
     return { app, database, url, close }
   } catch (error) {
     // Closing the app also writes out its buffered log lines.
-    await app?.close()
+    await built?.close()
     for (const service of background.reverse()) await service.stop()
     await database.close()
     throw error
