@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts'
-import { rowsInserter } from '../db/insert-rows.ts'
+import { insertRows, type RowsInsert } from '../db/insert-rows.ts'
 import type { ClicksTable } from '../db/tables/clicks.ts'
 import type { ClickRecord } from './click-record.ts'
 
@@ -25,18 +25,18 @@ const CLICK_COLUMNS = [
   'created_at',
 ] as const satisfies ReadonlyArray<keyof ClicksTable>
 
-const insertRows = rowsInserter<{ click_id: string }>({
+const CLICK_INSERT: RowsInsert = {
   table: 'clicks',
   columns: CLICK_COLUMNS,
   skipConflicts: true,
   returning: ['click_id'],
   // storeClicks inserts in power-of-two chunks: nine statement shapes at most.
   prepare: true,
-})
+}
 
 /** Inserts clicks, skipping ids already stored; returns the ids it did insert. */
 export async function insertClickRows(tx: Db, clicks: readonly ClickRecord[]): Promise<string[]> {
-  const inserted = await insertRows(tx, clicks.map(clickValues))
+  const inserted = await insertRows<{ click_id: string }>(tx, CLICK_INSERT, clicks.map(clickValues))
   return inserted.map((row) => row.click_id)
 }
 
