@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Registry } from 'prom-client'
-import { type ClaimedDelivery, claimDueDeliveries } from '../db/claim-deliveries.ts'
 import type { Database } from '../db/database.ts'
+import { type ClaimedDelivery, claimDueDeliveries } from '../db/delivery-queries.ts'
 import { countAttempt, type DeliveryMetrics, deliveryMetrics } from './delivery-metrics.ts'
 import { type EndpointHealth, foldHealth, isHalfOpen } from './endpoint-health.ts'
 import { ResultRecorder } from './result-recorder.ts'

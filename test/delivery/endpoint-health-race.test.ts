@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { claimDueDeliveries } from '../../src/db/claim-deliveries.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
+import { claimDueDeliveries } from '../../src/db/delivery-queries.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { recordResults } from '../../src/delivery/record-results.ts'
 import { createTestDatabase, describePostgres, type TestDatabase } from '../helpers/engines.ts'
