@@ -2,6 +2,7 @@ import { afterEach, expect, it } from 'vitest'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 import { click, postbackGet, setUp } from './postback-helpers.ts'
 
 // The postback route keeps offers, advertisers and goals in memory; these are the ways a change
@@ -88,12 +89,13 @@ describeEachEngine('inbound postback: catalog changes', (engine) => {
     // The second process now holds the advertiser, token included, in memory.
     expect((await postback(advertiser.postback_token!)).status).toBe(200)
     await api('PATCH', `/advertisers/${advertiser.id}`, { regenerate_postback_token: true })
-    const changedAt = Date.now()
-    let status = 200
-    while (status === 200 && Date.now() - changedAt < 2000) {
-      status = (await postback(advertiser.postback_token!)).status
-      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    const status = await waitFor(
+      async () => {
+        const { status } = await postback(advertiser.postback_token!)
+        return status !== 200 && status
+      },
+      { timeoutMs: 2000, message: 'the second process to refuse the old token' },
+    )
     expect(status).toBe(401)
   })
 })

@@ -2,7 +2,8 @@ import { afterEach, expect, it } from 'vitest'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
 import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { waitFor } from '../helpers/wait-for.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 
 const CONVERSIONS = 500
 
@@ -106,11 +107,10 @@ describeEachEngine('outbound postbacks across a crash', (engine) => {
       }
       return events
     }
-    await eventually(
-      () => [...acknowledged].every((id) => byConversion().has(id)),
-      60_000,
-      'every acknowledged conversion to be delivered',
-    )
+    await waitFor(() => [...acknowledged].every((id) => byConversion().has(id)), {
+      timeoutMs: 60_000,
+      message: 'every acknowledged conversion to be delivered',
+    })
     for (const [conversion, events] of byConversion()) {
       expect({ conversion, events: [...events] }).toEqual({
         conversion,

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { DatabaseConfig } from '../../src/config.ts'
+import { waitFor } from './wait-for.ts'
 
 const BIN = join(import.meta.dirname, '../../bin/backtrack.js')
 
@@ -32,14 +33,18 @@ export function runBacktrack(args: string[], env: Record<string, string>): Child
     output: () => output,
     exited,
     async waitFor(pattern, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs
-      for (;;) {
-        const match = output.match(pattern)
-        if (match) return match
-        if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`no ${pattern} in the output of backtrack ${args.join(' ')}:\n${output}`)
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50))
+      const what = `${pattern} in the output of backtrack ${args.join(' ')}`
+      try {
+        return await waitFor(
+          () => {
+            const match = output.match(pattern)
+            if (!match && child.exitCode !== null) throw new Error(`exited without ${what}`)
+            return match
+          },
+          { timeoutMs, message: what },
+        )
+      } catch (error) {
+        throw new Error(`${(error as Error).message}:\n${output}`)
       }
     },
     async stop(signal = 'SIGTERM') {
