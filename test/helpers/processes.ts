@@ -76,7 +76,7 @@ export async function serveProcess(env: Record<string, string>): Promise<ServePr
     ...env,
   })
   try {
-    const url = (await child.waitFor(/listening on (http:\/\/\S+)/))[1]!
+    const url = (await child.waitFor(/listening on (http:\/\/\S+)/, 45_000))[1]!
     return {
       child,
       url,
