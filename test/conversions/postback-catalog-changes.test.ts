@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
-import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
+import { type Child, databaseEnv, serveProcess } from '../helpers/processes.ts'
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server.ts'
 import { waitFor } from '../helpers/wait-for.ts'
 import { click, postbackGet, setUp } from './postback-helpers.ts'
@@ -49,17 +49,10 @@ describeEachEngine('inbound postback: catalog changes', (engine) => {
 
   it('refuses the old token within two seconds in another process on the same database', async () => {
     database = await createTestDatabase(engine)
-    const env = {
-      ...databaseEnv(database.config),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY,
-      BACKTRACK_LOG_LEVEL: 'warn',
-    }
     const start = async () => {
-      const child = runBacktrack(['serve'], env)
-      children.push(child)
-      return (await child.waitFor(/listening on (http:\/\/\S+)/))[1]!
+      const server = await serveProcess(databaseEnv(database!.config))
+      children.push(server.child)
+      return server.url
     }
     const [first, second] = [await start(), await start()]
     const api = async (method: string, path: string, body: unknown) => {
