@@ -39,7 +39,8 @@ export function runBacktrack(args: string[], env: Record<string, string>): Child
         return await waitFor(
           () => {
             const match = output.match(pattern)
-            if (!match && child.exitCode !== null) throw new Error(`exited without ${what}`)
+            if (!match && (child.exitCode !== null || child.signalCode !== null))
+              throw new Error(`exited without ${what}`)
             return match
           },
           { timeoutMs, message: what },
