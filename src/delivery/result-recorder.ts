@@ -8,8 +8,9 @@ const DELAY_MS = 5
 export interface RecorderHooks {
   /** Whether the worker last saw this endpoint healthy (successes then need no health write). */
   knownHealthy(postbackId: number): boolean
-  /** After a batch is written (or failed to be): its deliveries and the endpoints' new health. */
+  /** After a batch is written: its deliveries and the endpoints' new health. */
   recorded(batch: readonly FinishedAttempt[], health: Map<number, EndpointHealth>): void
+  /** After a batch failed to be written. */
   failed(error: unknown, batch: readonly FinishedAttempt[]): void
 }
 
