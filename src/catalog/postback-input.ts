@@ -1,9 +1,8 @@
+import type { ConversionStatus } from '../conversions/index.ts'
 import { AppError } from '../http/errors.ts'
 import { POSTBACK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
 import { isHttpUrlTemplate } from '../shared/urls.ts'
-
-export type ConversionStatus = 'approved' | 'pending' | 'rejected'
 
 export interface PostbackInput {
   affiliate_id: string

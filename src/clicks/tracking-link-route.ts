@@ -2,8 +2,7 @@ import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { QUIET_SUCCESS } from '../http/request-log.ts'
-import { trackClick } from './track-click.ts'
-import { linkAnswer, plainIp, QUERY_TOO_LONG, queryTooLong } from './tracking-link.ts'
+import { answerTrackingLink, plainIp, rawQueryOf } from './tracking-link.ts'
 
 const SubId = Type.Union([Type.String(), Type.Array(Type.String())])
 
@@ -21,7 +20,7 @@ const Query = Type.Object({
  * `GET /c/{offer_id}`: the public tracking link. No auth, no cookie. On a listening server the
  * raw listener (`tracking-link-listener.ts`) answers it before Fastify sees the request; this
  * route documents it and answers what the listener leaves (an id written with `%` escapes, a
- * server that is closing, `inject` in tests) with the same answers.
+ * server that is closing, `inject` in tests), both through `answerTrackingLink`.
  */
 export function registerTrackingLinkRoute(app: App, { clicks }: AppContext): void {
   app.get(
@@ -37,21 +36,21 @@ export function registerTrackingLinkRoute(app: App, { clicks }: AppContext): voi
       },
     },
     async (request, reply) => {
-      const answer = queryTooLong(request.url)
-        ? QUERY_TOO_LONG
-        : linkAnswer(
-            await trackClick(clicks, {
-              offerId: request.params.offer_id,
-              query: request.query,
-              ip: plainIp(request.ip),
-              userAgent: request.headers['user-agent'],
-              referrer: request.headers.referer,
-              now: Date.now(),
-              record: request.method === 'GET',
-            }),
-          )
+      const catalog = clicks.catalog.current() ?? (await clicks.catalog.catchUp())
+      const answer = answerTrackingLink(clicks, catalog, {
+        offerId: request.params.offer_id,
+        rawQuery: rawQueryOf(request.url),
+        ip: plainIp(request.ip),
+        userAgent: request.headers['user-agent'],
+        referrer: request.headers.referer,
+        method: request.method,
+        now: Date.now(),
+      })
       reply.header('cache-control', 'no-store').status(answer.status)
-      if (answer.status === 302) return reply.header('location', answer.location).send()
+      if (answer.status === 302) {
+        await answer.slowDown
+        return reply.header('location', answer.location).send()
+      }
       return reply.type(answer.contentType).send(answer.body)
     },
   )

@@ -3,10 +3,9 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { ErrorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
-import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
+import { addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
 import { cachedContextLoader } from './postback-context-cache.ts'
-import { handlePostbackError } from './postback-errors.ts'
-import { logDraft, logRefusedPostbacks, traceOf } from './postback-trace.ts'
+import { handlePostbackError, postbackRefuser } from './postback-errors.ts'
 import { postbackCommit } from './write-postbacks.ts'
 
 const PostbackResponse = Type.Object({
@@ -23,7 +22,7 @@ const PostbackResponse = Type.Object({
 
 /**
  * `GET|POST /postback`, public: authenticate → attribute → dedup → record. Registered as its own
- * plugin so its body parsers and its log hook apply to this route only.
+ * plugin so its body parsers and its error handler (which logs refusals) apply to this route only.
  */
 export async function postbackRoutes(
   app: App,
@@ -36,9 +35,9 @@ export async function postbackRoutes(
     clicks,
     clickRetentionDays: config.clickRetentionDays,
   }
+  const refuse = postbackRefuser(deps.commit)
   addPostbackBodyParsers(app)
-  app.setErrorHandler(handlePostbackError)
-  app.addHook('onSend', logRefusedPostbacks(deps.commit))
+  app.setErrorHandler(handlePostbackError(refuse))
   app.route({
     method: ['GET', 'POST'],
     url: '/postback',
@@ -50,14 +49,13 @@ export async function postbackRoutes(
       description: 'Inbound postback from an advertiser. See API.md "Inbound postback".',
       response: { 200: PostbackResponse, 400: ErrorResponse, 401: ErrorResponse },
     },
-    handler: async (request) => {
-      const trace = traceOf(request)
-      const body = request.body as PostbackBody | undefined
-      addBodyParams(trace.raw, body)
+    handler: async (request, reply) => {
       const queryAt = request.url.indexOf('?')
-      const outcome = await acceptPostback(deps, {
-        at: trace.at,
-        params: trace.raw,
+      const body = request.body as PostbackBody | undefined
+      const call = {
+        at: Date.now(),
+        query: request.query,
+        body,
         credentials: {
           method: request.method,
           headers: request.headers,
@@ -65,10 +63,10 @@ export async function postbackRoutes(
           rawBody: body?.raw ?? '',
           ip: request.ip,
         },
-        findings: trace,
-        logDraft: () => logDraft(request, trace),
-      })
-      trace.logged = true
+      }
+      const answer = await acceptPostback(deps, call)
+      if ('refusal' in answer) return refuse(request, reply, answer.refusal, call.at, answer.found)
+      const { outcome } = answer
       return {
         result: outcome.result,
         conversion_id: String(outcome.conversionId),

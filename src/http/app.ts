@@ -4,15 +4,15 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { pino } from 'pino'
-import { registerCatalogRoutes } from '../catalog/index.ts'
+import { registerCatalogRoutes } from '../catalog/routes.ts'
 import {
   registerClickRoutes,
   registerTrackingLinkRoute,
   trackingLinkListener,
-} from '../clicks/index.ts'
-import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/index.ts'
-import { registerDeliveryRoutes } from '../delivery/index.ts'
-import { registerLiveRoutes, registerReportRoutes } from '../reports/index.ts'
+} from '../clicks/routes.ts'
+import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/routes.ts'
+import { registerDeliveryRoutes } from '../delivery/routes.ts'
+import { registerLiveRoutes, registerReportRoutes } from '../reports/routes.ts'
 import type { AppContext } from './app-context.ts'
 import { bearerAuth } from './auth.ts'
 import { useJsonErrors } from './error-handler.ts'
