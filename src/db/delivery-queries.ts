@@ -69,14 +69,6 @@ export interface AttemptRecord extends Omit<Selectable<DeliveryAttemptsTable>, '
 export type DeliveryOperations = Pick<Storage, 'claimDeliveries' | 'recordAttempts'>
 
 /**
- * Leases up to `limit` due deliveries to one worker, skipping disabled endpoints and endpoints
- * whose circuit is open, and returns them with their endpoints' secrets and health.
- */
-export function claimDueDeliveries(storage: Storage, options: ClaimOptions): Promise<Claim> {
-  return storage.claimDeliveries(options)
-}
-
-/**
  * The health of these endpoints, read to be folded and written back in the same transaction: on
  * PostgreSQL, where several workers record at once, the rows stay locked until commit so no
  * worker's failures overwrite another's (in id order, so two batches can't deadlock).

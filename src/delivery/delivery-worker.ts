@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Registry } from 'prom-client'
 import type { Database } from '../db/database.ts'
-import { type ClaimedDelivery, claimDueDeliveries } from '../db/delivery-queries.ts'
+import type { ClaimedDelivery } from '../db/delivery-queries.ts'
 import { countAttempt, type DeliveryMetrics, deliveryMetrics } from './delivery-metrics.ts'
 import { KnownEndpoints } from './known-endpoints.ts'
 import { type EndpointLoad, nextClaimDelay, planAttempts, planClaim } from './plan-attempts.ts'
@@ -158,7 +158,7 @@ export class DeliveryWorker {
   }
 
   async #claim(limit: number, skip: number[], now: number): Promise<number> {
-    const { deliveries: claimed, endpoints } = await claimDueDeliveries(this.#ctx.database, {
+    const { deliveries: claimed, endpoints } = await this.#ctx.database.claimDeliveries({
       workerId: this.id,
       now,
       leaseMs: this.#options.leaseMs,

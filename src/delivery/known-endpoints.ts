@@ -1,4 +1,4 @@
-import type { ClaimedEndpoint } from '../db/claim-deliveries.ts'
+import type { ClaimedEndpoint } from '../db/delivery-queries.ts'
 import { type EndpointHealth, foldHealth, isBlocked, isHealthy } from './endpoint-health.ts'
 import type { FinishedAttempt } from './record-results.ts'
 import type { AttemptResult } from './send-postback.ts'

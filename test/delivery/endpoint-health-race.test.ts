@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { type Database, openDatabase } from '../../src/db/database.ts'
-import { claimDueDeliveries } from '../../src/db/delivery-queries.ts'
+
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { recordResults } from '../../src/delivery/record-results.ts'
 import { createTestDatabase, describePostgres, type TestDatabase } from '../helpers/engines.ts'
@@ -35,7 +35,7 @@ describePostgres('endpoint health under concurrent recorders', () => {
         })
       }
     })
-    const { deliveries } = await claimDueDeliveries(database, {
+    const { deliveries } = await database.claimDeliveries({
       workerId: 'w',
       now: Date.now(),
       leaseMs: 60_000,
