@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { type Database, openDatabase } from '../../src/db/database.ts'
-
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { recordResults } from '../../src/delivery/record-results.ts'
 import { createTestDatabase, describePostgres, type TestDatabase } from '../helpers/engines.ts'
