@@ -38,7 +38,17 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
 
   api.post(
     '/advertisers',
-    { schema: { tags, body: CreateBody, response: { 201: Advertiser, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'createAdvertiser',
+        summary: 'Create an advertiser',
+        description:
+          "Admin keys only. The answer holds the advertiser's `postback_token` (a secret) and `postback_url`, a ready-to-copy inbound postback URL with the token filled in.",
+        tags,
+        body: CreateBody,
+        response: { 201: Advertiser, ...ADMIN_ERRORS },
+      },
+    },
     async (request, reply) => {
       requireAdmin(request.principal)
       return reply.status(201).send(await createAdvertiser(db, request.body, config.publicUrl))
@@ -47,7 +57,14 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
   api.get(
     '/advertisers',
     {
-      schema: { tags, querystring: Type.Object(PageQuery), response: { 200: PageOf(Advertiser) } },
+      schema: {
+        operationId: 'listAdvertisers',
+        summary: 'List advertisers',
+        description: 'Newest first, in cursor pages. Admin keys only (an affiliate key gets 404).',
+        tags,
+        querystring: Type.Object(PageQuery),
+        response: { 200: PageOf(Advertiser), ...ADMIN_ERRORS },
+      },
     },
     async (request) => {
       hideFromAffiliates(request.principal, 'advertisers')
@@ -57,7 +74,16 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
   )
   api.get(
     '/advertisers/:id',
-    { schema: { tags, params: IdParams, response: { 200: Advertiser, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getAdvertiser',
+        summary: 'Read an advertiser',
+        description: 'Admin keys only (an affiliate key gets 404).',
+        tags,
+        params: IdParams,
+        response: { 200: Advertiser, ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       hideFromAffiliates(request.principal, 'advertisers')
       return getAdvertiser(db, pathId(request.params.id, 'advertiser'), config.publicUrl)
@@ -67,6 +93,10 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
     '/advertisers/:id',
     {
       schema: {
+        operationId: 'updateAdvertiser',
+        summary: 'Change an advertiser',
+        description:
+          'Admin keys only. `regenerate_postback_token: true` makes a new token; the old one stops working.',
         tags,
         params: IdParams,
         body: UpdateBody,

@@ -27,7 +27,17 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
 
   api.post(
     '/affiliates',
-    { schema: { tags, body: CreateBody, response: { 201: Affiliate, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'createAffiliate',
+        summary: 'Create an affiliate',
+        description:
+          "Admin keys only. The answer holds the affiliate's `api_key`, shown this once.",
+        tags,
+        body: CreateBody,
+        response: { 201: Affiliate, ...ADMIN_ERRORS },
+      },
+    },
     async (request, reply) => {
       requireAdmin(request.principal)
       return reply.status(201).send(await createAffiliate(db, request.body))
@@ -37,6 +47,9 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
     '/affiliates',
     {
       schema: {
+        operationId: 'listAffiliates',
+        summary: 'List affiliates',
+        description: 'Newest first, in cursor pages. An affiliate key sees only itself.',
         tags,
         querystring: Type.Object({ ...PageQuery, status: Type.Optional(Status) }),
         response: { 200: PageOf(Affiliate), ...ADMIN_ERRORS },
@@ -49,13 +62,25 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
   )
   api.get(
     '/affiliates/:id',
-    { schema: { tags, params: IdParams, response: { 200: Affiliate, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getAffiliate',
+        summary: 'Read an affiliate',
+        description: 'An affiliate key may read only itself (another id is 404).',
+        tags,
+        params: IdParams,
+        response: { 200: Affiliate, ...ADMIN_ERRORS },
+      },
+    },
     async (request) => getAffiliate(db, pathId(request.params.id, 'affiliate'), request.principal),
   )
   api.patch(
     '/affiliates/:id',
     {
       schema: {
+        operationId: 'updateAffiliate',
+        summary: 'Change an affiliate',
+        description: "Admin keys only. A paused affiliate's tracking links stop recording clicks.",
         tags,
         params: IdParams,
         body: UpdateBody,

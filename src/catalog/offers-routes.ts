@@ -82,7 +82,17 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
 
   api.post(
     '/offers',
-    { schema: { tags, body: CreateBody, response: { 201: Offer, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'createOffer',
+        summary: 'Create an offer',
+        description:
+          'Admin keys only. Money is in the offer\'s `currency`; `destination_url` may use the click macros (docs/api.md, "Click macros"). The answer holds the `tracking_url` to give affiliates.',
+        tags,
+        body: CreateBody,
+        response: { 201: Offer, ...ADMIN_ERRORS },
+      },
+    },
     async (request, reply) => {
       requireAdmin(request.principal)
       const offer = await createOffer(db, request.body, audienceOf(request.principal.role))
@@ -91,7 +101,17 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
   )
   api.get(
     '/offers',
-    { schema: { tags, querystring: ListQuery, response: { 200: PageOf(Offer), ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'listOffers',
+        summary: 'List offers',
+        description:
+          'Newest first, in cursor pages. Affiliate keys see every offer without `advertiser_id`, `revenue` and `revenue_type`.',
+        tags,
+        querystring: ListQuery,
+        response: { 200: PageOf(Offer), ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       const { limit = 50, ...filters } = request.query
       return listOffers(db, { limit, ...filters }, audienceOf(request.principal.role))
@@ -99,7 +119,16 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
   )
   api.get(
     '/offers/:id',
-    { schema: { tags, params: IdParams, response: { 200: Offer, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getOffer',
+        summary: 'Read an offer',
+        description: 'Affiliate keys see it without `advertiser_id`, `revenue` and `revenue_type`.',
+        tags,
+        params: IdParams,
+        response: { 200: Offer, ...ADMIN_ERRORS },
+      },
+    },
     async (request) =>
       getOffer(db, pathId(request.params.id, 'offer'), audienceOf(request.principal.role)),
   )
@@ -107,6 +136,10 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
     '/offers/:id',
     {
       schema: {
+        operationId: 'updateOffer',
+        summary: 'Change an offer',
+        description:
+          'Admin keys only. Only the fields sent change; `goals`, when sent, replaces the whole set.',
         tags,
         params: IdParams,
         body: UpdateBody,

@@ -76,6 +76,10 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
     '/postbacks',
     {
       schema: {
+        operationId: 'createPostback',
+        summary: 'Create a postback endpoint',
+        description:
+          'An affiliate\'s endpoint that Backtrack calls for its conversions. `url` and `body_template` may use the postback macros (docs/api.md, "Postback macros"). With `sign: true` the answer holds the `signing_secret`. An affiliate key may create endpoints for itself only.',
         tags,
         body: Type.Object(postbackFields),
         response: { 201: Postback, ...ADMIN_ERRORS },
@@ -89,6 +93,9 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
     '/postbacks',
     {
       schema: {
+        operationId: 'listPostbacks',
+        summary: 'List postback endpoints',
+        description: 'Newest first, in cursor pages. An affiliate key sees its own endpoints.',
         tags,
         querystring: ListQuery,
         response: { 200: PageOf(Postback), ...ADMIN_ERRORS },
@@ -101,13 +108,26 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
   )
   api.get(
     '/postbacks/:id',
-    { schema: { tags, params: IdParams, response: { 200: Postback, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getPostback',
+        summary: 'Read a postback endpoint',
+        description: "Another affiliate's endpoint, or a deleted one, is 404.",
+        tags,
+        params: IdParams,
+        response: { 200: Postback, ...ADMIN_ERRORS },
+      },
+    },
     async (request) => getPostback(db, pathId(request.params.id, 'postback'), request.principal),
   )
   api.patch(
     '/postbacks/:id',
     {
       schema: {
+        operationId: 'updatePostback',
+        summary: 'Change a postback endpoint',
+        description:
+          'Only the fields sent change. `rotate_signing_secret: true` makes a new secret while the old one keeps signing for 24 h; `enabled: true` resumes an endpoint disabled after 24 h of failures.',
         tags,
         params: IdParams,
         body: Type.Partial(
@@ -129,9 +149,11 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
     '/postbacks/:id',
     {
       schema: {
-        tags,
+        operationId: 'deletePostback',
+        summary: 'Delete a postback endpoint',
         description:
-          'Deletes the endpoint: no new deliveries, pending ones become `cancelled`; the history stays',
+          'Answers 204 with no body. No new deliveries; pending ones become `cancelled` in the same transaction; the endpoint and its delivery history stay readable through `GET /api/v1/deliveries`. A request body is not needed (an empty one is fine).',
+        tags,
         params: IdParams,
         response: { 204: Type.Null(), ...ADMIN_ERRORS },
       },

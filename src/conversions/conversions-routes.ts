@@ -78,6 +78,10 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
     '/conversions',
     {
       schema: {
+        operationId: 'listConversions',
+        summary: 'List conversions',
+        description:
+          "Newest first, in cursor pages, with each conversion's status history. Affiliate keys see their own, without `revenue` and `advertiser_id`.",
         tags,
         querystring: ListQuery,
         response: { 200: PageOf(Conversion), ...ADMIN_ERRORS },
@@ -90,7 +94,17 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
   )
   api.get(
     '/conversions/:id',
-    { schema: { tags, params: IdParams, response: { 200: Conversion, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getConversion',
+        summary: 'Read a conversion',
+        description:
+          'With its status history. Affiliate keys see their own, without `revenue` and `advertiser_id`.',
+        tags,
+        params: IdParams,
+        response: { 200: Conversion, ...ADMIN_ERRORS },
+      },
+    },
     async (request) =>
       getConversion(db, pathId(request.params.id, 'conversion'), request.principal),
   )
@@ -98,6 +112,10 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
     '/conversions/:id',
     {
       schema: {
+        operationId: 'updateConversion',
+        summary: "Change a conversion's status",
+        description:
+          'Admin keys only. `pending` → `approved` or `rejected`, `approved` → `rejected`; any other change is 409 `invalid_status_transition`; the current status again changes nothing. A change queues the matching postbacks.',
         tags,
         params: IdParams,
         body: UpdateBody,

@@ -45,9 +45,12 @@ export async function postbackRoutes(
     // A HEAD must not record a conversion.
     exposeHeadRoute: false,
     schema: {
+      operationId: 'receivePostback',
+      summary: 'Report a conversion (advertiser postback)',
+      description:
+        'Public; authenticated by the advertiser\'s `token` parameter or a Standard Webhooks signature. Parameters may come in the query string, a form body or a JSON body, under their names or aliases (docs/api.md, "Inbound postback"). A 200 means the conversion and its outbound postbacks are durably stored. Malformed calls are 400 whatever the reason, so advertiser platforms see one refusal status.',
       tags: ['postbacks (inbound)'],
       security: [],
-      description: 'Inbound postback from an advertiser. See API.md "Inbound postback".',
       response: { 200: PostbackResponse, 400: ErrorResponse, 401: ErrorResponse },
     },
     handler: async (request) => {

@@ -56,6 +56,10 @@ export function registerReportRoutes(api: App, { database }: AppContext): void {
     '/reports',
     {
       schema: {
+        operationId: 'getReport',
+        summary: 'Run a report',
+        description:
+          "Counts and money grouped by `group_by`, with a `totals` row, from rollups kept in the same transactions as clicks and conversions. JSON, or CSV with `format=csv` or `Accept: text/csv`. Affiliate keys get their own rows without `revenue` and `profit`. Units: `cr` is a fraction (0.125 = 12.5 %), money is in the row's `currency`.",
         tags: ['reports'],
         querystring: ReportQuery,
         response: { 200: Type.Object({ rows: Type.Array(Row), totals: Row }), ...ADMIN_ERRORS },
