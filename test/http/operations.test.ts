@@ -2,6 +2,13 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
 
+interface OperationDoc {
+  operationId: string
+  summary?: string
+  description?: string
+  responses: Record<string, unknown>
+}
+
 describeEachEngine('health, metrics, OpenAPI', (engine) => {
   let t: TestServer
   beforeEach(async () => {
@@ -46,6 +53,36 @@ describeEachEngine('health, metrics, OpenAPI', (engine) => {
     const page = await t.request('GET', '/api/docs/', { key: null })
     expect(page.status).toBe(200)
     expect(page.body).toContain('swagger')
+  })
+
+  it('describes every operation: operationId, summary, description and a 4xx answer', async () => {
+    const doc = await t.request('GET', '/api/openapi.json', { key: null })
+    const ids: string[] = []
+    for (const [path, item] of Object.entries(doc.body.paths)) {
+      for (const [method, operation] of Object.entries(item as Record<string, OperationDoc>)) {
+        const where = `${method.toUpperCase()} ${path}`
+        expect(operation.operationId, where).toMatch(/^[a-z][A-Za-z]+$/)
+        expect(operation.summary, where).toBeTruthy()
+        expect(operation.description, where).toBeTruthy()
+        expect(
+          Object.keys(operation.responses).some((code) => /^4/.test(code)),
+          where,
+        ).toBe(true)
+        ids.push(operation.operationId)
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(doc.body.paths['/postback'].get.operationId).toBe('receivePostbackGet')
+    expect(doc.body.paths['/postback'].post.operationId).toBe('receivePostbackPost')
+    expect(doc.body.servers).toEqual([expect.objectContaining({ url: t.config.publicUrl })])
+    expect(doc.body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' })
+    expect(doc.body.info.description).toContain('docs/api.md')
+  })
+
+  it('sends a browser opening the server to the API reference', async () => {
+    const res = await t.request('GET', '/', { key: null })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('/api/docs')
   })
 
   it('answers unknown routes and malformed JSON with the error shape', async () => {
