@@ -11,20 +11,39 @@ import {
   updateAdvertiser,
 } from './advertisers.ts'
 
-const Advertiser = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  postback_ip_allowlist: Type.Array(Type.String()),
-  postback_token: Type.String(),
-  postback_url: Type.String(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-})
+const Advertiser = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    postback_ip_allowlist: Type.Array(Type.String()),
+    postback_token: Type.String(),
+    postback_url: Type.String(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  {
+    examples: [
+      {
+        id: '1',
+        name: 'Acme Shoes',
+        postback_ip_allowlist: [],
+        postback_token: 'wp0MAxHIip9R1d0Hzn4H58tVyNbiilq7',
+        postback_url:
+          'https://track.example/postback?click_id={click_id}&txid={txid}&amount={amount}&status={status}&goal={goal}&token=wp0MAxHIip9R1d0Hzn4H58tVyNbiilq7',
+        created_at: '2026-12-01T17:41:19.028Z',
+        updated_at: '2026-12-01T17:41:19.028Z',
+      },
+    ],
+  },
+)
 
 const Name = Type.String({ minLength: 1, maxLength: 200 })
 const Allowlist = Type.Array(Type.String(), { maxItems: 500, description: 'IPs or CIDR ranges' })
 
-const CreateBody = Type.Object({ name: Name, postback_ip_allowlist: Type.Optional(Allowlist) })
+const CreateBody = Type.Object(
+  { name: Name, postback_ip_allowlist: Type.Optional(Allowlist) },
+  { examples: [{ name: 'Acme Shoes' }] },
+)
 const UpdateBody = Type.Object({
   name: Type.Optional(Name),
   postback_ip_allowlist: Type.Optional(Allowlist),

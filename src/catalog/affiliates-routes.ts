@@ -9,16 +9,33 @@ import { createAffiliate, getAffiliate, listAffiliates, updateAffiliate } from '
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
 const Name = Type.String({ minLength: 1, maxLength: 200 })
 
-const Affiliate = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  status: Status,
-  api_key: Type.Optional(Type.String({ description: 'only in the response to create' })),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-})
+const Affiliate = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    status: Status,
+    api_key: Type.Optional(Type.String({ description: 'only in the response to create' })),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  {
+    examples: [
+      {
+        id: '1',
+        name: 'Traffic Co',
+        status: 'active',
+        api_key: 'bt_aff_tisBeUbxBBesECqXehdce3xgjIKIAQ9PSjHdUvCgF6w',
+        created_at: '2026-12-01T17:41:19.229Z',
+        updated_at: '2026-12-01T17:41:19.229Z',
+      },
+    ],
+  },
+)
 
-const CreateBody = Type.Object({ name: Name, status: Type.Optional(Status) })
+const CreateBody = Type.Object(
+  { name: Name, status: Type.Optional(Status) },
+  { examples: [{ name: 'Traffic Co' }] },
+)
 const UpdateBody = Type.Object({ name: Type.Optional(Name), status: Type.Optional(Status) })
 
 export function registerAffiliateRoutes(api: App, { database }: AppContext): void {

@@ -39,27 +39,51 @@ const postbackFields = {
   sign: Type.Optional(Type.Boolean()),
 }
 
-const Postback = Type.Object({
-  id: Type.String(),
-  affiliate_id: Type.String(),
-  offer_id: Type.Union([Type.String(), Type.Null()]),
-  url: Type.String(),
-  method: Method,
-  body_template: Type.Union([Type.String(), Type.Null()]),
-  content_type: Type.Union([Type.String(), Type.Null()]),
-  goals: GoalKeys,
-  statuses: Type.Array(ConversionStatus),
-  sign: Type.Boolean(),
-  signing_secret: Type.Optional(Type.String({ description: 'whsec_… when sign is true' })),
-  previous_signing_secret_expires_at: Type.Optional(
-    Type.String({ description: 'while the rotated-out secret still signs alongside' }),
-  ),
-  enabled: Type.Boolean(),
-  disabled_at: Type.Union([Type.String(), Type.Null()]),
-  failing_since: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-})
+const Postback = Type.Object(
+  {
+    id: Type.String(),
+    affiliate_id: Type.String(),
+    offer_id: Type.Union([Type.String(), Type.Null()]),
+    url: Type.String(),
+    method: Method,
+    body_template: Type.Union([Type.String(), Type.Null()]),
+    content_type: Type.Union([Type.String(), Type.Null()]),
+    goals: GoalKeys,
+    statuses: Type.Array(ConversionStatus),
+    sign: Type.Boolean(),
+    signing_secret: Type.Optional(Type.String({ description: 'whsec_… when sign is true' })),
+    previous_signing_secret_expires_at: Type.Optional(
+      Type.String({ description: 'while the rotated-out secret still signs alongside' }),
+    ),
+    enabled: Type.Boolean(),
+    disabled_at: Type.Union([Type.String(), Type.Null()]),
+    failing_since: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  {
+    examples: [
+      {
+        id: '1',
+        affiliate_id: '1',
+        offer_id: null,
+        url: 'https://affiliate.example/pb?click={sub1}&payout={payout}&event={event_id}',
+        method: 'GET',
+        body_template: null,
+        content_type: null,
+        goals: null,
+        statuses: ['approved'],
+        sign: true,
+        signing_secret: 'whsec_6xtqxjKlBDV3/34BhCHc2CC2TMlSOYPRRU3cUQlB/SE=',
+        enabled: true,
+        disabled_at: null,
+        failing_since: null,
+        created_at: '2026-12-01T17:41:19.291Z',
+        updated_at: '2026-12-01T17:41:19.291Z',
+      },
+    ],
+  },
+)
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -81,7 +105,15 @@ export function registerPostbackRoutes(api: App, { database }: AppContext): void
         description:
           'An affiliate\'s endpoint that Backtrack calls for its conversions. `url` and `body_template` may use the postback macros (docs/api.md, "Postback macros"). With `sign: true` the answer holds the `signing_secret`. An affiliate key may create endpoints for itself only.',
         tags,
-        body: Type.Object(postbackFields),
+        body: Type.Object(postbackFields, {
+          examples: [
+            {
+              affiliate_id: '1',
+              url: 'https://affiliate.example/pb?click={sub1}&payout={payout}&event={event_id}',
+              sign: true,
+            },
+          ],
+        }),
         response: { 201: Postback, ...ADMIN_ERRORS },
       },
     },

@@ -6,20 +6,30 @@ import { acceptPostback } from './accept-postback.ts'
 import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
 import { cachedContextLoader } from './postback-context-cache.ts'
 import { handlePostbackError } from './postback-errors.ts'
+import { PostbackParamsDoc, SignatureHeadersDoc } from './postback-params-doc.ts'
 import { logDraft, logRefusedPostbacks, traceOf } from './postback-trace.ts'
 import { postbackCommit } from './write-postbacks.ts'
 
-const PostbackResponse = Type.Object({
-  result: Type.Union([
-    Type.Literal('accepted'),
-    Type.Literal('duplicate'),
-    Type.Literal('updated'),
-    Type.Literal('rejected'),
-  ]),
-  conversion_id: Type.String(),
-  status: Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('rejected')]),
-  reason: Type.Optional(Type.String()),
-})
+const PostbackResponse = Type.Object(
+  {
+    result: Type.Union([
+      Type.Literal('accepted'),
+      Type.Literal('duplicate'),
+      Type.Literal('updated'),
+      Type.Literal('rejected'),
+    ]),
+    conversion_id: Type.String(),
+    status: Type.Union([
+      Type.Literal('approved'),
+      Type.Literal('pending'),
+      Type.Literal('rejected'),
+    ]),
+    reason: Type.Optional(
+      Type.String({ description: 'outside_window, duplicate_txid or goal_already_converted' }),
+    ),
+  },
+  { examples: [{ result: 'accepted', conversion_id: '1', status: 'approved' }] },
+)
 
 /**
  * `GET|POST /postback`, public: authenticate → attribute → dedup → record. Registered as its own
@@ -51,6 +61,12 @@ export async function postbackRoutes(
         'Public; authenticated by the advertiser\'s `token` parameter or a Standard Webhooks signature. Parameters may come in the query string, a form body or a JSON body, under their names or aliases (docs/api.md, "Inbound postback"). A 200 means the conversion and its outbound postbacks are durably stored. Malformed calls are 400 whatever the reason, so advertiser platforms see one refusal status.',
       tags: ['postbacks (inbound)'],
       security: [],
+      documentedOnly: {
+        querystring: PostbackParamsDoc,
+        headers: SignatureHeadersDoc,
+        body: PostbackParamsDoc,
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      },
       response: { 200: PostbackResponse, 400: ErrorResponse, 401: ErrorResponse },
     },
     handler: async (request) => {

@@ -1,7 +1,31 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
+import type { FastifySchema } from 'fastify'
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /**
+     * Parts of a request the route reads itself rather than through a validated schema, shown
+     * in the OpenAPI document only; the request body they describe is optional.
+     */
+    documentedOnly?: {
+      querystring?: unknown
+      body?: unknown
+      headers?: unknown
+      consumes?: readonly string[]
+    }
+  }
+}
 
 // OpenAPI path items, by method, as @fastify/swagger builds them.
-type Paths = Record<string, Record<string, { operationId?: string }>>
+interface Operation {
+  operationId?: string
+  requestBody?: { required?: boolean }
+  [OPTIONAL_BODY]?: boolean
+}
+type Paths = Record<string, Record<string, Operation>>
+
+// Marks, between the two transforms, an operation whose body is documentedOnly.
+const OPTIONAL_BODY = 'x-optional-body'
 
 /**
  * The OpenAPI document's frame: what the API is, where it is served (`BACKTRACK_PUBLIC_URL`),
@@ -45,9 +69,12 @@ export function openApiOptions(publicUrl: string): FastifyDynamicSwaggerOptions 
       },
       security: [{ bearer: [] }],
     },
+    transform: ({ schema, url }) => ({ schema: withDocumentedOnly(schema), url }),
     transformObject: (document) => {
       if (!('openapiObject' in document)) return document.swaggerObject
-      distinctOperationIds(document.openapiObject.paths as Paths | undefined)
+      const paths = document.openapiObject.paths as Paths | undefined
+      optionalDocumentedBodies(paths)
+      distinctOperationIds(paths)
       return document.openapiObject
     },
   }
@@ -68,6 +95,30 @@ function distinctOperationIds(paths: Paths | undefined): void {
         ...operation,
         operationId: `${id}${method[0]!.toUpperCase()}${method.slice(1)}`,
       }
+    }
+  }
+}
+
+function withDocumentedOnly(schema: FastifySchema): FastifySchema {
+  if (!schema?.documentedOnly) return schema
+  const { documentedOnly, ...rest } = schema
+  return {
+    ...rest,
+    ...documentedOnly,
+    ...(documentedOnly.body === undefined ? {} : { [OPTIONAL_BODY]: true }),
+  }
+}
+
+/** A documentedOnly body may be left out, and a GET has none. */
+function optionalDocumentedBodies(paths: Paths | undefined): void {
+  for (const item of Object.values(paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!operation[OPTIONAL_BODY]) continue
+      const { [OPTIONAL_BODY]: _mark, requestBody, ...rest } = operation
+      item[method] =
+        method === 'get' || requestBody === undefined
+          ? rest
+          : { ...rest, requestBody: { ...requestBody, required: false } }
     }
   }
 }
