@@ -69,7 +69,7 @@ function openSqlite(
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const database = new DatabaseSync(path, { timeout: 5000 })
   // WAL lets readers run beside the writer; NORMAL keeps every commit across a process crash
-  // (the WAL is in the OS page cache) without an fsync per commit. See docs/durability.md.
+  // (the WAL is in the OS page cache) without an fsync per commit. See docs/decisions.md.
   database.exec('pragma journal_mode = wal')
   database.exec('pragma synchronous = normal')
   database.exec('pragma foreign_keys = on')

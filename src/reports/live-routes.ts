@@ -48,7 +48,7 @@ export function registerLiveRoutes(api: App, { config, database }: AppContext): 
         summary: 'Follow clicks, conversions and deliveries live',
         tags: ['reports'],
         description:
-          'Server-Sent Events: event types click, conversion, delivery; `: heartbeat` comments',
+          'Server-Sent Events of what is committed: `click` and `conversion` events, `: heartbeat` comments; resume with `Last-Event-ID`. Affiliate keys get their own events without `revenue` and `profit`.',
         querystring: Type.Object({
           last_event_id: Type.Optional(Type.String({ pattern: EVENT_ID_PATTERN })),
         }),
