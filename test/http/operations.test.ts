@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
+import { PARAMETER_ALIASES } from '../../src/conversions/postback-params.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
 
@@ -77,6 +78,25 @@ describeEachEngine('health, metrics, OpenAPI', (engine) => {
     expect(doc.body.servers).toEqual([expect.objectContaining({ url: t.config.publicUrl })])
     expect(doc.body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' })
     expect(doc.body.info.description).toContain('docs/api.md')
+  })
+
+  it('documents the tracking link redirect and every inbound postback parameter and alias', async () => {
+    const doc = await t.request('GET', '/api/openapi.json', { key: null })
+    const link = doc.body.paths['/c/{offer_id}'].get
+    expect(link.responses['302'].headers.location).toBeDefined()
+    expect(link.responses['302'].content).toBeUndefined()
+    expect(Object.keys(link.responses)).toEqual(expect.arrayContaining(['400', '404', '414']))
+    const postback = doc.body.paths['/postback']
+    const queryNames = postback.get.parameters
+      .filter((p: { in: string }) => p.in === 'query')
+      .map((p: { name: string }) => p.name)
+    expect(queryNames.sort()).toEqual(Object.keys(PARAMETER_ALIASES).sort())
+    expect(postback.get.requestBody).toBeUndefined()
+    expect(postback.post.requestBody.required).toBe(false)
+    expect(Object.keys(postback.post.requestBody.content)).toEqual([
+      'application/x-www-form-urlencoded',
+      'application/json',
+    ])
   })
 
   it('sends a browser opening the server to the API reference', async () => {
