@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { ErrorResponse } from '../http/schemas.ts'
+import { errorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
 import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
 import { cachedContextLoader } from './postback-context-cache.ts'
@@ -67,7 +67,17 @@ export async function postbackRoutes(
         body: PostbackParamsDoc,
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
       },
-      response: { 200: PostbackResponse, 400: ErrorResponse, 401: ErrorResponse },
+      response: {
+        200: PostbackResponse,
+        400: errorResponse(
+          'malformed: `missing_click_id`, `invalid_click_id`, `invalid_amount`, `unknown_goal`, `invalid_status`, `currency_mismatch`, `duplicate_parameter`, `invalid_json`, `unsupported_content_type`, `body_too_large`, …',
+        ),
+        401: errorResponse('`invalid_token` or `invalid_signature`'),
+        403: errorResponse("`ip_not_allowed`: outside the advertiser's allowlist"),
+        404: errorResponse("`unknown_click`: the click's offer no longer exists"),
+        409: errorResponse('`invalid_status_transition`: a status change the lifecycle forbids'),
+        410: errorResponse('`click_purged`: the click record was deleted by retention'),
+      },
     },
     handler: async (request) => {
       const trace = traceOf(request)
