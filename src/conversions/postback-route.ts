@@ -1,24 +1,34 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { ErrorResponse } from '../http/schemas.ts'
+import { errorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
 import { addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
 import { cachedContextLoader } from './postback-context-cache.ts'
 import { handlePostbackError, postbackRefuser } from './postback-errors.ts'
+import { PostbackParamsDoc, SignatureHeadersDoc } from './postback-params-doc.ts'
 import { postbackCommit } from './write-postbacks.ts'
 
-const PostbackResponse = Type.Object({
-  result: Type.Union([
-    Type.Literal('accepted'),
-    Type.Literal('duplicate'),
-    Type.Literal('updated'),
-    Type.Literal('rejected'),
-  ]),
-  conversion_id: Type.String(),
-  status: Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('rejected')]),
-  reason: Type.Optional(Type.String()),
-})
+const PostbackResponse = Type.Object(
+  {
+    result: Type.Union([
+      Type.Literal('accepted'),
+      Type.Literal('duplicate'),
+      Type.Literal('updated'),
+      Type.Literal('rejected'),
+    ]),
+    conversion_id: Type.String(),
+    status: Type.Union([
+      Type.Literal('approved'),
+      Type.Literal('pending'),
+      Type.Literal('rejected'),
+    ]),
+    reason: Type.Optional(
+      Type.String({ description: 'outside_window, duplicate_txid or goal_already_converted' }),
+    ),
+  },
+  { examples: [{ result: 'accepted', conversion_id: '1', status: 'approved' }] },
+)
 
 /**
  * `GET|POST /postback`, public: authenticate → attribute → dedup → record. Registered as its own
@@ -44,10 +54,29 @@ export async function postbackRoutes(
     // A HEAD must not record a conversion.
     exposeHeadRoute: false,
     schema: {
+      operationId: 'receivePostback',
+      summary: 'Report a conversion (advertiser postback)',
+      description:
+        'Public; authenticated by the advertiser\'s `token` parameter or a Standard Webhooks signature. Parameters may come in the query string, a form body or a JSON body, under their names or aliases (docs/api.md, "Inbound postback"). A 200 means the conversion and its outbound postbacks are durably stored. Malformed calls are 400 whatever the reason, so advertiser platforms see one refusal status.',
       tags: ['postbacks (inbound)'],
       security: [],
-      description: 'Inbound postback from an advertiser. See API.md "Inbound postback".',
-      response: { 200: PostbackResponse, 400: ErrorResponse, 401: ErrorResponse },
+      documentedOnly: {
+        querystring: PostbackParamsDoc,
+        headers: SignatureHeadersDoc,
+        body: PostbackParamsDoc,
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      },
+      response: {
+        200: PostbackResponse,
+        400: errorResponse(
+          'malformed: `missing_click_id`, `invalid_click_id`, `invalid_amount`, `unknown_goal`, `invalid_status`, `currency_mismatch`, `duplicate_parameter`, `invalid_json`, `unsupported_content_type`, `body_too_large`, …',
+        ),
+        401: errorResponse('`invalid_token` or `invalid_signature`'),
+        403: errorResponse("`ip_not_allowed`: outside the advertiser's allowlist"),
+        404: errorResponse("`unknown_click`: the click's offer no longer exists"),
+        409: errorResponse('`invalid_status_transition`: a status change the lifecycle forbids'),
+        410: errorResponse('`click_purged`: the click record was deleted by retention'),
+      },
     },
     handler: async (request, reply) => {
       const queryAt = request.url.indexOf('?')

@@ -22,7 +22,7 @@ export function openSqliteStorage(path: string, walCheckpointer: boolean): Stora
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const connection = new DatabaseSync(path, { timeout: 5000 })
   // WAL lets readers run beside the writer; NORMAL keeps every commit across a process crash
-  // (the WAL is in the OS page cache) without an fsync per commit. See docs/durability.md.
+  // (the WAL is in the OS page cache) without an fsync per commit. See docs/decisions.md.
   connection.exec('pragma journal_mode = wal')
   connection.exec('pragma synchronous = normal')
   connection.exec('pragma foreign_keys = on')
