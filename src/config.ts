@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import { parseDuration } from './shared/durations.ts'
 import { keyStrengthBits, MIN_KEY_BITS } from './shared/key-strength.ts'
+import { StartupError } from './shared/startup-error.ts'
 
 export type DatabaseConfig =
   | { engine: 'sqlite'; path: string }
@@ -10,7 +11,11 @@ export interface Config {
   port: number
   host: string
   publicUrl: string
+  /** BACKTRACK_PUBLIC_URL was not set: publicUrl is a localhost guess, wrong off this machine. */
+  publicUrlGuessed: boolean
   database: DatabaseConfig
+  /** How long start-up waits for the database to answer (compose files start both at once). */
+  databaseWaitMs: number
   adminKey: string | undefined
   retryScheduleMs: number[]
   allowPrivateTargets: boolean
@@ -34,9 +39,10 @@ export interface ConfigFlags {
 }
 
 /** A bad setting: start-up stops with this message, which names the variable. */
-export class ConfigError extends Error {}
+export class ConfigError extends StartupError {}
 
 export const DEFAULT_RETRY_SCHEDULE = '10s,1m,5m,30m,2h,6h,12h,24h'
+export const DEFAULT_DB_WAIT = '30s'
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Reads and validates every setting once, so a bad value fails the start rather than a request. */
@@ -47,7 +53,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     port,
     host,
     publicUrl: parsePublicUrl(env.BACKTRACK_PUBLIC_URL, port),
+    publicUrlGuessed: env.BACKTRACK_PUBLIC_URL === undefined || env.BACKTRACK_PUBLIC_URL === '',
     database: parseDatabase(env, flags),
+    databaseWaitMs: parseWait(env.BACKTRACK_DB_WAIT ?? DEFAULT_DB_WAIT, 'BACKTRACK_DB_WAIT'),
     adminKey: parseAdminKey(env.BACKTRACK_ADMIN_KEY),
     retryScheduleMs: parseRetrySchedule(env.BACKTRACK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE),
     allowPrivateTargets: parseFlag(
@@ -139,6 +147,17 @@ function parseDurationSetting(text: string, name: string): number {
   const ms = parseDuration(text)
   if (ms === null || ms === 0) {
     throw new ConfigError(`${name} must be a duration such as 15s or 500ms, got "${text}"`)
+  }
+  return ms
+}
+
+// 0 is allowed: one try, no waiting.
+function parseWait(text: string, name: string): number {
+  const ms = text.trim() === '0' ? 0 : parseDuration(text)
+  if (ms === null) {
+    throw new ConfigError(
+      `${name} must be a duration such as 30s or 2m (0: no wait), got "${text}"`,
+    )
   }
   return ms
 }

@@ -11,20 +11,39 @@ import {
   updateAdvertiser,
 } from './advertisers.ts'
 
-const Advertiser = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  postback_ip_allowlist: Type.Array(Type.String()),
-  postback_token: Type.String(),
-  postback_url: Type.String(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-})
+const Advertiser = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    postback_ip_allowlist: Type.Array(Type.String()),
+    postback_token: Type.String(),
+    postback_url: Type.String(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  {
+    examples: [
+      {
+        id: '1',
+        name: 'Acme Shoes',
+        postback_ip_allowlist: [],
+        postback_token: 'wp0MAxHIip9R1d0Hzn4H58tVyNbiilq7',
+        postback_url:
+          'https://track.example/postback?click_id={click_id}&txid={txid}&amount={amount}&status={status}&goal={goal}&token=wp0MAxHIip9R1d0Hzn4H58tVyNbiilq7',
+        created_at: '2026-12-01T17:41:19.028Z',
+        updated_at: '2026-12-01T17:41:19.028Z',
+      },
+    ],
+  },
+)
 
 const Name = Type.String({ minLength: 1, maxLength: 200 })
 const Allowlist = Type.Array(Type.String(), { maxItems: 500, description: 'IPs or CIDR ranges' })
 
-const CreateBody = Type.Object({ name: Name, postback_ip_allowlist: Type.Optional(Allowlist) })
+const CreateBody = Type.Object(
+  { name: Name, postback_ip_allowlist: Type.Optional(Allowlist) },
+  { examples: [{ name: 'Acme Shoes' }] },
+)
 const UpdateBody = Type.Object({
   name: Type.Optional(Name),
   postback_ip_allowlist: Type.Optional(Allowlist),
@@ -38,7 +57,17 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
 
   api.post(
     '/advertisers',
-    { schema: { tags, body: CreateBody, response: { 201: Advertiser, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'createAdvertiser',
+        summary: 'Create an advertiser',
+        description:
+          "Admin keys only. The answer holds the advertiser's `postback_token` (a secret) and `postback_url`, a ready-to-copy inbound postback URL with the token filled in.",
+        tags,
+        body: CreateBody,
+        response: { 201: Advertiser, ...ADMIN_ERRORS },
+      },
+    },
     async (request, reply) => {
       requireAdmin(request.principal)
       return reply.status(201).send(await createAdvertiser(db, request.body, config.publicUrl))
@@ -47,7 +76,14 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
   api.get(
     '/advertisers',
     {
-      schema: { tags, querystring: Type.Object(PageQuery), response: { 200: PageOf(Advertiser) } },
+      schema: {
+        operationId: 'listAdvertisers',
+        summary: 'List advertisers',
+        description: 'Newest first, in cursor pages. Admin keys only (an affiliate key gets 404).',
+        tags,
+        querystring: Type.Object(PageQuery),
+        response: { 200: PageOf(Advertiser), ...ADMIN_ERRORS },
+      },
     },
     async (request) => {
       hideFromAffiliates(request.principal, 'advertisers')
@@ -57,7 +93,16 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
   )
   api.get(
     '/advertisers/:id',
-    { schema: { tags, params: IdParams, response: { 200: Advertiser, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getAdvertiser',
+        summary: 'Read an advertiser',
+        description: 'Admin keys only (an affiliate key gets 404).',
+        tags,
+        params: IdParams,
+        response: { 200: Advertiser, ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       hideFromAffiliates(request.principal, 'advertisers')
       return getAdvertiser(db, pathId(request.params.id, 'advertiser'), config.publicUrl)
@@ -67,6 +112,10 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
     '/advertisers/:id',
     {
       schema: {
+        operationId: 'updateAdvertiser',
+        summary: 'Change an advertiser',
+        description:
+          'Admin keys only. `regenerate_postback_token: true` makes a new token; the old one stops working.',
         tags,
         params: IdParams,
         body: UpdateBody,

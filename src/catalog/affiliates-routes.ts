@@ -15,16 +15,33 @@ import {
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
 const Name = Type.String({ minLength: 1, maxLength: 200 })
 
-const Affiliate = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  status: Status,
-  api_key: Type.Optional(Type.String({ description: 'only in the response to create' })),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-})
+const Affiliate = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    status: Status,
+    api_key: Type.Optional(Type.String({ description: 'only in the response to create' })),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  {
+    examples: [
+      {
+        id: '1',
+        name: 'Traffic Co',
+        status: 'active',
+        api_key: 'bt_aff_tisBeUbxBBesECqXehdce3xgjIKIAQ9PSjHdUvCgF6w',
+        created_at: '2026-12-01T17:41:19.229Z',
+        updated_at: '2026-12-01T17:41:19.229Z',
+      },
+    ],
+  },
+)
 
-const CreateBody = Type.Object({ name: Name, status: Type.Optional(Status) })
+const CreateBody = Type.Object(
+  { name: Name, status: Type.Optional(Status) },
+  { examples: [{ name: 'Traffic Co' }] },
+)
 const UpdateBody = Type.Object({ name: Type.Optional(Name), status: Type.Optional(Status) })
 
 export function registerAffiliateRoutes(api: App, { database }: AppContext): void {
@@ -33,7 +50,17 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
 
   api.post(
     '/affiliates',
-    { schema: { tags, body: CreateBody, response: { 201: Affiliate, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'createAffiliate',
+        summary: 'Create an affiliate',
+        description:
+          "Admin keys only. The answer holds the affiliate's `api_key`, shown this once.",
+        tags,
+        body: CreateBody,
+        response: { 201: Affiliate, ...ADMIN_ERRORS },
+      },
+    },
     async (request, reply) => {
       requireAdmin(request.principal)
       return reply.status(201).send(await createAffiliate(db, request.body))
@@ -43,6 +70,9 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
     '/affiliates',
     {
       schema: {
+        operationId: 'listAffiliates',
+        summary: 'List affiliates',
+        description: 'Newest first, in cursor pages. An affiliate key sees only itself.',
         tags,
         querystring: Type.Object({ ...PageQuery, status: Type.Optional(Status) }),
         response: { 200: PageOf(Affiliate), ...ADMIN_ERRORS },
@@ -55,13 +85,25 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
   )
   api.get(
     '/affiliates/:id',
-    { schema: { tags, params: IdParams, response: { 200: Affiliate, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getAffiliate',
+        summary: 'Read an affiliate',
+        description: 'An affiliate key may read only itself (another id is 404).',
+        tags,
+        params: IdParams,
+        response: { 200: Affiliate, ...ADMIN_ERRORS },
+      },
+    },
     async (request) => getAffiliate(db, pathId(request.params.id, 'affiliate'), request.principal),
   )
   api.patch(
     '/affiliates/:id',
     {
       schema: {
+        operationId: 'updateAffiliate',
+        summary: 'Change an affiliate',
+        description: "Admin keys only. A paused affiliate's tracking links stop recording clicks.",
         tags,
         params: IdParams,
         body: UpdateBody,

@@ -36,7 +36,27 @@ const offerFields = {
   goals: Type.Optional(Type.Array(GoalBody, { maxItems: 100 })),
 }
 
-const CreateBody = Type.Object(offerFields)
+const CreateBody = Type.Object(offerFields, {
+  examples: [
+    {
+      advertiser_id: '1',
+      name: 'Acme Shoes US',
+      destination_url: 'https://shop.example/landing?click={click_id}&s1={sub1}',
+      revenue: '2.50',
+      payout: '1.75',
+      goals: [
+        {
+          key: 'sale',
+          revenue: 15,
+          revenue_type: 'percent',
+          payout: 10,
+          payout_type: 'percent',
+          allow_multiple: true,
+        },
+      ],
+    },
+  ],
+})
 const UpdateBody = Type.Partial(Type.Object(offerFields))
 
 const Goal = Type.Object({
@@ -49,24 +69,60 @@ const Goal = Type.Object({
   allow_multiple: Type.Boolean(),
 })
 
-const Offer = Type.Object({
-  id: Type.String(),
-  advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
-  name: Type.String(),
-  destination_url: Type.String(),
-  fallback_url: Type.Union([Type.String(), Type.Null()]),
-  status: Status,
-  currency: Type.String(),
-  revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
-  revenue_type: Type.Optional(RateType),
-  payout: Type.Number(),
-  payout_type: RateType,
-  conversion_window_days: Type.Integer(),
-  goals: Type.Array(Goal),
-  tracking_url: Type.String(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-})
+const Offer = Type.Object(
+  {
+    id: Type.String(),
+    advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
+    name: Type.String(),
+    destination_url: Type.String(),
+    fallback_url: Type.Union([Type.String(), Type.Null()]),
+    status: Status,
+    currency: Type.String(),
+    revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
+    revenue_type: Type.Optional(RateType),
+    payout: Type.Number(),
+    payout_type: RateType,
+    conversion_window_days: Type.Integer(),
+    goals: Type.Array(Goal),
+    tracking_url: Type.String({
+      description: 'the link to promote; `{affiliate_id}` is left to fill',
+    }),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  {
+    examples: [
+      {
+        id: '1',
+        advertiser_id: '1',
+        name: 'Acme Shoes US',
+        destination_url: 'https://shop.example/landing?click={click_id}&s1={sub1}',
+        fallback_url: null,
+        status: 'active',
+        currency: 'USD',
+        revenue: 2.5,
+        revenue_type: 'fixed',
+        payout: 1.75,
+        payout_type: 'fixed',
+        conversion_window_days: 30,
+        goals: [
+          {
+            key: 'sale',
+            name: 'sale',
+            revenue: 15,
+            revenue_type: 'percent',
+            payout: 10,
+            payout_type: 'percent',
+            allow_multiple: true,
+          },
+        ],
+        tracking_url: 'https://track.example/c/1?aff_id={affiliate_id}',
+        created_at: '2026-12-01T17:41:19.152Z',
+        updated_at: '2026-12-01T17:41:19.152Z',
+      },
+    ],
+  },
+)
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -82,7 +138,17 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
 
   api.post(
     '/offers',
-    { schema: { tags, body: CreateBody, response: { 201: Offer, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'createOffer',
+        summary: 'Create an offer',
+        description:
+          'Admin keys only. Money is in the offer\'s `currency`; `destination_url` may use the click macros (docs/api.md, "Click macros"). The answer holds the `tracking_url` to give affiliates.',
+        tags,
+        body: CreateBody,
+        response: { 201: Offer, ...ADMIN_ERRORS },
+      },
+    },
     async (request, reply) => {
       requireAdmin(request.principal)
       const offer = await createOffer(db, request.body, audienceOf(request.principal.role))
@@ -91,7 +157,17 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
   )
   api.get(
     '/offers',
-    { schema: { tags, querystring: ListQuery, response: { 200: PageOf(Offer), ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'listOffers',
+        summary: 'List offers',
+        description:
+          'Newest first, in cursor pages. Affiliate keys see every offer without `advertiser_id`, `revenue` and `revenue_type`.',
+        tags,
+        querystring: ListQuery,
+        response: { 200: PageOf(Offer), ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       const { limit = 50, ...filters } = request.query
       return listOffers(db, { limit, ...filters }, audienceOf(request.principal.role))
@@ -99,7 +175,16 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
   )
   api.get(
     '/offers/:id',
-    { schema: { tags, params: IdParams, response: { 200: Offer, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getOffer',
+        summary: 'Read an offer',
+        description: 'Affiliate keys see it without `advertiser_id`, `revenue` and `revenue_type`.',
+        tags,
+        params: IdParams,
+        response: { 200: Offer, ...ADMIN_ERRORS },
+      },
+    },
     async (request) =>
       getOffer(db, pathId(request.params.id, 'offer'), audienceOf(request.principal.role)),
   )
@@ -107,6 +192,10 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
     '/offers/:id',
     {
       schema: {
+        operationId: 'updateOffer',
+        summary: 'Change an offer',
+        description:
+          'Admin keys only. Only the fields sent change; `goals`, when sent, replaces the whole set.',
         tags,
         params: IdParams,
         body: UpdateBody,

@@ -1,10 +1,9 @@
+import type { ConversionStatus } from '../conversions/index.ts'
 import { AppError } from '../http/errors.ts'
 import { POSTBACK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
 import { isSpecialPurposeAddress } from '../shared/special-address.ts'
 import { isHttpUrlTemplate, templateHostname } from '../shared/urls.ts'
-
-export type ConversionStatus = 'approved' | 'pending' | 'rejected'
 
 export interface PostbackInput {
   affiliate_id: string

@@ -39,27 +39,51 @@ const postbackFields = {
   sign: Type.Optional(Type.Boolean()),
 }
 
-const Postback = Type.Object({
-  id: Type.String(),
-  affiliate_id: Type.String(),
-  offer_id: Type.Union([Type.String(), Type.Null()]),
-  url: Type.String(),
-  method: Method,
-  body_template: Type.Union([Type.String(), Type.Null()]),
-  content_type: Type.Union([Type.String(), Type.Null()]),
-  goals: GoalKeys,
-  statuses: Type.Array(ConversionStatus),
-  sign: Type.Boolean(),
-  signing_secret: Type.Optional(Type.String({ description: 'whsec_… when sign is true' })),
-  previous_signing_secret_expires_at: Type.Optional(
-    Type.String({ description: 'while the rotated-out secret still signs alongside' }),
-  ),
-  enabled: Type.Boolean(),
-  disabled_at: Type.Union([Type.String(), Type.Null()]),
-  failing_since: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-})
+const Postback = Type.Object(
+  {
+    id: Type.String(),
+    affiliate_id: Type.String(),
+    offer_id: Type.Union([Type.String(), Type.Null()]),
+    url: Type.String(),
+    method: Method,
+    body_template: Type.Union([Type.String(), Type.Null()]),
+    content_type: Type.Union([Type.String(), Type.Null()]),
+    goals: GoalKeys,
+    statuses: Type.Array(ConversionStatus),
+    sign: Type.Boolean(),
+    signing_secret: Type.Optional(Type.String({ description: 'whsec_… when sign is true' })),
+    previous_signing_secret_expires_at: Type.Optional(
+      Type.String({ description: 'while the rotated-out secret still signs alongside' }),
+    ),
+    enabled: Type.Boolean(),
+    disabled_at: Type.Union([Type.String(), Type.Null()]),
+    failing_since: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  {
+    examples: [
+      {
+        id: '1',
+        affiliate_id: '1',
+        offer_id: null,
+        url: 'https://affiliate.example/pb?click={sub1}&payout={payout}&event={event_id}',
+        method: 'GET',
+        body_template: null,
+        content_type: null,
+        goals: null,
+        statuses: ['approved'],
+        sign: true,
+        signing_secret: 'whsec_6xtqxjKlBDV3/34BhCHc2CC2TMlSOYPRRU3cUQlB/SE=',
+        enabled: true,
+        disabled_at: null,
+        failing_since: null,
+        created_at: '2026-12-01T17:41:19.291Z',
+        updated_at: '2026-12-01T17:41:19.291Z',
+      },
+    ],
+  },
+)
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -76,8 +100,20 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
     '/postbacks',
     {
       schema: {
+        operationId: 'createPostback',
+        summary: 'Create a postback endpoint',
+        description:
+          'An affiliate\'s endpoint that Backtrack calls for its conversions. `url` and `body_template` may use the postback macros (docs/api.md, "Postback macros"). With `sign: true` the answer holds the `signing_secret`. An affiliate key may create endpoints for itself only.',
         tags,
-        body: Type.Object(postbackFields),
+        body: Type.Object(postbackFields, {
+          examples: [
+            {
+              affiliate_id: '1',
+              url: 'https://affiliate.example/pb?click={sub1}&payout={payout}&event={event_id}',
+              sign: true,
+            },
+          ],
+        }),
         response: { 201: Postback, ...ADMIN_ERRORS },
       },
     },
@@ -91,6 +127,9 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
     '/postbacks',
     {
       schema: {
+        operationId: 'listPostbacks',
+        summary: 'List postback endpoints',
+        description: 'Newest first, in cursor pages. An affiliate key sees its own endpoints.',
         tags,
         querystring: ListQuery,
         response: { 200: PageOf(Postback), ...ADMIN_ERRORS },
@@ -103,13 +142,26 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
   )
   api.get(
     '/postbacks/:id',
-    { schema: { tags, params: IdParams, response: { 200: Postback, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getPostback',
+        summary: 'Read a postback endpoint',
+        description: "Another affiliate's endpoint, or a deleted one, is 404.",
+        tags,
+        params: IdParams,
+        response: { 200: Postback, ...ADMIN_ERRORS },
+      },
+    },
     async (request) => getPostback(db, pathId(request.params.id, 'postback'), request.principal),
   )
   api.patch(
     '/postbacks/:id',
     {
       schema: {
+        operationId: 'updatePostback',
+        summary: 'Change a postback endpoint',
+        description:
+          'Only the fields sent change. `rotate_signing_secret: true` makes a new secret while the old one keeps signing for 24 h; `enabled: true` resumes an endpoint disabled after 24 h of failures.',
         tags,
         params: IdParams,
         body: Type.Partial(
@@ -137,9 +189,11 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
     '/postbacks/:id',
     {
       schema: {
-        tags,
+        operationId: 'deletePostback',
+        summary: 'Delete a postback endpoint',
         description:
-          'Deletes the endpoint: no new deliveries, pending ones become `cancelled`; the history stays',
+          'Answers 204 with no body. No new deliveries; pending ones become `cancelled` in the same transaction; the endpoint and its delivery history stay readable through `GET /api/v1/deliveries`. A request body is not needed (an empty one is fine).',
+        tags,
         params: IdParams,
         response: { 204: Type.Null(), ...ADMIN_ERRORS },
       },

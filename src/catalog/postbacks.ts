@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { Principal } from '../access/index.ts'
+import type { ConversionStatus } from '../conversions/index.ts'
 import type { Db } from '../db/database.ts'
 import type { PostbacksTable } from '../db/schema.ts'
 import { cancelDeliveries } from '../delivery/index.ts'
@@ -7,7 +8,7 @@ import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId, parseId } from '../shared/ids.ts'
 import { generateSigningSecret } from '../shared/secrets.ts'
-import { type ConversionStatus, normalizePostback, type PostbackInput } from './postback-input.ts'
+import { normalizePostback, type PostbackInput } from './postback-input.ts'
 
 type PostbackRow = Selectable<PostbacksTable>
 

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_SCHEDULE } from '../config.ts'
+import { DEFAULT_DB_WAIT, DEFAULT_RETRY_SCHEDULE } from '../config.ts'
 
 export const HELP = `backtrack — self-hosted server-to-server postback tracking
 
@@ -7,16 +7,20 @@ Usage:
   npx backtrack migrate [--db PATH]                       bring the database schema up to date, then exit
   npx backtrack worker [--db PATH]                        outbound postback delivery only (scale out on PostgreSQL)
   npx backtrack --help                                    this text
+  npx backtrack --version                                 the version
 
 Environment (flags win over variables):
   PORT                              port to listen on (default 8080)
   HOST                              address to listen on (default 0.0.0.0)
   BACKTRACK_DB                      SQLite file (default ./data/backtrack.db)
   DATABASE_URL                      postgres://user@host:port/db selects PostgreSQL instead of SQLite
+  BACKTRACK_DB_WAIT                 how long start-up waits for PostgreSQL to answer, retrying
+                                    (default ${DEFAULT_DB_WAIT}; 0 = try once)
   BACKTRACK_ADMIN_KEY               admin API key (≥16 random characters); if unset and the database has no
                                     admin key yet, one is generated, printed once and stored hashed
   BACKTRACK_PUBLIC_URL              base URL shown in tracking and postback links
-                                    (default http://localhost:PORT)
+                                    (default http://localhost:PORT; set it when other machines
+                                    reach the server)
   BACKTRACK_RETRY_SCHEDULE          outbound postback retry delays (default ${DEFAULT_RETRY_SCHEDULE})
   BACKTRACK_ALLOW_PRIVATE_TARGETS   1 allows outbound postbacks to loopback/private addresses
   BACKTRACK_TRUST_PROXY             comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed

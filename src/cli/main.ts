@@ -1,22 +1,26 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ConfigError, type ConfigFlags, loadConfig } from '../config.ts'
-import { openDatabase } from '../db/database.ts'
-import { migrateToLatest } from '../db/migrate.ts'
-import { runWorker } from '../delivery/index.ts'
-import { startServer } from '../main.ts'
+import { type Config, type ConfigFlags, loadConfig } from '../config.ts'
+import { StartupError } from '../shared/startup-error.ts'
 import { HELP } from './help.ts'
 
+// The server's modules are imported by the command that needs them: loading them all takes
+// seconds, which --version, --help and a mistyped flag need not wait for.
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
+  const { values, positionals } = parseFlags(argv)
+  if (values.version) {
+    process.stdout.write(`backtrack ${version()}\n`)
+    return 0
+  }
   const command = positionals[0] ?? (values.help ? 'help' : undefined)
   if (command === undefined || command === 'help' || values.help) {
     process.stdout.write(HELP)
@@ -32,20 +36,37 @@ async function main(argv: string[]): Promise<number> {
     case 'worker':
       return work(config)
     default:
-      process.stderr.write(`unknown command "${command}"\n\n${HELP}`)
-      return 1
+      throw new StartupError(`unknown command "${command}"; see backtrack --help`)
   }
 }
 
-async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
-  // Listening for signals before the server starts: a SIGTERM that arrives just after the
-  // "listening on" line (or during start-up) is a clean stop, not the default instant death.
-  const signal = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-    process.once('SIGINT', () => resolve('SIGINT'))
-  })
-  const server = await startServer(config)
-  server.app.log.info({ signal: await signal }, 'stopping')
+/** node:util's own messages for a bad flag are long and do not point to --help. */
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS })
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string }
+    const flag = /'([^' ]+)/.exec(message ?? '')?.[1]
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new StartupError(`unknown option ${flag ?? ''}; see backtrack --help`)
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new StartupError(`option ${flag ?? ''} needs a value; see backtrack --help`)
+    }
+    throw error
+  }
+}
+
+function version(): string {
+  const file = new URL('../../package.json', import.meta.url)
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+}
+
+async function serve(config: Config): Promise<number> {
+  const stop = stopSignal()
+  const { startServer } = await import('../main.ts')
+  const server = await startServer(config, { signal: stop.signal })
+  server.app.log.info({ signal: await stop.received }, 'stopping')
   try {
     await server.close()
   } catch (error) {
@@ -54,19 +75,45 @@ async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
   return 0
 }
 
-async function work(config: ReturnType<typeof loadConfig>): Promise<number> {
-  const signal = new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve())
-    process.once('SIGINT', () => resolve())
-  })
-  const worker = await runWorker(config, (line) => process.stdout.write(`${line}\n`))
-  await signal
-  await worker.stop()
+async function work(config: Config): Promise<number> {
+  const stop = stopSignal()
+  const { runWorker } = await import('../delivery/index.ts')
+  const print = (line: string) => process.stdout.write(`${line}\n`)
+  const worker = await runWorker(config, print, {}, stop.signal)
+  await worker.stop(await stop.received)
   return 0
 }
 
-async function migrate(config: ReturnType<typeof loadConfig>): Promise<number> {
-  const database = openDatabase(config.database)
+/**
+ * Listening for signals before anything starts: a SIGTERM that arrives just after the "listening
+ * on" line (or during start-up) is a clean stop, not the default instant death. During start-up
+ * it also ends a wait for the database.
+ */
+function stopSignal(): { received: Promise<string>; signal: AbortSignal } {
+  const controller = new AbortController()
+  const received = new Promise<string>((resolve) => {
+    const stop = (name: string) => {
+      controller.abort()
+      resolve(name)
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+  return { received, signal: controller.signal }
+}
+
+async function migrate(config: Config): Promise<number> {
+  const { connectDatabase } = await import('../db/connect-database.ts')
+  const { migrateToLatest } = await import('../db/migrate.ts')
+  // A signal ends the wait for the database; once connected, it ends the process as usual.
+  const waiting = new AbortController()
+  const stopWaiting = () => waiting.abort()
+  process.once('SIGTERM', stopWaiting).once('SIGINT', stopWaiting)
+  const database = await connectDatabase(config.database, {
+    waitMs: config.databaseWaitMs,
+    onWait: (line) => process.stderr.write(`${line}\n`),
+    signal: waiting.signal,
+  }).finally(() => process.off('SIGTERM', stopWaiting).off('SIGINT', stopWaiting))
   try {
     const applied = await migrateToLatest(database.db, database.engine)
     process.stdout.write(
@@ -83,16 +130,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (error: unknown) => {
-    if (
-      error instanceof ConfigError ||
-      (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-    ) {
-      process.stderr.write(`backtrack: ${(error as Error).message}\n`)
-    } else {
-      process.stderr.write(
-        `backtrack: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      )
-    }
+    process.stderr.write(
+      error instanceof StartupError
+        ? `backtrack: ${error.message}\n`
+        : `backtrack: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
     process.exitCode = 1
+    // Whatever start-up left half open (a connection still trying) must not keep the process.
+    setTimeout(() => process.exit(1), 2000).unref()
   },
 )

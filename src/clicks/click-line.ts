@@ -1,5 +1,5 @@
+import { CLICK_AT, CLICK_COLUMNS, clickValues } from './click-columns.ts'
 import type { QueuedClick } from './click-writer.ts'
-import { clickValues } from './insert-click-rows.ts'
 
 /**
  * A queued click as one JSON array: its column values, then its currency. The writer keeps
@@ -10,36 +10,38 @@ import { clickValues } from './insert-click-rows.ts'
  */
 export type ClickLine = string
 
-/** The click's column values (as `insertClickRows` stores them), then its currency. */
+/** The click's column values (in `CLICK_COLUMNS` order, as `insertClickRows` stores them), then its currency. */
 export function encodeClick(click: QueuedClick): ClickLine {
   const values = clickValues(click)
   values.push(click.currency)
   return JSON.stringify(values)
 }
 
+const CURRENCY_AT = CLICK_COLUMNS.length
+
 export function decodeClick(line: ClickLine): QueuedClick {
   const fields = JSON.parse(line)
   return {
-    clickId: fields[0],
-    offerId: fields[1],
-    affiliateId: fields[2],
-    sub1: fields[3],
-    sub2: fields[4],
-    sub3: fields[5],
-    sub4: fields[6],
-    sub5: fields[7],
-    source: fields[8],
-    ip: fields[9],
-    userAgent: fields[10],
-    referrer: fields[11],
-    country: fields[12],
-    deviceType: fields[13],
-    os: fields[14],
-    browser: fields[15],
-    isBot: fields[16] === 1,
-    isUnique: fields[17] === 1,
-    clickedAt: fields[18],
-    currency: fields[19],
+    clickId: fields[CLICK_AT.click_id],
+    offerId: fields[CLICK_AT.offer_id],
+    affiliateId: fields[CLICK_AT.affiliate_id],
+    sub1: fields[CLICK_AT.sub1],
+    sub2: fields[CLICK_AT.sub2],
+    sub3: fields[CLICK_AT.sub3],
+    sub4: fields[CLICK_AT.sub4],
+    sub5: fields[CLICK_AT.sub5],
+    source: fields[CLICK_AT.source],
+    ip: fields[CLICK_AT.ip],
+    userAgent: fields[CLICK_AT.user_agent],
+    referrer: fields[CLICK_AT.referrer],
+    country: fields[CLICK_AT.country],
+    deviceType: fields[CLICK_AT.device_type],
+    os: fields[CLICK_AT.os],
+    browser: fields[CLICK_AT.browser],
+    isBot: fields[CLICK_AT.is_bot] === 1,
+    isUnique: fields[CLICK_AT.is_unique] === 1,
+    clickedAt: fields[CLICK_AT.created_at],
+    currency: fields[CURRENCY_AT],
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DatabaseConfig } from '../config.ts'
-import type { Db } from '../db/database.ts'
+import { canConnectAgain, type Db } from '../db/database.ts'
 import { loadClickSecret } from './click-secret.ts'
 import { inProcessClickStore, threadedClickStore } from './click-store.ts'
 import { ClickWriter, type ClickWriterOptions } from './click-writer.ts'
@@ -41,9 +41,7 @@ export async function startClickTracking(
   await catalog.start()
   const thread = options.storeThread
   const store =
-    thread && !(thread.engine === 'sqlite' && thread.path === ':memory:')
-      ? threadedClickStore(thread)
-      : inProcessClickStore(db)
+    thread && canConnectAgain(thread) ? threadedClickStore(thread) : inProcessClickStore(db)
   const writer = new ClickWriter(store, log, options)
   return {
     secret,

@@ -40,6 +40,10 @@ export function registerClickRoutes(api: App, { clicks, database }: AppContext):
     '/clicks/:click_id',
     {
       schema: {
+        operationId: 'getClick',
+        summary: 'Read a click',
+        description:
+          "The click as stored: sub ids, source, IP, country, device, OS, browser, flags. A click still waiting to be written is found too. A forged or garbled id is 404 without a database read; an affiliate key gets 404 for another affiliate's click.",
         tags: ['clicks'],
         params: Type.Object({ click_id: Type.String() }),
         response: { 200: Click, ...ADMIN_ERRORS },

@@ -1,7 +1,5 @@
+// The clicks domain, for other rooms and worker threads; its HTTP side is in routes.ts.
 export { type ClickIdParts, decodeClickId, encodeClickId } from './click-id.ts'
 export { type ClickRecord, findClick } from './click-record.ts'
 export { loadClickSecret } from './click-secret.ts'
 export { type ClickTracking, startClickTracking } from './click-tracking.ts'
-export { registerClickRoutes } from './clicks-routes.ts'
-export { trackingLinkListener } from './tracking-link-listener.ts'
-export { registerTrackingLinkRoute } from './tracking-link-route.ts'

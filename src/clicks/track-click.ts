@@ -19,7 +19,7 @@ export interface ClickTracker {
   visitors: RecentVisitors
 }
 
-/** A tracking-link request as the HTTP layer hands it over. */
+/** A tracking-link request with its query parsed, as `answerTrackingLink` hands it over. */
 export interface ClickRequest {
   offerId: string
   query: Readonly<Record<string, unknown>>
@@ -32,7 +32,16 @@ export interface ClickRequest {
 }
 
 export type ClickOutcome =
-  | { kind: 'redirect'; location: string; click: ClickRecord | undefined }
+  | {
+      kind: 'redirect'
+      location: string
+      click: ClickRecord | undefined
+      /**
+       * When the click writer is far behind but still committing: its next commit, which the
+       * redirect waits for, so redirects slow to what the database can store.
+       */
+      slowDown: Promise<void> | undefined
+    }
   | { kind: 'missing_affiliate' }
   | { kind: 'not_found'; message: string }
 
@@ -40,25 +49,15 @@ export type ClickOutcome =
  * Records a click on an active offer by an active affiliate and sends the visitor to the offer's
  * destination; anything else goes to the offer's fallback URL, or nowhere.
  *
- * The answer is synchronous unless there is something to wait for (the catalog reloading after a
- * change, or the click writer asking redirects to slow down): at tens of thousands of clicks a
- * second, a promise and a microtask turn per click are a measurable share of the redirect.
+ * Synchronous: the catalog is read beforehand (`TrackingCatalog.current()`, or `catchUp()` after
+ * a change) and the writer's back-pressure is part of the outcome. At tens of thousands of clicks
+ * a second, a promise and a microtask turn per click are a measurable share of the redirect.
  */
 export function trackClick(
   tracker: ClickTracker,
-  request: ClickRequest,
-): ClickOutcome | Promise<ClickOutcome> {
-  const catalog = tracker.catalog.snapshot()
-  return catalog instanceof Promise
-    ? catalog.then((loaded) => decide(tracker, request, loaded))
-    : decide(tracker, request, catalog)
-}
-
-function decide(
-  tracker: ClickTracker,
-  request: ClickRequest,
   catalog: CatalogSnapshot,
-): ClickOutcome | Promise<ClickOutcome> {
+  request: ClickRequest,
+): ClickOutcome {
   const affiliateText = firstValue(request.query.aff_id)
   if (affiliateText === undefined || affiliateText === '') return MISSING_AFFILIATE
   const offerId = parseId(request.offerId)
@@ -69,7 +68,7 @@ function decide(
   if (offer.status !== 'active' || !affiliateActive || affiliateId === undefined) {
     if (offer.fallback === null) return affiliateActive ? OFFER_PAUSED : AFFILIATE_NOT_FOUND
     const source = { request, offerId: offer.id, affiliateId: affiliateText, click: undefined }
-    return { kind: 'redirect', location: fillUrl(offer.fallback, source), click: undefined }
+    return unrecorded(fillUrl(offer.fallback, source))
   }
   if (!request.record) {
     const source = {
@@ -78,16 +77,15 @@ function decide(
       affiliateId: String(affiliateId),
       click: undefined,
     }
-    return { kind: 'redirect', location: fillUrl(offer.destination, source), click: undefined }
+    return unrecorded(fillUrl(offer.destination, source))
   }
   const { click, slowDown } = recordClick(tracker, request, offer, affiliateId)
   const source = { request, offerId: offer.id, affiliateId: String(affiliateId), click }
-  const outcome: ClickOutcome = {
-    kind: 'redirect',
-    location: fillUrl(offer.destination, source),
-    click,
-  }
-  return slowDown ? slowDown.then(() => outcome) : outcome
+  return { kind: 'redirect', location: fillUrl(offer.destination, source), click, slowDown }
+}
+
+function unrecorded(location: string): ClickOutcome {
+  return { kind: 'redirect', location, click: undefined, slowDown: undefined }
 }
 
 const MISSING_AFFILIATE: ClickOutcome = { kind: 'missing_affiliate' }

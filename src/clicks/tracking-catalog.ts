@@ -54,7 +54,7 @@ export class TrackingCatalog {
 
   /** Loads the catalog and starts watching the database for other processes' changes. */
   async start(): Promise<void> {
-    await this.snapshot()
+    await this.catchUp()
     this.#timer = setInterval(() => void this.#poll(), POLL_INTERVAL_MS)
     this.#timer.unref()
   }
@@ -63,15 +63,21 @@ export class TrackingCatalog {
     clearInterval(this.#timer)
   }
 
-  /** The current offers and affiliates; reloads first when this process changed them. */
-  snapshot(): CatalogSnapshot | Promise<CatalogSnapshot> {
-    if (this.#loadedRevision === catalogRevision()) return this.#snapshot
-    return this.#catchUp()
+  /**
+   * The current offers and affiliates, or undefined when this process changed them since they
+   * were loaded: then `catchUp()` reloads them. Kept apart so that the redirect of a click, when
+   * nothing changed, waits for no promise.
+   */
+  current(): CatalogSnapshot | undefined {
+    return this.#loadedRevision === catalogRevision() ? this.#snapshot : undefined
   }
 
-  // A load already under way may have read the rows before this process's latest write. With the
-  // database unreachable, links keep working on what was loaded last.
-  async #catchUp(): Promise<CatalogSnapshot> {
+  /**
+   * The offers and affiliates once this process's latest change is loaded. A load already under
+   * way may have read the rows before that change. With the database unreachable, links keep
+   * working on what was loaded last.
+   */
+  async catchUp(): Promise<CatalogSnapshot> {
     try {
       while (this.#loadedRevision !== catalogRevision()) await this.#reload()
     } catch (error) {

@@ -1,16 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import proxyAddr from '@fastify/proxy-addr'
-import fastQuerystring from 'fast-querystring'
 import { errorBody } from '../http/errors.ts'
 import { redactUrl } from '../http/request-log.ts'
-import { type ClickTracker, trackClick } from './track-click.ts'
-import {
-  type LinkAnswer,
-  linkAnswer,
-  plainIp,
-  QUERY_TOO_LONG,
-  queryTooLong,
-} from './tracking-link.ts'
+import type { ClickTracker } from './track-click.ts'
+import { answerTrackingLink, type LinkAnswer, type LinkRequest, plainIp } from './tracking-link.ts'
 
 const ROUTE = '/c/:offer_id'
 // find-my-way's limit: a longer offer id segment is Fastify's "no route" 404, so it is left there.
@@ -43,8 +36,9 @@ export interface TrackingLinkListener {
 /**
  * The tracking link on plain `node:http`, ahead of Fastify. A redirect is the whole of the work
  * for most requests a tracker serves, and Fastify's routing, hooks, per-request logger and reply
- * object cost more CPU than recording the click does. Same answers, metrics and log lines as the
- * route in `tracking-link-route.ts`, which documents it and takes what this leaves.
+ * object cost more CPU than recording the click does. The answer is `answerTrackingLink`'s, as
+ * on the route in `tracking-link-route.ts` (which documents it and takes what this leaves); this
+ * adds only the node:http plumbing, metrics and log lines.
  */
 export function trackingLinkListener(options: TrackingLinkListenerOptions): TrackingLinkListener {
   const { tracker, observe, log } = options
@@ -89,6 +83,23 @@ export function trackingLinkListener(options: TrackingLinkListenerOptions): Trac
     }
   }
 
+  // Sent at once, unless the click writer asks the redirect to wait for its next commit.
+  const send = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    answer: LinkAnswer,
+    started: number,
+  ) => {
+    if (answer.status === 302 && answer.slowDown) {
+      answer.slowDown.then(
+        () => finish(request, response, answer, started),
+        (error: unknown) => fail(request, response, error, started),
+      )
+    } else {
+      finish(request, response, answer, started)
+    }
+  }
+
   const fail = (
     request: IncomingMessage,
     response: ServerResponse,
@@ -127,25 +138,25 @@ export function trackingLinkListener(options: TrackingLinkListenerOptions): Trac
     }
     const started = performance.now()
     try {
-      if (queryTooLong(url)) {
-        finish(request, response, QUERY_TOO_LONG, started)
-        return true
-      }
-      const outcome = trackClick(tracker, {
+      const link: LinkRequest = {
         offerId,
-        query: queryStart < 0 ? {} : fastQuerystring.parse(url.slice(queryStart + 1)),
+        rawQuery: queryStart < 0 ? '' : url.slice(queryStart + 1),
         ip: clientIp(request),
         userAgent: request.headers['user-agent'],
         referrer: request.headers.referer,
+        method,
         now: Date.now(),
-        record: method === 'GET',
-      })
-      if (outcome instanceof Promise) {
-        outcome
-          .then((settled) => finish(request, response, linkAnswer(settled), started))
-          .catch((error: unknown) => fail(request, response, error, started))
+      }
+      const catalog = tracker.catalog.current()
+      if (catalog) {
+        send(request, response, answerTrackingLink(tracker, catalog, link), started)
       } else {
-        finish(request, response, linkAnswer(outcome), started)
+        tracker.catalog
+          .catchUp()
+          .then((loaded) =>
+            send(request, response, answerTrackingLink(tracker, loaded, link), started),
+          )
+          .catch((error: unknown) => fail(request, response, error, started))
       }
     } catch (error) {
       fail(request, response, error, started)

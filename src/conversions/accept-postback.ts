@@ -3,10 +3,11 @@ import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
 import { requireGoal } from './attribution-context.ts'
 import { authenticatePostback, type PostbackCredentials } from './postback-auth.ts'
+import { addBodyParams, type PostbackBody } from './postback-body.ts'
 import type { ContextLoader } from './postback-context-cache.ts'
 import { parseClickId, parseConversionRequest, parseGoalKey } from './postback-input.ts'
-import type { PostbackLogDraft } from './postback-log.ts'
-import { canonicalParams, type RawParams } from './postback-params.ts'
+import { postbackLogDraft } from './postback-log-draft.ts'
+import { addTextParams, canonicalParams, type RawParams } from './postback-params.ts'
 import type { PostbackOutcome } from './record-postback.ts'
 import { type PostbackCommit, recordPostback } from './write-postbacks.ts'
 
@@ -22,8 +23,10 @@ export interface PostbackDeps {
 
 const DAY_MS = 86_400_000
 
-/** What the log line of a call learns as the call goes; filled in by `acceptPostback`. */
+/** What a call turned out to be about, as far as it got: for its log line. */
 export interface PostbackFindings {
+  /** Every parameter received, query string first, then as much of the body as could be read. */
+  params: RawParams
   auth: string | null
   clickId: string | null
   offerId: number | null
@@ -32,33 +35,59 @@ export interface PostbackFindings {
 
 export interface PostbackCall {
   at: number
-  params: RawParams
+  /** The query string, parsed. */
+  query: unknown
+  body: PostbackBody | undefined
   credentials: Omit<PostbackCredentials, 'token'>
-  findings: PostbackFindings
-  /** The call's log line so far; written with the conversion, in its transaction. */
-  logDraft: () => PostbackLogDraft
 }
+
+/** The outcome of a call, or why it was refused, with what was found on the way. */
+export type PostbackAnswer =
+  | { found: PostbackFindings; outcome: PostbackOutcome }
+  | { found: PostbackFindings; refusal: unknown }
 
 /**
  * An inbound postback from parameters to stored outcome: parse, check the click id's MAC, read
- * the offer, authenticate, validate, attribute to the click, then record (or find the duplicate).
- * Throws an AppError for every refusal.
+ * the offer, authenticate, validate, attribute to the click, then record (or find the duplicate)
+ * with its log line. A refusal (an AppError, or anything that went wrong) is returned, not
+ * thrown, beside what was found before it: its log line needs both.
  */
 export async function acceptPostback(
   deps: PostbackDeps,
   call: PostbackCall,
+): Promise<PostbackAnswer> {
+  const found = findingsOf(call.query)
+  try {
+    return { found, outcome: await accept(deps, call, found) }
+  } catch (refusal) {
+    return { found, refusal }
+  }
+}
+
+/** What a call's query string alone tells, for a call refused before its body was read. */
+export function findingsOf(query: unknown): PostbackFindings {
+  const params: RawParams = new Map()
+  addTextParams(params, query)
+  return { params, auth: null, clickId: null, offerId: null, advertiserId: null }
+}
+
+// Fills in `found` as it learns, so a refusal at any step still tells what was known.
+async function accept(
+  deps: PostbackDeps,
+  call: PostbackCall,
+  found: PostbackFindings,
 ): Promise<PostbackOutcome> {
-  const { findings } = call
-  const params = canonicalParams(call.params)
+  addBodyParams(found.params, call.body)
+  const params = canonicalParams(found.params)
   const { clickId, parts } = parseClickId(deps.clicks.secret, params)
-  findings.clickId = clickId
-  findings.offerId = parts.offerId
+  found.clickId = clickId
+  found.offerId = parts.offerId
   const goalKey = parseGoalKey(params)
   const context = await deps.context(parts.offerId, goalKey, call.at)
   const { offer } = context
-  findings.advertiserId = offer.advertiserId
+  found.advertiserId = offer.advertiserId
   const credentials = { ...call.credentials, token: params.token }
-  findings.auth = authenticatePostback(offer, credentials, call.at)
+  found.auth = authenticatePostback(offer, credentials, call.at)
   const request = parseConversionRequest(params, offer.currency)
   const goal = requireGoal(context, goalKey)
   // A click from the last few milliseconds may still wait in the click writer's batch.
@@ -76,5 +105,6 @@ export async function acceptPostback(
     clickedAt: click?.clickedAt ?? parts.clickedAt,
     click,
   }
-  return recordPostback(deps.commit, { attribution, goal, request, now: call.at }, call.logDraft())
+  const facts = { attribution, goal, request, now: call.at }
+  return recordPostback(deps.commit, facts, postbackLogDraft(call.at, call.credentials, found))
 }

@@ -1,7 +1,7 @@
-import type { ConversionStatus } from '../catalog/index.ts'
 import { AppError } from '../http/errors.ts'
 
-export type { ConversionStatus }
+/** Where a conversion stands, in the API, the database and outbound postbacks. */
+export type ConversionStatus = 'approved' | 'pending' | 'rejected'
 
 /**
  * Status words advertisers' systems send, mapped onto ours: Keitaro (`sale`, `lead`), Affise

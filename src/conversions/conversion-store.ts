@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely'
 import type { Db } from '../db/database.ts'
-import { rowsInserter } from '../db/insert-rows.ts'
+import { insertRows, type RowsInsert } from '../db/insert-rows.ts'
 import { reusableQuery } from '../db/reusable-query.ts'
 import type { ConversionHistoryTable, ConversionsTable } from '../db/tables/conversions.ts'
 
@@ -37,12 +37,12 @@ const CONVERSION_COLUMNS = [
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof NewConversion>
 
-const insertConversionRows = rowsInserter<{ id: number }>({
+const CONVERSION_INSERT: RowsInsert = {
   table: 'conversions',
   columns: ['id', ...CONVERSION_COLUMNS],
   skipConflicts: true,
   returning: ['id'],
-})
+}
 
 /**
  * Inserts conversions, each with its id given, except those a unique key (offer + txid, or click
@@ -55,8 +55,9 @@ export async function insertConversionsUnlessDuplicate(
   tx: Db,
   rows: ReadonlyArray<NewConversion & { id: number }>,
 ): Promise<Set<number>> {
-  const inserted = await insertConversionRows(
+  const inserted = await insertRows<{ id: number }>(
     tx,
+    CONVERSION_INSERT,
     rows.map((row) => [row.id, ...CONVERSION_COLUMNS.map((column) => row[column])]),
   )
   return new Set(inserted.map((row) => Number(row.id)))
@@ -118,11 +119,11 @@ export async function insertHistory(tx: Db, values: NewHistory): Promise<number>
   return row!.id
 }
 
-const insertHistoryRows = rowsInserter<{ id: number; conversion_id: number }>({
+const HISTORY_INSERT: RowsInsert = {
   table: 'conversion_history',
   columns: HISTORY_COLUMNS,
   returning: ['id', 'conversion_id'],
-})
+}
 
 /**
  * Records the first status of new conversions, one row each; returns each conversion's change id.
@@ -131,8 +132,9 @@ export async function insertFirstHistory(
   tx: Db,
   rows: readonly NewHistory[],
 ): Promise<Map<number, number>> {
-  const inserted = await insertHistoryRows(
+  const inserted = await insertRows<{ id: number; conversion_id: number }>(
     tx,
+    HISTORY_INSERT,
     rows.map((row) => HISTORY_COLUMNS.map((column) => row[column])),
   )
   return new Map(inserted.map((row) => [Number(row.conversion_id), Number(row.id)]))

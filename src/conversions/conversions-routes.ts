@@ -22,34 +22,77 @@ const StatusChange = Type.Object({
   at: Type.String(),
 })
 
-const Conversion = Type.Object({
-  id: Type.String(),
-  click_id: Type.String(),
-  offer_id: Type.String(),
-  affiliate_id: Type.String(),
-  advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
-  goal: Type.String(),
-  txid: NullableText,
-  status: Status,
-  reason: NullableText,
-  amount: Type.Union([Type.Number(), Type.Null()]),
-  revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
-  payout: Type.Number(),
-  currency: Type.String(),
-  sub1: NullableText,
-  sub2: NullableText,
-  sub3: NullableText,
-  sub4: NullableText,
-  sub5: NullableText,
-  source: NullableText,
-  country: NullableText,
-  device: NullableText,
-  clicked_at: Type.String(),
-  seconds_to_convert: Type.Integer(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-  history: Type.Array(StatusChange),
-})
+const Conversion = Type.Object(
+  {
+    id: Type.String(),
+    click_id: Type.String(),
+    offer_id: Type.String(),
+    affiliate_id: Type.String(),
+    advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
+    goal: Type.String(),
+    txid: NullableText,
+    status: Status,
+    reason: NullableText,
+    amount: Type.Union([Type.Number(), Type.Null()]),
+    revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
+    payout: Type.Number(),
+    currency: Type.String(),
+    sub1: NullableText,
+    sub2: NullableText,
+    sub3: NullableText,
+    sub4: NullableText,
+    sub5: NullableText,
+    source: NullableText,
+    country: NullableText,
+    device: NullableText,
+    clicked_at: Type.String(),
+    seconds_to_convert: Type.Integer(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+    history: Type.Array(StatusChange),
+  },
+  {
+    examples: [
+      {
+        id: '1',
+        click_id: 'AgEBABVwYHD1JksWDPajSjkDqhkSqQ',
+        offer_id: '1',
+        affiliate_id: '1',
+        advertiser_id: '1',
+        goal: 'sale',
+        txid: 'ORDER-1001',
+        status: 'approved',
+        reason: null,
+        amount: 120,
+        revenue: 18,
+        payout: 12,
+        currency: 'USD',
+        sub1: 'spring-sale',
+        sub2: null,
+        sub3: null,
+        sub4: null,
+        sub5: null,
+        source: null,
+        country: 'US',
+        device: 'mobile',
+        clicked_at: '2026-12-01T17:41:21.781Z',
+        seconds_to_convert: 0,
+        created_at: '2026-12-01T17:41:22.076Z',
+        updated_at: '2026-12-01T17:41:22.076Z',
+        history: [
+          {
+            id: '1',
+            from: null,
+            to: 'approved',
+            source: 'postback',
+            reason: null,
+            at: '2026-12-01T17:41:22.076Z',
+          },
+        ],
+      },
+    ],
+  },
+)
 
 const ListQuery = Type.Object({
   ...PageQuery,
@@ -64,10 +107,13 @@ const ListQuery = Type.Object({
   to: Type.Optional(Type.String({ description: 'ISO date (whole day) or datetime, inclusive' })),
 })
 
-const UpdateBody = Type.Object({
-  status: Type.String({ description: 'approved, pending or rejected' }),
-  reason: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
-})
+const UpdateBody = Type.Object(
+  {
+    status: Type.String({ description: 'approved, pending or rejected' }),
+    reason: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  },
+  { examples: [{ status: 'rejected', reason: 'refund' }] },
+)
 
 /** Conversions under the admin API; affiliate keys read their own and cannot change them. */
 export function registerConversionRoutes(api: App, { database }: AppContext): void {
@@ -78,6 +124,10 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
     '/conversions',
     {
       schema: {
+        operationId: 'listConversions',
+        summary: 'List conversions',
+        description:
+          "Newest first, in cursor pages, with each conversion's status history. Affiliate keys see their own, without `revenue` and `advertiser_id`.",
         tags,
         querystring: ListQuery,
         response: { 200: PageOf(Conversion), ...ADMIN_ERRORS },
@@ -90,7 +140,17 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
   )
   api.get(
     '/conversions/:id',
-    { schema: { tags, params: IdParams, response: { 200: Conversion, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getConversion',
+        summary: 'Read a conversion',
+        description:
+          'With its status history. Affiliate keys see their own, without `revenue` and `advertiser_id`.',
+        tags,
+        params: IdParams,
+        response: { 200: Conversion, ...ADMIN_ERRORS },
+      },
+    },
     async (request) =>
       getConversion(db, pathId(request.params.id, 'conversion'), request.principal),
   )
@@ -98,6 +158,10 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
     '/conversions/:id',
     {
       schema: {
+        operationId: 'updateConversion',
+        summary: "Change a conversion's status",
+        description:
+          'Admin keys only. `pending` → `approved` or `rejected`, `approved` → `rejected`; any other change is 409 `invalid_status_transition`; the current status again changes nothing. A change queues the matching postbacks.',
         tags,
         params: IdParams,
         body: UpdateBody,

@@ -1,14 +1,4 @@
-import type { App } from '../http/app.ts'
-import type { AppContext } from '../http/app-context.ts'
-import { registerConversionRoutes } from './conversions-routes.ts'
-import { registerPostbackLogRoutes } from './postback-log-routes.ts'
-
-/** Admin API: conversions (list, read, change status) and the inbound postback log. */
-export function registerConversionAdminRoutes(api: App, ctx: AppContext): void {
-  registerConversionRoutes(api, ctx)
-  registerPostbackLogRoutes(api, ctx)
-}
-
+// The conversions domain, for other rooms; its HTTP routes are in routes.ts.
+export type { ConversionStatus } from './conversion-status.ts'
 export { formatMinorUnits } from './money-text.ts'
 export { startPostbackLogPruner } from './postback-log-pruner.ts'
-export { postbackRoutes } from './postback-route.ts'

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely'
 import type { Db } from '../db/database.ts'
-import { rowsInserter } from '../db/insert-rows.ts'
+import { insertRows, type RowsInsert } from '../db/insert-rows.ts'
 import type { PostbackLogTable, PostbackResult } from '../db/tables/conversions.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { parseTimeFilter } from '../http/time-filter.ts'
@@ -30,7 +30,7 @@ const LOG_COLUMNS = [
   'advertiser_id',
 ] as const satisfies ReadonlyArray<keyof PostbackLogEntry>
 
-const insertLogLines = rowsInserter({ table: 'postback_log', columns: LOG_COLUMNS })
+const LOG_INSERT: RowsInsert = { table: 'postback_log', columns: LOG_COLUMNS }
 
 /** Appends log lines, in the caller's transaction: one statement for a whole batch of calls. */
 export async function writePostbackLogs(
@@ -38,8 +38,9 @@ export async function writePostbackLogs(
   entries: readonly PostbackLogEntry[],
 ): Promise<void> {
   if (entries.length === 0) return
-  await insertLogLines(
+  await insertRows(
     db,
+    LOG_INSERT,
     entries.map((entry) => LOG_COLUMNS.map((column) => entry[column])),
   )
 }

@@ -1,29 +1,38 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { ErrorResponse } from '../http/schemas.ts'
+import { errorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
-import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
+import { addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
 import { cachedContextLoader } from './postback-context-cache.ts'
-import { handlePostbackError } from './postback-errors.ts'
-import { logDraft, logRefusedPostbacks, traceOf } from './postback-trace.ts'
+import { handlePostbackError, postbackRefuser } from './postback-errors.ts'
+import { PostbackParamsDoc, SignatureHeadersDoc } from './postback-params-doc.ts'
 import { postbackCommit } from './write-postbacks.ts'
 
-const PostbackResponse = Type.Object({
-  result: Type.Union([
-    Type.Literal('accepted'),
-    Type.Literal('duplicate'),
-    Type.Literal('updated'),
-    Type.Literal('rejected'),
-  ]),
-  conversion_id: Type.String(),
-  status: Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('rejected')]),
-  reason: Type.Optional(Type.String()),
-})
+const PostbackResponse = Type.Object(
+  {
+    result: Type.Union([
+      Type.Literal('accepted'),
+      Type.Literal('duplicate'),
+      Type.Literal('updated'),
+      Type.Literal('rejected'),
+    ]),
+    conversion_id: Type.String(),
+    status: Type.Union([
+      Type.Literal('approved'),
+      Type.Literal('pending'),
+      Type.Literal('rejected'),
+    ]),
+    reason: Type.Optional(
+      Type.String({ description: 'outside_window, duplicate_txid or goal_already_converted' }),
+    ),
+  },
+  { examples: [{ result: 'accepted', conversion_id: '1', status: 'approved' }] },
+)
 
 /**
  * `GET|POST /postback`, public: authenticate → attribute → dedup → record. Registered as its own
- * plugin so its body parsers and its log hook apply to this route only.
+ * plugin so its body parsers and its error handler (which logs refusals) apply to this route only.
  */
 export async function postbackRoutes(
   app: App,
@@ -36,28 +45,46 @@ export async function postbackRoutes(
     clicks,
     clickRetentionDays: config.clickRetentionDays,
   }
+  const refuse = postbackRefuser(deps.commit)
   addPostbackBodyParsers(app)
-  app.setErrorHandler(handlePostbackError)
-  app.addHook('onSend', logRefusedPostbacks(deps.commit))
+  app.setErrorHandler(handlePostbackError(refuse))
   app.route({
     method: ['GET', 'POST'],
     url: '/postback',
     // A HEAD must not record a conversion.
     exposeHeadRoute: false,
     schema: {
+      operationId: 'receivePostback',
+      summary: 'Report a conversion (advertiser postback)',
+      description:
+        'Public; authenticated by the advertiser\'s `token` parameter or a Standard Webhooks signature. Parameters may come in the query string, a form body or a JSON body, under their names or aliases (docs/api.md, "Inbound postback"). A 200 means the conversion and its outbound postbacks are durably stored. Malformed calls are 400 whatever the reason, so advertiser platforms see one refusal status.',
       tags: ['postbacks (inbound)'],
       security: [],
-      description: 'Inbound postback from an advertiser. See API.md "Inbound postback".',
-      response: { 200: PostbackResponse, 400: ErrorResponse, 401: ErrorResponse },
+      documentedOnly: {
+        querystring: PostbackParamsDoc,
+        headers: SignatureHeadersDoc,
+        body: PostbackParamsDoc,
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      },
+      response: {
+        200: PostbackResponse,
+        400: errorResponse(
+          'malformed: `missing_click_id`, `invalid_click_id`, `invalid_amount`, `unknown_goal`, `invalid_status`, `currency_mismatch`, `duplicate_parameter`, `invalid_json`, `unsupported_content_type`, `body_too_large`, …',
+        ),
+        401: errorResponse('`invalid_token` or `invalid_signature`'),
+        403: errorResponse("`ip_not_allowed`: outside the advertiser's allowlist"),
+        404: errorResponse("`unknown_click`: the click's offer no longer exists"),
+        409: errorResponse('`invalid_status_transition`: a status change the lifecycle forbids'),
+        410: errorResponse('`click_purged`: the click record was deleted by retention'),
+      },
     },
-    handler: async (request) => {
-      const trace = traceOf(request)
-      const body = request.body as PostbackBody | undefined
-      addBodyParams(trace.raw, body)
+    handler: async (request, reply) => {
       const queryAt = request.url.indexOf('?')
-      const outcome = await acceptPostback(deps, {
-        at: trace.at,
-        params: trace.raw,
+      const body = request.body as PostbackBody | undefined
+      const call = {
+        at: Date.now(),
+        query: request.query,
+        body,
         credentials: {
           method: request.method,
           headers: request.headers,
@@ -65,10 +92,10 @@ export async function postbackRoutes(
           rawBody: body?.raw ?? '',
           ip: request.ip,
         },
-        findings: trace,
-        logDraft: () => logDraft(request, trace),
-      })
-      trace.logged = true
+      }
+      const answer = await acceptPostback(deps, call)
+      if ('refusal' in answer) return refuse(request, reply, answer.refusal, call.at, answer.found)
+      const { outcome } = answer
       return {
         result: outcome.result,
         conversion_id: String(outcome.conversionId),

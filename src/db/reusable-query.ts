@@ -1,6 +1,5 @@
-import { type Compilable, CompiledQuery } from 'kysely'
-import type { Db } from './database.ts'
-import { preparedSql } from './prepared-statements.ts'
+import type { Compilable } from 'kysely'
+import { type Db, type Storage, storageOf } from './storage.ts'
 
 interface Prepared {
   sql: string
@@ -9,27 +8,26 @@ interface Prepared {
 }
 
 /**
- * A hot-path query built and compiled once per database dialect, then run with new arguments.
- * Kysely builds and compiles on every call, which on SQLite costs more than running the query.
- * The query is built once with sentinel arguments, and where each sentinel lands among the
- * compiled parameters says where each argument goes, whatever order kysely emits them in. The
- * builder must not branch on its arguments.
+ * A hot-path query built and compiled once per database, then run with new arguments as a
+ * prepared statement (`Storage.runPrepared`). Kysely builds and compiles on every call, which on
+ * SQLite costs more than running the query. The query is built once with sentinel arguments, and
+ * where each sentinel lands among the compiled parameters says where each argument goes,
+ * whatever order kysely emits them in. The builder must not branch on its arguments.
  */
 export function reusableQuery<Args extends unknown[], Row>(
   arity: number,
   build: (db: Db, ...args: Args) => Compilable<Row>,
 ): (db: Db, ...args: Args) => Promise<Row[]> {
-  const prepared = new WeakMap<object, Prepared>()
-  return async (db, ...args) => {
-    const dialect = db.getExecutor().adapter
-    let query = prepared.get(dialect)
+  const prepared = new WeakMap<Storage, Prepared>()
+  return (db, ...args) => {
+    const storage = storageOf(db)
+    let query = prepared.get(storage)
     if (!query) {
       query = prepare(db, arity, build)
-      prepared.set(dialect, query)
+      prepared.set(storage, query)
     }
     const parameters = query.order.map((index) => args[index])
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(query.sql, parameters))
-    return result.rows
+    return storage.runPrepared<Row>(db, query.sql, parameters)
   }
 }
 
@@ -43,5 +41,5 @@ function prepare<Args extends unknown[], Row>(
   const order = compiled.parameters.map((value) => sentinels.indexOf(value as string))
   if (order.includes(-1))
     throw new Error(`a reusable query has a constant parameter: ${compiled.sql}`)
-  return { sql: preparedSql(compiled.sql), order }
+  return { sql: compiled.sql, order }
 }

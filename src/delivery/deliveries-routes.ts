@@ -82,6 +82,10 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
     '/deliveries',
     {
       schema: {
+        operationId: 'listDeliveries',
+        summary: 'List deliveries',
+        description:
+          "Each delivery is one postback to one endpoint, with every attempt (status code, duration, error, the first 1 kB of the answer) and when the next one is due. Newest first, in cursor pages; an affiliate key sees its own endpoints' deliveries.",
         tags,
         querystring: Type.Object({ ...PageQuery, ...Filter }),
         response: { 200: PageOf(Delivery), ...ADMIN_ERRORS },
@@ -96,6 +100,10 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
     '/deliveries/retry',
     {
       schema: {
+        operationId: 'retryDeliveries',
+        summary: 'Replay deliveries in bulk',
+        description:
+          'Queues every delivery matching the filters again now, with the same event id and a fresh retry schedule. `state` defaults to `failed`; deliveries of deleted endpoints are left out. Answers how many were queued.',
         tags,
         body: Type.Object(Filter),
         response: { 200: Type.Object({ queued: Type.Integer() }), ...ADMIN_ERRORS },
@@ -107,6 +115,10 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
     '/deliveries/:id/retry',
     {
       schema: {
+        operationId: 'retryDelivery',
+        summary: 'Retry one delivery now',
+        description:
+          'Queues the delivery again now, with the same event id and a fresh retry schedule. 409 `conflict` while it is being sent, or when its endpoint was deleted. No request body is needed (an empty one is fine).',
         tags,
         params: IdParams,
         response: { 200: Delivery, ...ADMIN_ERRORS, 409: ErrorResponse },
@@ -118,6 +130,10 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
     '/postbacks/:id/test',
     {
       schema: {
+        operationId: 'testPostback',
+        summary: 'Send a test postback',
+        description:
+          "Renders the endpoint's templates with sample values and an `evt_test_…` event id, sends it through the same client, address guard and signing as real deliveries, and answers the request and the response. Nothing is queued or recorded. No request body is needed (an empty one is fine).",
         tags: ['postbacks'],
         params: IdParams,
         response: { 200: TestResult, ...ADMIN_ERRORS },

@@ -1,4 +1,4 @@
-import type { ConversionStatus } from '../catalog/index.ts'
+import type { ConversionStatus } from '../conversions/index.ts'
 
 /**
  * What the conversions capability hands to delivery, inside the transaction that records a new

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Registry } from 'prom-client'
-import { type ClaimedDelivery, claimDueDeliveries } from '../db/claim-deliveries.ts'
 import type { Database } from '../db/database.ts'
+import type { ClaimedDelivery } from '../db/delivery-queries.ts'
 import { countAttempt, type DeliveryMetrics, deliveryMetrics } from './delivery-metrics.ts'
-import { type EndpointHealth, foldHealth, isHalfOpen } from './endpoint-health.ts'
+import { KnownEndpoints } from './known-endpoints.ts'
+import { type EndpointLoad, nextClaimDelay, planAttempts, planClaim } from './plan-attempts.ts'
 import { ResultRecorder } from './result-recorder.ts'
 import { nextStep } from './retry-policy.ts'
 import { type AttemptResult, PostbackSender } from './send-postback.ts'
-import { type SendingEndpoint, sendingEndpoint } from './sending-endpoint.ts'
+import type { SendingEndpoint } from './sending-endpoint.ts'
 
 export interface WorkerOptions {
   /** Attempts in flight at once in this process. */
@@ -30,6 +31,7 @@ export interface WorkerContext {
 
 /** Where the worker reports trouble it recovers from (pino's shape: context object, message). */
 export interface WorkerLog {
+  info(context: object, message: string): void
   error(context: object, message: string): void
 }
 
@@ -48,7 +50,9 @@ interface Held {
 /**
  * The outbox worker: claims due deliveries with a lease, sends them through one keep-alive pool
  * within per-endpoint limits, and records results in batches. A heartbeat renews the leases it
- * holds; on stop it lets attempts in flight finish and hands back what it had not started.
+ * holds; on stop it lets attempts in flight finish and hands back what it had not started. What
+ * to claim and start is decided by the pure functions of `plan-attempts.ts`; endpoint health is
+ * kept by `KnownEndpoints`.
  */
 export class DeliveryWorker {
   readonly id = `w_${randomBytes(6).toString('hex')}`
@@ -59,7 +63,7 @@ export class DeliveryWorker {
   readonly #held = new Map<number, Held>()
   readonly #queues = new Map<number, ClaimedDelivery[]>()
   readonly #endpointInFlight = new Map<number, number>()
-  readonly #endpoints = new Map<number, SendingEndpoint>()
+  readonly #endpoints: KnownEndpoints
   readonly #inFlight = new Set<Promise<void>>()
   readonly #recorder: ResultRecorder
   #stopping = false
@@ -72,10 +76,12 @@ export class DeliveryWorker {
     this.#options = { ...WORKER_DEFAULTS, ...options }
     this.#sender = new PostbackSender({ allowPrivateTargets: ctx.allowPrivateTargets })
     this.#metrics = deliveryMetrics(ctx.registry, ctx.database.db)
+    const endpoints = new KnownEndpoints(this.#baseCooldownMs)
+    this.#endpoints = endpoints
     this.#recorder = new ResultRecorder(ctx.database, this.#baseCooldownMs, {
-      knownHealthy: (id) => isHealthy(this.#endpoints.get(id)?.health),
+      knownHealthy: (id) => endpoints.knownHealthy(id),
       recorded: (batch, health) => {
-        for (const [id, next] of health) this.#updateHealth(id, next)
+        endpoints.recorded(batch, health)
         for (const done of batch) this.#held.delete(done.delivery.id)
       },
       failed: (error, batch) => {
@@ -84,6 +90,7 @@ export class DeliveryWorker {
           { err: error, worker: this.id, deliveries: batch.length },
           'recording delivery results failed',
         )
+        endpoints.notRecorded(batch)
         for (const done of batch) this.#held.delete(done.delivery.id)
       },
     })
@@ -116,22 +123,25 @@ export class DeliveryWorker {
   }
 
   async #run(): Promise<void> {
-    const maxHeld = this.#options.concurrency * 2
     while (!this.#stopping) {
-      // Finished attempts waiting to be recorded keep their lease but no longer take room.
-      const room = maxHeld - this.#held.size + this.#recorder.waiting
-      let claimed = 0
-      let asked = 0
-      if (room >= Math.max(1, this.#options.concurrency / 4) || this.#held.size === 0) {
-        asked = room
-        claimed = await this.#claim(room).catch((error) => {
-          this.#ctx.log.error({ err: error, worker: this.id }, 'delivery claim failed')
-          return 0
-        })
-      }
+      const now = Date.now()
+      const plan = planClaim(
+        {
+          held: this.#held.size,
+          waiting: this.#recorder.waiting,
+          queued: new Map([...this.#queues].map(([id, queue]) => [id, queue.length])),
+          blockedUnrecorded: this.#endpoints.blockedUnrecorded(now),
+        },
+        this.#options,
+      )
+      const claimed = plan
+        ? await this.#claim(plan.limit, plan.skip, now).catch((error) => {
+            this.#ctx.log.error({ err: error, worker: this.id }, 'delivery claim failed')
+            return 0
+          })
+        : 0
       if (this.#stopping) break
-      // A full batch means more may be due now; otherwise wait for a slot or the next poll.
-      await this.#sleep(claimed > 0 && claimed === asked ? 0 : this.#options.pollMs)
+      await this.#sleep(nextClaimDelay(plan?.limit ?? 0, claimed, this.#options.pollMs))
     }
   }
 
@@ -147,30 +157,16 @@ export class DeliveryWorker {
     })
   }
 
-  async #claim(limit: number): Promise<number> {
-    const now = Date.now()
-    // Endpoints with enough waiting here already, or blocked by results not yet recorded.
-    const full = [...this.#queues]
-      .filter(([, queue]) => queue.length >= this.#options.endpointConcurrency)
-      .map(([id]) => id)
-    for (const [id, endpoint] of this.#endpoints) {
-      if (this.#recorder.hasUnrecorded(id) && blocked(endpoint.health, now)) full.push(id)
-    }
-    const { deliveries: claimed, endpoints } = await claimDueDeliveries(this.#ctx.database, {
+  async #claim(limit: number, skip: number[], now: number): Promise<number> {
+    const { deliveries: claimed, endpoints } = await this.#ctx.database.claimDeliveries({
       workerId: this.id,
       now,
       leaseMs: this.#options.leaseMs,
       limit,
-      skipPostbacks: full,
+      skipPostbacks: skip,
     })
     if (claimed.length === 0) return 0
-    for (const row of endpoints) {
-      const endpoint = sendingEndpoint(row, now)
-      // Health folded from results not yet recorded is newer than what the database says.
-      const known = this.#endpoints.get(endpoint.id)
-      if (known && this.#recorder.hasUnrecorded(endpoint.id)) endpoint.health = known.health
-      this.#endpoints.set(endpoint.id, endpoint)
-    }
+    this.#endpoints.claimed(endpoints, now)
     for (const delivery of claimed) {
       this.#held.set(delivery.id, { delivery, started: false })
       const queue = this.#queues.get(delivery.postback_id) ?? []
@@ -181,26 +177,27 @@ export class DeliveryWorker {
     return claimed.length
   }
 
-  /** Starts queued attempts while there is room, overall and per endpoint. */
+  /** Starts queued attempts while there is room, overall and per endpoint (see planAttempts). */
   async #pump(): Promise<void> {
+    const loads = new Map<number, EndpointLoad>()
+    for (const [id, queue] of this.#queues) {
+      loads.set(id, {
+        health: this.#endpoints.get(id)?.health,
+        queued: queue.length,
+        inFlight: this.#endpointInFlight.get(id) ?? 0,
+      })
+    }
+    const plan = planAttempts(loads, this.#inFlight.size, Date.now(), this.#options)
+    for (const [id, count] of plan.start) {
+      const queue = this.#queues.get(id)!
+      const endpoint = this.#endpoints.get(id)!
+      for (const delivery of queue.splice(0, count)) this.#startAttempt(delivery, endpoint)
+      if (queue.length === 0) this.#queues.delete(id)
+    }
     const hold: number[] = []
-    for (const [postbackId, queue] of this.#queues) {
-      const endpoint = this.#endpoints.get(postbackId)
-      if (!endpoint || blocked(endpoint.health, Date.now())) {
-        // The circuit opened (or the endpoint was disabled) since these were claimed.
-        hold.push(...queue.map((delivery) => delivery.id))
-        this.#queues.delete(postbackId)
-        continue
-      }
-      const limit = isHalfOpen(endpoint.health) ? 1 : this.#options.endpointConcurrency
-      while (
-        queue.length > 0 &&
-        this.#inFlight.size < this.#options.concurrency &&
-        (this.#endpointInFlight.get(postbackId) ?? 0) < limit
-      ) {
-        this.#startAttempt(queue.shift()!, endpoint)
-      }
-      if (queue.length === 0) this.#queues.delete(postbackId)
+    for (const id of plan.release) {
+      for (const delivery of this.#queues.get(id) ?? []) hold.push(delivery.id)
+      this.#queues.delete(id)
     }
     if (hold.length > 0) {
       for (const id of hold) this.#held.delete(id)
@@ -230,21 +227,26 @@ export class DeliveryWorker {
 
   #finish(delivery: ClaimedDelivery, result: AttemptResult): void {
     countAttempt(this.#metrics, result.outcome)
+    // Info, not error: a partner's endpoint failing is expected and retried, yet someone asking
+    // "why was nothing delivered" should find the endpoint and the reason in the log.
+    if (result.outcome !== 'delivered') {
+      this.#ctx.log.info(
+        {
+          worker: this.id,
+          delivery: delivery.id,
+          endpoint: String(delivery.postback_id),
+          outcome: result.outcome,
+          reason: result.error,
+        },
+        'postback attempt failed',
+      )
+    }
     if (delivery.attempt_count === 0) {
       this.#metrics.latency.observe(Math.max(0, result.at - delivery.occurred_at) / 1000)
     }
     const next = nextStep(result, delivery.step, this.#ctx.retryScheduleMs)
-    // Fold the result into the endpoint's health now, so the next pump already respects an open
-    // circuit; the recorded health (which also counts other workers' results) replaces it later.
-    const endpoint = this.#endpoints.get(delivery.postback_id)
-    if (endpoint) endpoint.health = foldHealth(endpoint.health, [result], this.#baseCooldownMs)
+    this.#endpoints.attempted(delivery.postback_id, result)
     this.#recorder.add({ delivery, result, next })
-  }
-
-  // The recorded health wins unless results newer than it are still waiting to be recorded.
-  #updateHealth(id: number, health: EndpointHealth): void {
-    const endpoint = this.#endpoints.get(id)
-    if (endpoint && !this.#recorder.hasUnrecorded(id)) endpoint.health = health
   }
 
   #renewLeases(): void {
@@ -271,12 +273,4 @@ export class DeliveryWorker {
       .where('locked_by', '=', this.id)
       .execute()
   }
-}
-
-function isHealthy(health: EndpointHealth | undefined): boolean {
-  return health !== undefined && health.consecutive_failures === 0 && health.failing_since === null
-}
-
-function blocked(health: EndpointHealth, now: number): boolean {
-  return health.disabled_at !== null || (health.circuit_open_until ?? 0) > now
 }

@@ -62,6 +62,16 @@ export function foldHealth(
   return health
 }
 
+/** Disabled, or its circuit open: its deliveries wait unclaimed and unsent. */
+export function isBlocked(health: EndpointHealth, now: number): boolean {
+  return health.disabled_at !== null || (health.circuit_open_until ?? 0) > now
+}
+
+/** No failure since the last success: a success changes nothing and needs no health write. */
+export function isHealthy(health: EndpointHealth): boolean {
+  return health.consecutive_failures === 0 && health.failing_since === null
+}
+
 /** Half-open: the cooldown is over but the endpoint has not answered well yet; one probe at a time. */
 export function isHalfOpen(health: EndpointHealth): boolean {
   return health.consecutive_failures >= CIRCUIT_THRESHOLD

@@ -1,7 +1,10 @@
-import type { ClaimedDelivery } from '../db/claim-deliveries.ts'
 import type { Database, Db } from '../db/database.ts'
-import { engineOf } from '../db/engine-of.ts'
-import { recordAttempts } from '../db/record-attempts.ts'
+import {
+  type ClaimedDelivery,
+  type EndpointHealthRow,
+  readHealthForUpdate,
+  writeHealth,
+} from '../db/delivery-queries.ts'
 import { type EndpointHealth, foldHealth, sameHealth } from './endpoint-health.ts'
 import type { NextStep } from './retry-policy.ts'
 import type { AttemptResult } from './send-postback.ts'
@@ -39,14 +42,14 @@ export async function recordResults(
   }))
   const changes = healthToUpdate(finished, knownHealthy)
   if (changes.size === 0) {
-    await recordAttempts(database, records, now)
+    await database.recordAttempts(database.db, records, now)
     return new Map()
   }
   return database.db.transaction().execute(async (tx) => {
     // Endpoint rows first, deliveries after: the order deleting an endpoint takes them in, so
     // the two can't deadlock.
-    const current = await readHealthForUpdate(tx, [...changes.keys()])
-    await recordAttempts(database, records, now, tx)
+    const current = await readHealthForUpdate(database, tx, [...changes.keys()])
+    await database.recordAttempts(tx, records, now)
     return updateHealth(tx, current, changes, baseCooldownMs)
   })
 }
@@ -71,28 +74,10 @@ function healthToUpdate(
   return byEndpoint
 }
 
-// Health is read, folded here and written back: on PostgreSQL, where several workers record at
-// once, the rows stay locked until commit so no worker's failures overwrite another's (in id
-// order, so two batches can't deadlock). SQLite has one writer at a time already.
-function readHealthForUpdate(tx: Db, ids: number[]) {
-  const read = tx
-    .selectFrom('postbacks')
-    .select([
-      'id',
-      'consecutive_failures',
-      'failing_since',
-      'circuit_open_until',
-      'circuit_cooldown_ms',
-      'disabled_at',
-    ])
-    .where('id', 'in', ids)
-    .orderBy('id')
-  return (engineOf(tx) === 'postgres' ? read.forUpdate() : read).execute()
-}
-
+// Health is read (locked where writers run side by side), folded here and written back.
 async function updateHealth(
   tx: Db,
-  rows: Awaited<ReturnType<typeof readHealthForUpdate>>,
+  rows: readonly EndpointHealthRow[],
   byEndpoint: Map<number, FinishedAttempt[]>,
   baseCooldownMs: number,
 ) {
@@ -104,7 +89,7 @@ async function updateHealth(
     const next = foldHealth(current, results, baseCooldownMs)
     health.set(id, next)
     if (!sameHealth(current, next)) {
-      await tx.updateTable('postbacks').set(next).where('id', '=', id).execute()
+      await writeHealth(tx, id, next)
     }
   }
   return health

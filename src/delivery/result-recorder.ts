@@ -8,8 +8,9 @@ const DELAY_MS = 5
 export interface RecorderHooks {
   /** Whether the worker last saw this endpoint healthy (successes then need no health write). */
   knownHealthy(postbackId: number): boolean
-  /** After a batch is written (or failed to be): its deliveries and the endpoints' new health. */
+  /** After a batch is written: its deliveries and the endpoints' new health. */
   recorded(batch: readonly FinishedAttempt[], health: Map<number, EndpointHealth>): void
+  /** After a batch failed to be written. */
   failed(error: unknown, batch: readonly FinishedAttempt[]): void
 }
 
@@ -21,8 +22,6 @@ export class ResultRecorder {
   readonly #database: Database
   readonly #baseCooldownMs: number
   readonly #hooks: RecorderHooks
-  /** Per endpoint, finished attempts not recorded yet. */
-  readonly #unrecorded = new Map<number, number>()
   #finished: FinishedAttempt[] = []
   #recording = 0
   #flushing: Promise<void> | undefined
@@ -39,14 +38,7 @@ export class ResultRecorder {
     return this.#finished.length + this.#recording
   }
 
-  /** Whether results for this endpoint are still waiting to be recorded. */
-  hasUnrecorded(postbackId: number): boolean {
-    return this.#unrecorded.has(postbackId)
-  }
-
   add(done: FinishedAttempt): void {
-    const postbackId = done.delivery.postback_id
-    this.#unrecorded.set(postbackId, (this.#unrecorded.get(postbackId) ?? 0) + 1)
     this.#finished.push(done)
     if (this.#finished.length >= BATCH) void this.#flush()
     else this.#timer ??= setTimeout(() => void this.#flush(), DELAY_MS)
@@ -78,22 +70,11 @@ export class ResultRecorder {
         const health = await recordResults(this.#database, batch, this.#baseCooldownMs, (id) =>
           this.#hooks.knownHealthy(id),
         )
-        this.#countRecorded(batch)
         this.#hooks.recorded(batch, health)
       } catch (error) {
-        this.#countRecorded(batch)
         this.#hooks.failed(error, batch)
       }
       this.#recording = 0
-    }
-  }
-
-  #countRecorded(batch: readonly FinishedAttempt[]): void {
-    for (const done of batch) {
-      const postbackId = done.delivery.postback_id
-      const left = (this.#unrecorded.get(postbackId) ?? 1) - 1
-      if (left > 0) this.#unrecorded.set(postbackId, left)
-      else this.#unrecorded.delete(postbackId)
     }
   }
 }

@@ -1,5 +1,7 @@
+import { pino } from 'pino'
 import type { Config } from '../config.ts'
-import { type Database, openDatabase } from '../db/database.ts'
+import { connectDatabase } from '../db/connect-database.ts'
+import type { Database } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { createMetrics } from '../http/metrics.ts'
 import { type MetricsServer, startMetricsServer } from '../http/metrics-server.ts'
@@ -9,8 +11,8 @@ export interface RunningWorker {
   id: string
   /** Where /metrics and /healthz answer, when BACKTRACK_WORKER_METRICS_PORT is set. */
   metricsUrl: string | undefined
-  /** Lets attempts in flight finish, hands back the rest, closes the database. */
-  stop(): Promise<void>
+  /** Lets attempts in flight finish, hands back the rest, closes the database; `reason` is logged. */
+  stop(reason?: string): Promise<void>
 }
 
 /**
@@ -21,20 +23,22 @@ export async function runWorker(
   config: Config,
   print: (line: string) => void,
   options: WorkerOptions = {},
+  /** Stops waiting for the database: a signal during start-up. */
+  signal?: AbortSignal,
 ): Promise<RunningWorker> {
-  const database = openDatabase(config.database)
+  const database = await connectDatabase(config.database, {
+    waitMs: config.databaseWaitMs,
+    onWait: (line) => process.stderr.write(`${line}\n`),
+    signal,
+  })
   try {
     await migrateToLatest(database.db, database.engine)
   } catch (error) {
     await database.close()
     throw error
   }
-  const log = {
-    error: (context: object, message: string) =>
-      process.stderr.write(
-        `${JSON.stringify({ level: 'error', msg: message, ...describe(context) })}\n`,
-      ),
-  }
+  // The same JSON lines as `serve` writes, at the same BACKTRACK_LOG_LEVEL.
+  const log = pino({ level: config.logLevel })
   const metrics = createMetrics()
   const worker = new DeliveryWorker(
     { ...config, database, registry: metrics.registry, log },
@@ -53,10 +57,12 @@ export async function runWorker(
   return {
     id: worker.id,
     metricsUrl: server?.url,
-    stop: async () => {
+    stop: async (reason) => {
+      log.info({ worker: worker.id, reason }, 'delivery worker stopping')
       await worker.stop()
       await server?.close()
       await database.close()
+      log.info({ worker: worker.id }, 'delivery worker stopped')
     },
   }
 }
@@ -69,9 +75,4 @@ function serveMetrics(
 ): Promise<MetricsServer | undefined> {
   if (config.workerMetricsPort === undefined) return Promise.resolve(undefined)
   return startMetricsServer({ config, database, metrics }, config.workerMetricsPort)
-}
-
-function describe(context: object): object {
-  const { err, ...rest } = context as { err?: unknown }
-  return err instanceof Error ? { ...rest, err: { message: err.message, stack: err.stack } } : rest
 }

@@ -1,4 +1,4 @@
-import type { ClaimedEndpoint } from '../db/claim-deliveries.ts'
+import type { ClaimedEndpoint } from '../db/delivery-queries.ts'
 import type { EndpointHealth } from './endpoint-health.ts'
 
 export interface SendingEndpoint {

@@ -4,20 +4,22 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { pino } from 'pino'
-import { registerCatalogRoutes } from '../catalog/index.ts'
+import { registerCatalogRoutes } from '../catalog/routes.ts'
 import {
   registerClickRoutes,
   registerTrackingLinkRoute,
   trackingLinkListener,
-} from '../clicks/index.ts'
-import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/index.ts'
-import { registerDeliveryRoutes } from '../delivery/index.ts'
-import { registerLiveRoutes, registerReportRoutes } from '../reports/index.ts'
+} from '../clicks/routes.ts'
+import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/routes.ts'
+import { registerDeliveryRoutes } from '../delivery/routes.ts'
+import { registerLiveRoutes, registerReportRoutes } from '../reports/routes.ts'
 import type { AppContext } from './app-context.ts'
 import { bearerAuth } from './auth.ts'
 import { useJsonErrors } from './error-handler.ts'
 import { registerHealthRoutes } from './health-routes.ts'
+import { acceptEmptyJsonBodies } from './json-body.ts'
 import { observeRequest } from './metrics.ts'
+import { openApiOptions } from './openapi.ts'
 import { refuseNulCharacters } from './refuse-nul.ts'
 import { RequestLogController } from './request-log.ts'
 import { type FastPath, serverWithFastPath } from './server.ts'
@@ -62,6 +64,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   useJsonErrors(app)
+  acceptEmptyJsonBodies(app)
   app.addHook('onClose', async () => destination?.flushSync())
   const observe = observeRequest(ctx.metrics)
   app.addHook('onResponse', async (request, reply) => {
@@ -82,22 +85,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // Closing, Fastify answers 503 to requests on open connections; the listener leaves it those.
   app.addHook('preClose', async () => trackingLink.stopTaking())
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Backtrack API',
-        version: '1',
-        description: 'Server-to-server postback tracking. See docs/ in the repository.',
-      },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      },
-      security: [{ bearer: [] }],
-    },
-  })
+  await app.register(swagger, openApiOptions(ctx.config.publicUrl))
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  // Until the web app takes `/`, a browser opening the server lands on the API reference.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'))
 
   registerHealthRoutes(app, ctx)
   registerTrackingLinkRoute(app, ctx)

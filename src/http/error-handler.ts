@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from './app.ts'
-import { AppError, type ErrorCode, errorBody } from './errors.ts'
+import { AppError, type ErrorBody, type ErrorCode, errorBody } from './errors.ts'
 import { compileValidator } from './validation.ts'
 
 // Fastify's own 4xx errors (body parsing, limits) mapped onto our closed set of codes.
@@ -14,8 +14,17 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 /** The one place errors become responses: known errors keep their code, unknown ones are a 500. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const { status, body } = errorReply(error, request)
+  return reply.status(status).send(body)
+}
+
+/** The status and body `handleError` answers an error with; an unknown error is logged here. */
+export function errorReply(
+  error: FastifyError | AppError,
+  request: FastifyRequest,
+): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
-    return reply.status(error.status).send(errorBody(error.code, error.message, error.details))
+    return { status: error.status, body: errorBody(error.code, error.message, error.details) }
   }
   if (error.validation) {
     const details = error.validation.map((issue) => ({
@@ -24,19 +33,19 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     }))
     const first = details[0]
     const message = first ? `${first.field} ${first.message}` : 'request is invalid'
-    return reply.status(400).send(errorBody('validation_failed', message, details))
+    return { status: 400, body: errorBody('validation_failed', message, details) }
   }
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined
   if (mapped) {
     const status =
       mapped === 'invalid_json' || mapped === 'validation_failed' ? 400 : error.statusCode
-    return reply.status(status ?? 400).send(errorBody(mapped, error.message))
+    return { status: status ?? 400, body: errorBody(mapped, error.message) }
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    return reply.status(error.statusCode).send(errorBody('validation_failed', error.message))
+    return { status: error.statusCode, body: errorBody('validation_failed', error.message) }
   }
   request.log.error({ err: error }, 'unhandled error')
-  return reply.status(500).send(errorBody('internal_error', 'internal error'))
+  return { status: 500, body: errorBody('internal_error', 'internal error') }
 }
 
 function issueField(context: string | undefined, path: string, params: Record<string, unknown>) {

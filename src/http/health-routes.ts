@@ -14,11 +14,26 @@ export function registerHealthRoutes(
     '/healthz',
     {
       schema: {
+        operationId: 'getHealth',
+        summary: 'Is the server and its database up',
+        description:
+          'No key needed. 200 only while the database answers (within 2 s); else 503 with the reason.',
         tags: ['operations'],
         security: [],
         response: {
-          200: Type.Object({ status: Type.Literal('ok') }),
-          503: Type.Object({ status: Type.Literal('unavailable'), error: Type.String() }),
+          200: Type.Object(
+            { status: Type.Literal('ok') },
+            { description: 'the database answers', examples: [{ status: 'ok' }] },
+          ),
+          // Node.js and Fastify refuse oversized heads before any route, in this shape.
+          431: Type.Object(
+            { error: Type.String(), message: Type.String(), statusCode: Type.Integer() },
+            { description: 'request line and headers over 16 kB' },
+          ),
+          503: Type.Object(
+            { status: Type.Literal('unavailable'), error: Type.String() },
+            { description: 'the database does not answer (or the server is stopping)' },
+          ),
         },
       },
     },

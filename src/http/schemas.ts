@@ -12,28 +12,40 @@ export function pathId(text: string, kind: string): number {
   return id
 }
 
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(Type.Unknown()),
-  }),
-})
+/** The error shape, with what a status means on a route, for the OpenAPI document. */
+export function errorResponse(description: string) {
+  return Type.Object(
+    {
+      error: Type.Object({
+        code: Type.String({ description: 'snake_case, from the closed list in docs/api.md' }),
+        message: Type.String({ description: 'a sentence for people' }),
+        details: Type.Optional(Type.Unknown({ description: '`[{field, message}]` for 400s' })),
+      }),
+    },
+    { description },
+  )
+}
+
+export const ErrorResponse = errorResponse('an error (see `error.code`)')
+
+/** The error responses every admin route can give, for the OpenAPI document. */
+export const ADMIN_ERRORS = {
+  400: errorResponse(
+    '`validation_failed` (with `details`), `invalid_json`, `invalid_cursor`, or another 400 code',
+  ),
+  401: errorResponse('`unauthorized`: no `Authorization: Bearer` key, or a key that is not valid'),
+  403: errorResponse('`forbidden`: an affiliate key on an operation for admin keys only'),
+  404: errorResponse('`not_found`: no such id, or one this key may not see'),
+}
 
 /** A list response: `{data, next_cursor}`. */
 export function PageOf<T extends Parameters<typeof Type.Array>[0]>(item: T) {
   return Type.Object({
     data: Type.Array(item),
-    next_cursor: Type.Union([Type.String(), Type.Null()]),
+    next_cursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'pass as `cursor` for the next page; null on the last page',
+    }),
   })
-}
-
-/** The error responses every admin route can give, for the OpenAPI document. */
-export const ADMIN_ERRORS = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
 }
 
 /** Money or a percentage: a JSON number or a decimal string, never parsed as a float. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts'
-import { powerOfTwoChunks, rowsInserter } from '../db/insert-rows.ts'
+import { insertRows, powerOfTwoChunks, type RowsInsert } from '../db/insert-rows.ts'
 import type { RollupDelta } from './rollup-delta.ts'
 import { COUNTERS, DIMENSIONS, type Dimension, HOUR_MS, TIERS, type Tier } from './rollup-tiers.ts'
 
@@ -81,20 +81,21 @@ function regroup(sums: readonly Sum[], tier: Tier): Sum[] {
   return [...groups.keys()].sort().map((key) => groups.get(key)!)
 }
 
-// One inserter per tier: it makes each statement text once per row count, and the chunks of
-// powers of two keep those to nine per tier, which SQLite's statement cache keeps prepared.
+// One insert per tier, made once: the storage makes each statement text once per insert and row
+// count, and the chunks of powers of two keep those to nine per tier, which SQLite's statement
+// cache keeps prepared.
 const upserts = new Map(
-  TIERS.map((tier) => {
+  TIERS.map((tier): [Tier, RowsInsert] => {
     const key = ['bucket', ...tier.dimensions, 'currency']
     return [
       tier,
-      rowsInserter({
+      {
         table: tier.table,
         columns: [...key, ...COUNTERS],
         addOnConflict: { keys: key, columns: COUNTERS },
         // Chunks of powers of two: nine statement shapes per tier at most.
         prepare: true,
-      }),
+      },
     ]
   }),
 )
@@ -106,5 +107,5 @@ async function upsert(db: Db, tier: Tier, sums: Sum[]): Promise<void> {
     sum.currency,
     ...sum.counts,
   ])
-  await upserts.get(tier)!(db, rows)
+  await insertRows(db, upserts.get(tier)!, rows)
 }

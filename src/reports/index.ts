@@ -1,6 +1,5 @@
+// The reports domain, for other rooms and worker threads; its HTTP routes are in routes.ts.
 export { applyRollups } from './apply-rollups.ts'
 export { type LiveEvent, recordLiveEvents } from './live-events.ts'
-export { registerLiveRoutes } from './live-routes.ts'
-export { registerReportRoutes } from './reports-routes.ts'
 export { purgeExpired, startRetention } from './retention.ts'
 export { type ConversionState, conversionCounts, type RollupDelta } from './rollup-delta.ts'

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts'
-import { rowsInserter } from '../db/insert-rows.ts'
+import { insertRows, type RowsInsert } from '../db/insert-rows.ts'
 import type { LiveEventKind } from '../db/tables/reports.ts'
 
 export type LiveEventData = Record<string, unknown>
@@ -20,10 +20,10 @@ export type LiveEvent =
       data: readonly LiveEventData[]
     }
 
-const insertEvents = rowsInserter({
+const EVENTS_INSERT: RowsInsert = {
   table: 'live_events',
   columns: ['kind', 'affiliate_id', 'payload', 'created_at'],
-})
+}
 
 /**
  * Appends events to the live feed in the caller's transaction, so the feed shows exactly what was
@@ -31,8 +31,9 @@ const insertEvents = rowsInserter({
  */
 export async function recordLiveEvents(db: Db, events: readonly LiveEvent[]): Promise<void> {
   if (events.length === 0) return
-  await insertEvents(
+  await insertRows(
     db,
+    EVENTS_INSERT,
     events.map((event) => [event.kind, event.affiliateId, JSON.stringify(event.data), event.at]),
   )
 }

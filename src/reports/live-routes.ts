@@ -5,6 +5,7 @@ import type { LiveEventKind } from '../db/tables/reports.ts'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { keyStillValid } from '../http/auth.ts'
+import { ADMIN_ERRORS } from '../http/schemas.ts'
 import {
   clickEventId,
   EVENT_ID_PATTERN,
@@ -44,12 +45,22 @@ export function registerLiveRoutes(api: App, { config, database }: AppContext): 
     '/live',
     {
       schema: {
+        operationId: 'streamLiveEvents',
+        summary: 'Follow clicks, conversions and deliveries live',
         tags: ['reports'],
         description:
-          'Server-Sent Events: event types click, conversion, delivery; `: heartbeat` comments',
+          'Server-Sent Events of what is committed: `click` and `conversion` events, `: heartbeat` comments; resume with `Last-Event-ID`. Affiliate keys get their own events without `revenue` and `profit`.',
         querystring: Type.Object({
           last_event_id: Type.Optional(Type.String({ pattern: EVENT_ID_PATTERN })),
         }),
+        response: {
+          200: {
+            description: 'an endless event stream; see docs/api.md, "Live feed"',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          400: ADMIN_ERRORS[400],
+          401: ADMIN_ERRORS[401],
+        },
       },
     },
     async (request, reply) => {

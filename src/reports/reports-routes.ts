@@ -56,9 +56,54 @@ export function registerReportRoutes(api: App, { database }: AppContext): void {
     '/reports',
     {
       schema: {
+        operationId: 'getReport',
+        summary: 'Run a report',
+        description:
+          "Counts and money grouped by `group_by`, with a `totals` row, from rollups kept in the same transactions as clicks and conversions. JSON, or CSV with `format=csv` or `Accept: text/csv`. Affiliate keys get their own rows without `revenue` and `profit`. Units: `cr` is a fraction (0.125 = 12.5 %), money is in the row's `currency`.",
         tags: ['reports'],
         querystring: ReportQuery,
-        response: { 200: Type.Object({ rows: Type.Array(Row), totals: Row }), ...ADMIN_ERRORS },
+        response: {
+          200: Type.Object(
+            { rows: Type.Array(Row), totals: Row },
+            {
+              examples: [
+                {
+                  rows: [
+                    {
+                      day: '2026-12-01',
+                      offer_id: '1',
+                      currency: 'USD',
+                      clicks: 200,
+                      unique_clicks: 180,
+                      conversions: 5,
+                      pending_conversions: 1,
+                      rejected_conversions: 0,
+                      revenue: 12.5,
+                      payout: 8.75,
+                      profit: 3.75,
+                      cr: 0.025,
+                      epc: 0.0438,
+                    },
+                  ],
+                  totals: {
+                    currency: 'USD',
+                    clicks: 200,
+                    unique_clicks: 180,
+                    conversions: 5,
+                    pending_conversions: 1,
+                    rejected_conversions: 0,
+                    revenue: 12.5,
+                    payout: 8.75,
+                    profit: 3.75,
+                    cr: 0.025,
+                    epc: 0.0438,
+                  },
+                },
+              ],
+            },
+          ),
+          ...ADMIN_ERRORS,
+        },
       },
     },
     async (request, reply) => {

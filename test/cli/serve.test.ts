@@ -23,6 +23,8 @@ describe('npx backtrack', () => {
       'HOST',
       'BACKTRACK_DB',
       'DATABASE_URL',
+      'BACKTRACK_DB_WAIT',
+      '--version',
       'BACKTRACK_ADMIN_KEY',
       'BACKTRACK_RETRY_SCHEDULE',
       'BACKTRACK_ALLOW_PRIVATE_TARGETS',

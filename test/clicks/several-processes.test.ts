@@ -1,57 +1,71 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { type RunningServer, startServer } from '../../src/main.ts'
-import { describeEachEngine } from '../helpers/engines.ts'
+import { findClick } from '../../src/clicks/index.ts'
+import { type Database, openDatabase } from '../../src/db/database.ts'
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 import { createCatalog } from '../helpers/fixtures.ts'
-import { startTestServer, type TestServer } from '../helpers/test-server.ts'
-import { clickIdOf, storedClick } from './stored-click.ts'
+import { databaseEnv, type ServeProcess, serveProcess } from '../helpers/processes.ts'
+import { waitFor } from '../helpers/wait-for.ts'
+import { clickIdOf } from './stored-click.ts'
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
 
-// Two Backtrack servers on one database, as when several processes share one PostgreSQL.
-describeEachEngine('tracking links on several servers', (engine) => {
-  let t: TestServer
-  let second: RunningServer
+// Two `backtrack serve` processes on one database, as an operator would run them.
+describeEachEngine('tracking links on several server processes', (engine) => {
+  let database: TestDatabase
+  let db: Database
+  let first: ServeProcess
+  let second: ServeProcess
+  // Two processes start one after the other: each takes a few seconds on a busy machine.
   beforeEach(async () => {
-    t = await startTestServer(engine)
-    second = await startServer(t.config, { logger: false, print: () => {} })
-  })
+    database = await createTestDatabase(engine)
+    const env = databaseEnv(database.config)
+    first = await serveProcess(env)
+    second = await serveProcess(env)
+    db = openDatabase(database.config)
+  }, 60_000)
   afterEach(async () => {
-    await second.close()
-    await t.close()
+    await first?.child.stop()
+    await second?.child.stop()
+    await db?.close()
+    await database.drop()
   })
 
   const visit = (base: string, path: string) =>
     fetch(base + path, { redirect: 'manual', headers: { 'user-agent': UA } })
 
-  it("sees another server's catalog changes within 5 seconds", async () => {
-    const { offer, affiliate } = await createCatalog(t)
-    const path = `/c/${offer.id}?aff_id=${affiliate.id}`
-    expect(await waitForStatus(second.url, path, 302)).toBeLessThan(5000)
-    await t.request('PATCH', `/api/v1/offers/${offer.id}`, { body: { status: 'paused' } })
-    expect((await visit(t.url, path)).status).toBe(404)
-    expect(await waitForStatus(second.url, path, 404)).toBeLessThan(5000)
-  })
+  /** Waits for another process's click writer to store a click, and returns the row. */
+  const storedClick = (clickId: string) =>
+    waitFor(() => findClick(db.db, clickId), { intervalMs: 20, message: `click ${clickId}` })
 
-  it('does not count a visitor as unique on one server after a click on the other', async () => {
-    const { offer, affiliate } = await createCatalog(t)
+  /** Probes the tracking link until it answers `status`; fails after `timeoutMs`. */
+  const waitForStatus = (base: string, path: string, status: number, timeoutMs = 10_000) =>
+    waitFor(
+      async () => {
+        const res = await fetch(base + path, {
+          redirect: 'manual',
+          headers: { 'user-agent': 'probe' },
+        })
+        return res.status === status
+      },
+      { timeoutMs, intervalMs: 100, message: `${base}${path} to answer ${status}` },
+    )
+
+  it("sees another process's catalog changes within 5 seconds", async () => {
+    const { offer, affiliate } = await createCatalog(first)
     const path = `/c/${offer.id}?aff_id=${affiliate.id}`
-    const first = await visit(t.url, path)
-    expect((await storedClick(t, clickIdOf(first.headers.get('location')))).isUnique).toBe(true)
+    await waitForStatus(second.url, path, 302, 5000)
+    await first.request('PATCH', `/api/v1/offers/${offer.id}`, { body: { status: 'paused' } })
+    expect((await visit(first.url, path)).status).toBe(404)
+    await waitForStatus(second.url, path, 404, 5000)
+  }, 60_000)
+
+  it('does not count a visitor as unique in one process after a click in the other', async () => {
+    const { offer, affiliate } = await createCatalog(first)
+    const path = `/c/${offer.id}?aff_id=${affiliate.id}`
+    const clicked = await visit(first.url, path)
+    expect((await storedClick(clickIdOf(clicked.headers.get('location')))).isUnique).toBe(true)
     await waitForStatus(second.url, path, 302)
     const again = await visit(second.url, path)
-    expect((await storedClick(t, clickIdOf(again.headers.get('location')))).isUnique).toBe(false)
-  })
-
-  async function waitForStatus(base: string, path: string, status: number): Promise<number> {
-    const start = Date.now()
-    for (;;) {
-      const res = await fetch(base + path, {
-        redirect: 'manual',
-        headers: { 'user-agent': 'probe' },
-      })
-      if (res.status === status) return Date.now() - start
-      if (Date.now() - start > 10_000) throw new Error(`${path} never answered ${status}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
+    expect((await storedClick(clickIdOf(again.headers.get('location')))).isUnique).toBe(false)
+  }, 60_000)
 })

@@ -1,6 +1,7 @@
 import { expect } from 'vitest'
 import { type ClickRecord, findClick } from '../../src/clicks/index.ts'
 import type { TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 
 /** The click id a tracking-link redirect put in its Location (`cid=` in the test offers). */
 export function clickIdOf(location: string | null): string {
@@ -11,12 +12,10 @@ export function clickIdOf(location: string | null): string {
 
 /** Waits for the group-commit writer to store a click, and returns the stored row. */
 export async function storedClick(t: TestServer, clickId: string): Promise<ClickRecord> {
-  for (let i = 0; i < 100; i++) {
-    const click = await findClick(t.server.database.db, clickId)
-    if (click) return click
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`click ${clickId} was not stored within 2 s`)
+  return waitFor(() => findClick(t.server.database.db, clickId), {
+    intervalMs: 20,
+    message: `click ${clickId} to be stored`,
+  })
 }
 
 /** Follows nothing: the raw answer of a tracking link. */

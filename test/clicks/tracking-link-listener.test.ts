@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { startClickTracking, trackingLinkListener } from '../../src/clicks/index.ts'
+import { startClickTracking } from '../../src/clicks/index.ts'
+import { trackingLinkListener } from '../../src/clicks/routes.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { createCatalog } from '../helpers/fixtures.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
@@ -14,11 +15,13 @@ describeEachEngine('tracking link on the raw listener', (engine) => {
   let offerId: string
   let affiliateId: string
   let pausedOfferId: string
+  let advertiserId: string
   beforeEach(async () => {
     t = await startTestServer(engine)
     const catalog = await createCatalog(t, { destination_url: DESTINATION })
     offerId = catalog.offer.id
     affiliateId = catalog.affiliate.id
+    advertiserId = catalog.advertiser.id
     const paused = await t.request('POST', '/api/v1/offers', {
       body: {
         advertiser_id: catalog.advertiser.id,
@@ -70,34 +73,53 @@ describeEachEngine('tracking link on the raw listener', (engine) => {
   })
 
   it('answers as the Fastify route does, for every kind of answer', async () => {
-    const paths = [
-      `/c/${offerId}?aff_id=${affiliateId}&sub1=a%20b`,
-      `/c/${offerId}`,
-      `/c/${offerId}?aff_id=`,
-      '/c/123456?aff_id=1',
-      `/c/${offerId}?aff_id=999999`,
-      `/c/${pausedOfferId}?aff_id=${affiliateId}&sub1=x`,
-      `/c/${offerId}?aff_id=${affiliateId}&sub1=${'a'.repeat(8200)}`,
-      `/c/abc?aff_id=${affiliateId}`,
-    ]
+    const cases = {
+      redirect: `/c/${offerId}?aff_id=${affiliateId}&sub1=a%20b`,
+      'no aff_id (400)': `/c/${offerId}`,
+      'empty aff_id (400)': `/c/${offerId}?aff_id=`,
+      'unknown offer (404)': '/c/123456?aff_id=1',
+      'unknown affiliate (404)': `/c/${offerId}?aff_id=999999`,
+      'paused offer (fallback)': `/c/${pausedOfferId}?aff_id=${affiliateId}&sub1=x`,
+      'query too long (414)': `/c/${offerId}?aff_id=${affiliateId}&sub1=${'a'.repeat(8200)}`,
+      'offer id not a number (404)': `/c/abc?aff_id=${affiliateId}`,
+    }
     for (const method of ['GET', 'HEAD'] as const) {
-      for (const path of paths) {
-        const raw = await fetch(t.url + path, { method, redirect: 'manual' })
-        const routed = await t.server.app.inject({ method, url: path })
-        const label = `${method} ${path.slice(0, 60)}`
-        expect(raw.status, label).toBe(routed.statusCode)
-        for (const name of ['cache-control', 'content-type', 'content-length', 'set-cookie']) {
-          expect(raw.headers.get(name) ?? undefined, `${label} ${name}`).toBe(
-            routed.headers[name]?.toString(),
-          )
-        }
-        expect(await raw.text(), label).toBe(routed.body)
-        const location = raw.headers.get('location')
-        expect(withoutClickId(location), label).toBe(
-          withoutClickId(routed.headers.location?.toString() ?? null),
-        )
+      for (const [name, path] of Object.entries(cases)) {
+        await expectSameAnswers(t, method, path, `${method} ${name}`)
       }
     }
+  })
+
+  it('answers as the Fastify route does right after a catalog change, and stores both clicks', async () => {
+    // Each new offer leaves the catalog behind this process's change, so the next click on
+    // either layer takes the path that waits for it to catch up.
+    const newOffer = () =>
+      t.request('POST', '/api/v1/offers', {
+        body: {
+          advertiser_id: advertiserId,
+          name: 'New',
+          destination_url: DESTINATION,
+          revenue: '1',
+          payout: '1',
+        },
+      })
+    const first = (await newOffer()).body.id
+    const raw = await fetch(`${t.url}/c/${first}?aff_id=${affiliateId}&sub1=raw`, {
+      redirect: 'manual',
+    })
+    const second = (await newOffer()).body.id
+    const routed = await t.server.app.inject({
+      url: `/c/${second}?aff_id=${affiliateId}&sub1=routed`,
+    })
+    expect(raw.status).toBe(302)
+    expect(routed.statusCode).toBe(302)
+    const rawLocation = raw.headers.get('location')
+    const routedLocation = routed.headers.location?.toString() ?? null
+    expect(withoutClickId(rawLocation)?.replace('s1=raw', 's1=…')).toBe(
+      withoutClickId(routedLocation)?.replace('s1=routed', 's1=…'),
+    )
+    expect(await storedClick(t, clickIdOf(rawLocation))).toMatchObject({ sub1: 'raw' })
+    expect(await storedClick(t, clickIdOf(routedLocation))).toMatchObject({ sub1: 'routed' })
   })
 
   it('stores the click it redirects, and counts the answers in the HTTP metrics', async () => {
@@ -121,6 +143,27 @@ describeEachEngine('tracking link on the raw listener', (engine) => {
     )
   })
 })
+
+// The same request through the raw listener (on the test server's port) and through the route.
+async function expectSameAnswers(
+  t: TestServer,
+  method: 'GET' | 'HEAD',
+  path: string,
+  label: string,
+) {
+  const raw = await fetch(t.url + path, { method, redirect: 'manual' })
+  const routed = await t.server.app.inject({ method, url: path })
+  expect(raw.status, label).toBe(routed.statusCode)
+  for (const name of ['cache-control', 'content-type', 'content-length', 'set-cookie']) {
+    expect(raw.headers.get(name) ?? undefined, `${label} ${name}`).toBe(
+      routed.headers[name]?.toString(),
+    )
+  }
+  expect(await raw.text(), label).toBe(routed.body)
+  expect(withoutClickId(raw.headers.get('location')), label).toBe(
+    withoutClickId(routed.headers.location?.toString() ?? null),
+  )
+}
 
 function withoutClickId(location: string | null): string | null {
   return location?.replace(/cid=[A-Za-z0-9_-]+/, 'cid=…') ?? null

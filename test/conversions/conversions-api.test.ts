@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 import { click, mintClickId, postbackGet, setUp } from './postback-helpers.ts'
 
 /** A loopback affiliate endpoint that records the URLs it is sent. */
@@ -15,16 +16,6 @@ async function startReceiver(): Promise<{ url: string; hits: URL[]; server: Serv
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   return { url: `http://127.0.0.1:${port}`, hits, server }
-}
-
-async function waitFor<T>(check: () => T | undefined, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms
-  for (;;) {
-    const value = check()
-    if (value !== undefined) return value
-    if (Date.now() > until) throw new Error('timed out waiting')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 describeEachEngine('conversions API', (engine) => {
@@ -103,7 +94,7 @@ describeEachEngine('conversions API', (engine) => {
         token,
       })
       expect(res.body.result).toBe('accepted')
-      const first = await waitFor(() => receiver.hits[0])
+      const first = await waitFor(() => receiver.hits[0], { message: 'the first postback' })
       expect(Object.fromEntries(first.searchParams)).toMatchObject({
         cid: clickId,
         conv: res.body.conversion_id,
@@ -127,10 +118,37 @@ describeEachEngine('conversions API', (engine) => {
       await t.request('PATCH', `/api/v1/conversions/${res.body.conversion_id}`, {
         body: { status: 'rejected' },
       })
-      const second = await waitFor(() => receiver.hits[1])
+      const second = await waitFor(() => receiver.hits[1], { message: 'the reversal postback' })
       expect(second.searchParams.get('status')).toBe('rejected')
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      expect(receiver.hits).toHaveLength(2)
+      // A later conversion, queued after the duplicate and the reversal: once its postback is
+      // delivered, anything the duplicate had queued would be in the list and at the receiver.
+      const later = await postbackGet(t, {
+        click_id: await click(t, offer.id, affiliate.id),
+        goal: 'sale',
+        amount: '10.00',
+        txid: 'ORD-10',
+        token,
+      })
+      expect(later.body.result).toBe('accepted')
+      const deliveries = await waitFor(
+        async () => {
+          const { data } = (await t.request('GET', '/api/v1/deliveries')).body
+          const done = data.some(
+            (d: { conversion_id: string; state: string }) =>
+              d.conversion_id === later.body.conversion_id && d.state === 'delivered',
+          )
+          return done && data
+        },
+        { message: 'the later conversion to be delivered' },
+      )
+      expect(deliveries).toHaveLength(3)
+      expect(
+        receiver.hits.map((hit) => [hit.searchParams.get('conv'), hit.searchParams.get('status')]),
+      ).toEqual([
+        [res.body.conversion_id, 'approved'],
+        [res.body.conversion_id, 'rejected'],
+        [later.body.conversion_id, 'approved'],
+      ])
     } finally {
       receiver.server.close()
     }

@@ -1,7 +1,8 @@
 import { afterEach, expect, it } from 'vitest'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
-import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
+import { type Child, databaseEnv, serveProcess } from '../helpers/processes.ts'
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 import { click, postbackGet, setUp } from './postback-helpers.ts'
 
 // The postback route keeps offers, advertisers and goals in memory; these are the ways a change
@@ -48,17 +49,10 @@ describeEachEngine('inbound postback: catalog changes', (engine) => {
 
   it('refuses the old token within two seconds in another process on the same database', async () => {
     database = await createTestDatabase(engine)
-    const env = {
-      ...databaseEnv(database.config),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY,
-      BACKTRACK_LOG_LEVEL: 'warn',
-    }
     const start = async () => {
-      const child = runBacktrack(['serve'], env)
-      children.push(child)
-      return (await child.waitFor(/listening on (http:\/\/\S+)/))[1]!
+      const server = await serveProcess(databaseEnv(database!.config))
+      children.push(server.child)
+      return server.url
     }
     const [first, second] = [await start(), await start()]
     const api = async (method: string, path: string, body: unknown) => {
@@ -88,12 +82,13 @@ describeEachEngine('inbound postback: catalog changes', (engine) => {
     // The second process now holds the advertiser, token included, in memory.
     expect((await postback(advertiser.postback_token!)).status).toBe(200)
     await api('PATCH', `/advertisers/${advertiser.id}`, { regenerate_postback_token: true })
-    const changedAt = Date.now()
-    let status = 200
-    while (status === 200 && Date.now() - changedAt < 2000) {
-      status = (await postback(advertiser.postback_token!)).status
-      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    const status = await waitFor(
+      async () => {
+        const { status } = await postback(advertiser.postback_token!)
+        return status !== 200 && status
+      },
+      { timeoutMs: 2000, message: 'the second process to refuse the old token' },
+    )
     expect(status).toBe(401)
   })
 })

@@ -11,7 +11,7 @@ export async function setUp(t: TestServer, offer: Record<string, unknown> = {}) 
 
 /** A real click through the tracking link; returns the click id from the redirect. */
 export async function click(
-  t: TestServer,
+  t: Pick<TestServer, 'url'>,
   offerId: string,
   affiliateId: string,
   query: Record<string, string> = {},

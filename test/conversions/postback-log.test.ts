@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.ts'
 import { pruneAll } from '../../src/conversions/postback-log-pruner.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
-import { click, postbackGet, postbackPost, setUp } from './postback-helpers.ts'
+import { click, lastLogLine, postbackGet, postbackPost, setUp } from './postback-helpers.ts'
 
 const DAY_MS = 86_400_000
 
@@ -72,6 +72,41 @@ describeEachEngine('inbound postback log', (engine) => {
     expect(await list(`from=${new Date().toISOString().slice(0, 10)}`)).toBe(4)
     expect(await list('limit=3')).toBe(3)
     expect((await t.request('GET', '/api/v1/postback-log?result=nope')).status).toBe(400)
+  })
+
+  it('logs a refused call with its error code and what was found before the refusal', async () => {
+    const { offer, affiliate, token, advertiser } = await setUp(t)
+    const clickId = await click(t, offer.id, affiliate.id)
+    const body = JSON.stringify({ click_id: clickId, goal: 'nope', token })
+    const refused = await postbackPost(t, body, 'application/json', { query: 'from=query' })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.code).toBe('unknown_goal')
+    const line = await lastLogLine(t)
+    expect(line).toMatchObject({
+      method: 'POST',
+      http_status: 400,
+      result: 'error',
+      reason: 'unknown_goal',
+      message: refused.body.error.message,
+      auth: 'token',
+      click_id: clickId,
+      offer_id: offer.id,
+      advertiser_id: advertiser.id,
+      conversion_id: null,
+      params: { from: 'query', click_id: clickId, goal: 'nope', token: '***' },
+    })
+
+    // Refused by Fastify before the handler runs: only the query string is known.
+    const wrongType = await postbackPost(t, body, 'text/plain', { query: `click_id=${clickId}` })
+    expect(wrongType.body.error.code).toBe('unsupported_content_type')
+    expect(await lastLogLine(t)).toMatchObject({
+      http_status: 400,
+      reason: 'unsupported_content_type',
+      message: wrongType.body.error.message,
+      params: { click_id: clickId },
+      click_id: null,
+      auth: null,
+    })
   })
 
   it('prunes lines older than the retention in batches and keeps the rest', async () => {

@@ -1,10 +1,8 @@
-import { CompiledQuery, sql } from 'kysely'
+import { sql } from 'kysely'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { insertClickRows } from '../../src/clicks/insert-click-rows.ts'
-import { claimDueDeliveries } from '../../src/db/claim-deliveries.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
-import { preparedSql } from '../../src/db/prepared-statements.ts'
 import { queuedClick } from '../helpers/clicks.ts'
 import { createTestDatabase, describePostgres, type TestDatabase } from '../helpers/engines.ts'
 
@@ -30,8 +28,8 @@ describePostgres('prepared hot-path statements', () => {
 
   it('prepares the delivery claim once per connection and reuses it', async () => {
     const claim = { workerId: 'w', now: Date.now(), leaseMs: 1000, limit: 10, skipPostbacks: [] }
-    await claimDueDeliveries(database, claim)
-    await claimDueDeliveries(database, { ...claim, skipPostbacks: [1, 2] })
+    await database.claimDeliveries(claim)
+    await database.claimDeliveries({ ...claim, skipPostbacks: [1, 2] })
     const claims = (await prepared()).filter((row) => row.statement.includes('skip locked'))
     expect(claims).toHaveLength(1)
     expect(claims[0]!.name).toMatch(/^bt_\d+$/)
@@ -39,7 +37,7 @@ describePostgres('prepared hot-path statements', () => {
 
   it('plans the claim once, as a walk of the due-index in run_at order', async () => {
     const claim = { workerId: 'w', now: Date.now(), leaseMs: 1000, limit: 10, skipPostbacks: [] }
-    await claimDueDeliveries(database, claim)
+    await database.claimDeliveries(claim)
     const [statement] = (await prepared()).filter((row) => row.statement.includes('skip locked'))
     const { rows } = await sql<{ 'QUERY PLAN': string }>`
       explain (costs off) execute ${sql.id(statement!.name)}('w', 1, 1, '{}', 10)`.execute(
@@ -51,10 +49,10 @@ describePostgres('prepared hot-path statements', () => {
     expect(plan).toMatch(/run_at <= \$3/)
   })
 
-  it('runs registered texts with new arguments and leaves other texts unprepared', async () => {
-    const text = preparedSql('select $1::int + $2::int as sum')
-    const sum = async (a: number, b: number) =>
-      (await database.db.executeQuery<{ sum: number }>(CompiledQuery.raw(text, [a, b]))).rows
+  it('runs prepared texts with new arguments and leaves other texts unprepared', async () => {
+    const text = 'select $1::int + $2::int as sum'
+    const sum = (a: number, b: number) =>
+      database.runPrepared<{ sum: number }>(database.db, text, [a, b])
     expect(await sum(2, 3)).toEqual([{ sum: 5 }])
     expect(await sum(40, 2)).toEqual([{ sum: 42 }])
     await sql`select ${7}::int as seven`.execute(database.db)

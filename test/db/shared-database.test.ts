@@ -1,47 +1,47 @@
 import { afterEach, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config.ts'
-import { type RunningServer, startServer } from '../../src/main.ts'
-import { createTestDatabase, describePostgres, type TestDatabase } from '../helpers/engines.ts'
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
+import { databaseEnv, type ServeProcess, serveProcess } from '../helpers/processes.ts'
+import { httpRequest } from '../helpers/test-server.ts'
 
-describePostgres('several processes on one database', () => {
-  let database: TestDatabase
-  const servers: RunningServer[] = []
+// Real `backtrack serve` processes started at the same moment on one new database. Migrations
+// take a lock on both engines (PostgreSQL's advisory lock, SQLite's write lock).
+describeEachEngine('several processes on one database', (engine) => {
+  let database: TestDatabase | undefined
+  const servers: ServeProcess[] = []
   afterEach(async () => {
-    for (const server of servers.splice(0)) await server.close()
-    await database.drop()
+    for (const server of servers.splice(0)) await server.child.stop()
+    await database?.drop()
   })
 
   it('migrate once and generate one admin key when they start together', async () => {
-    database = await createTestDatabase('postgres')
-    const config = {
-      ...loadConfig({ BACKTRACK_LOG_LEVEL: 'silent' }),
-      host: '127.0.0.1',
-      port: 0,
-      database: database.config,
-    }
-    const printed: string[] = []
-    const print = (line: string) => printed.push(line)
-    servers.push(
-      ...(await Promise.all([
-        startServer(config, { logger: false, print }),
-        startServer(config, { logger: false, print }),
-        startServer(config, { logger: false, print }),
-      ])),
+    database = await createTestDatabase(engine)
+    // No admin key configured: the first process to start generates and prints one.
+    const env = { ...databaseEnv(database.config), BACKTRACK_ADMIN_KEY: '' }
+    const started = await Promise.allSettled([1, 2, 3].map(() => serveProcess(env)))
+    for (const result of started) if (result.status === 'fulfilled') servers.push(result.value)
+    expect(started.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+    const keys = servers.flatMap((server) =>
+      server.child
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('admin key')),
     )
-    const keys = printed.filter((line) => line.startsWith('admin key'))
     expect(keys).toHaveLength(1)
     const key = keys[0]!.split(': ')[1]!
     // An advertiser created through one process is read through another.
-    const created = await fetch(`${servers[0]!.url}/api/v1/advertisers`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Acme' }),
+    const created = await httpRequest(servers[0]!.url, 'POST', '/api/v1/advertisers', {
+      key,
+      body: { name: 'Acme' },
     })
     expect(created.status).toBe(201)
-    const { id } = (await created.json()) as { id: string }
-    const read = await fetch(`${servers[2]!.url}/api/v1/advertisers/${id}`, {
-      headers: { authorization: `Bearer ${key}` },
-    })
+    const read = await httpRequest(
+      servers[2]!.url,
+      'GET',
+      `/api/v1/advertisers/${created.body.id}`,
+      {
+        key,
+      },
+    )
     expect(read.status).toBe(200)
-  })
+  }, 60_000)
 })

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/engines.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 
 // SQLite alone: PostgreSQL checkpoints in its own server processes.
 describe('SQLite WAL checkpoints [sqlite]', () => {
@@ -30,11 +31,10 @@ describe('SQLite WAL checkpoints [sqlite]', () => {
       }
     })
     expect(statSync(path).size).toBeLessThan(1_000_000)
-    const deadline = Date.now() + 5000
-    while (statSync(path).size < 7_000_000 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    expect(statSync(path).size).toBeGreaterThan(7_000_000)
+    await waitFor(() => statSync(path).size > 7_000_000, {
+      timeoutMs: 5000,
+      message: 'the checkpointer to copy the pages into the database file',
+    })
   })
 
   it('closes twice without waiting forever, and leaves no WAL behind', async () => {

@@ -1,8 +1,9 @@
 import { afterEach, expect, it } from 'vitest'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
-import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
+import { type Child, databaseEnv, serveProcess } from '../helpers/processes.ts'
 import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { waitFor } from '../helpers/wait-for.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 
 const CONVERSIONS = 500
 
@@ -25,17 +26,13 @@ describeEachEngine('outbound postbacks across a crash', (engine) => {
     await probe.close()
     const env = {
       ...databaseEnv(database.config),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY,
-      BACKTRACK_LOG_LEVEL: 'warn',
       BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
       BACKTRACK_RETRY_SCHEDULE: '200ms,500ms,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s',
     }
     const start = async () => {
-      const child = runBacktrack(['serve'], env)
-      children.push(child)
-      return { child, url: (await child.waitFor(/listening on (http:\/\/\S+)/))[1]! }
+      const server = await serveProcess(env)
+      children.push(server.child)
+      return server
     }
     const first = await start()
     const api = async (path: string, body?: unknown) => {
@@ -106,11 +103,10 @@ describeEachEngine('outbound postbacks across a crash', (engine) => {
       }
       return events
     }
-    await eventually(
-      () => [...acknowledged].every((id) => byConversion().has(id)),
-      60_000,
-      'every acknowledged conversion to be delivered',
-    )
+    await waitFor(() => [...acknowledged].every((id) => byConversion().has(id)), {
+      timeoutMs: 60_000,
+      message: 'every acknowledged conversion to be delivered',
+    })
     for (const [conversion, events] of byConversion()) {
       expect({ conversion, events: [...events] }).toEqual({
         conversion,

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 
 describeEachEngine('deleting a postback endpoint', (engine) => {
   let t: TestServer
@@ -43,7 +44,7 @@ describeEachEngine('deleting a postback endpoint', (engine) => {
   it('cancels pending deliveries, keeps their history and queues nothing new', async () => {
     const pb = await endpoint()
     await enqueueEvent(t, ids)
-    const [waiting] = await eventually(async () => {
+    const [waiting] = await waitFor(async () => {
       const list = await deliveries(pb.id)
       return list.length === 1 && list[0]!.attempts.length === 1 && list
     })

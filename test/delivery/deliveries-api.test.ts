@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 
 describeEachEngine('deliveries API and endpoint health', (engine) => {
   let t: TestServer
   let receiver: Receiver
+  /** A second endpoint's receiver, for the tests that need one. */
+  let healthy: Receiver | undefined
   let ids: CatalogIds
 
   beforeEach(async () => {
@@ -20,6 +23,8 @@ describeEachEngine('deliveries API and endpoint health', (engine) => {
   afterEach(async () => {
     await t?.close()
     await receiver?.close()
+    await healthy?.close()
+    healthy = undefined
   })
 
   async function endpoint(body: Record<string, unknown> = {}) {
@@ -37,7 +42,7 @@ describeEachEngine('deliveries API and endpoint health', (engine) => {
   }
 
   function settled(query: string, count: number) {
-    return eventually(async () => {
+    return waitFor(async () => {
       const { data } = await list(query)
       return (
         data.length === count && data.every((d: { state: string }) => d.state !== 'pending') && data
@@ -62,7 +67,7 @@ describeEachEngine('deliveries API and endpoint health', (engine) => {
     expect(retried.status).toBe(200)
     expect(retried.body).toMatchObject({ id: failed[0].id, state: 'pending' })
     expect(retried.body.next_attempt_at).not.toBeNull()
-    await eventually(async () => (await list(`state=delivered`)).data.length === 1)
+    await waitFor(async () => (await list(`state=delivered`)).data.length === 1)
     expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([failed[0].event_id])
 
     const replay = await t.request('POST', '/api/v1/deliveries/retry', {
@@ -141,7 +146,7 @@ describeEachEngine('deliveries API and endpoint health', (engine) => {
     }
     const pb = await endpoint()
     for (let i = 0; i < 6; i++) await enqueueEvent(t, ids)
-    await eventually(async () => {
+    await waitFor(async () => {
       const row = await t.server.database.db
         .selectFrom('postbacks')
         .select(['consecutive_failures', 'circuit_open_until'])
@@ -149,11 +154,24 @@ describeEachEngine('deliveries API and endpoint health', (engine) => {
         .executeTakeFirstOrThrow()
       return row.circuit_open_until !== null && row.consecutive_failures >= 5
     })
+    // From here a healthy endpoint of the same affiliate gets every event too, queued beside the
+    // failing one's: once its deliveries are delivered, the worker has been through the failing
+    // endpoint's as well, and what did not reach the receiver by then was held back.
+    healthy = await startReceiver()
+    const other = await endpoint({ url: `${healthy.url}/pb?e={event_id}` })
+    const deliveredToOther = (count: number) =>
+      waitFor(
+        async () =>
+          (await list(`postback_id=${other.id}&state=delivered&limit=100`)).data.length === count,
+        { message: `${count} deliveries to the healthy endpoint` },
+      )
+
     // With the circuit open, new deliveries wait: the endpoint sees one probe at a time, each
     // failure doubling the wait, instead of 20 more requests at once.
     const before = receiver.received.length
     for (let i = 0; i < 20; i++) await enqueueEvent(t, ids)
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await deliveredToOther(20)
+    expect(healthy.received).toHaveLength(20)
     expect(receiver.received.length - before).toBeLessThanOrEqual(6)
     const untouched = (await list(`postback_id=${pb.id}&state=pending&limit=100`)).data.filter(
       (d: { attempts: unknown[] }) => d.attempts.length === 0,
@@ -166,14 +184,18 @@ describeEachEngine('deliveries API and endpoint health', (engine) => {
       .set({ failing_since: Date.now() - 25 * 3_600_000 })
       .where('id', '=', Number(pb.id))
       .execute()
-    const disabled = await eventually(async () => {
+    const disabled = await waitFor(async () => {
       const res = await t.request('GET', `/api/v1/postbacks/${pb.id}`)
       return res.body.enabled === false && res.body
     })
     expect(disabled.disabled_at).not.toBeNull()
+    // A delivery due at once to the disabled endpoint, beside one to the healthy endpoint.
     const sentWhileDisabled = receiver.received.length
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    const { event } = await enqueueEvent(t, ids)
+    await deliveredToOther(21)
     expect(receiver.received.length).toBe(sentWhileDisabled)
+    const held = await list(`conversion_id=${event.conversionId}&postback_id=${pb.id}`)
+    expect(held.data).toMatchObject([{ state: 'pending', attempts: [] }])
 
     receiver.respond = (_request, response) => response.end('ok')
     const enabled = await t.request('PATCH', `/api/v1/postbacks/${pb.id}`, {
@@ -181,16 +203,17 @@ describeEachEngine('deliveries API and endpoint health', (engine) => {
     })
     expect(enabled.body).toMatchObject({ enabled: true, disabled_at: null, failing_since: null })
     // Its waiting deliveries go out; those that used up their attempts meanwhile are failed.
-    const done = await settled(`postback_id=${pb.id}&limit=100`, 26)
+    const done = await settled(`postback_id=${pb.id}&limit=100`, 27)
     const delivered = done.filter((d: { state: string }) => d.state === 'delivered')
-    expect(delivered.length).toBeGreaterThanOrEqual(14)
+    // The 14 or more never tried while the circuit was open, and the one queued while disabled.
+    expect(delivered.length).toBeGreaterThanOrEqual(15)
   })
 
   it('reports queue depth, attempts by outcome and delivery latency on /metrics', async () => {
     await endpoint()
     await enqueueEvent(t, ids)
-    await eventually(() => receiver.received.length === 1)
-    const text = await eventually(async () => {
+    await waitFor(() => receiver.received.length === 1)
+    const text = await waitFor(async () => {
       const res = await t.request('GET', '/metrics')
       return /backtrack_delivery_attempts_total\{outcome="delivered"\} 1/.test(res.body) && res.body
     })

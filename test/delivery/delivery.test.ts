@@ -3,8 +3,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { createCatalog } from '../helpers/fixtures.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 
 describeEachEngine('outbound postbacks', (engine) => {
   let t: TestServer
@@ -57,7 +58,10 @@ describeEachEngine('outbound postbacks', (engine) => {
     })
     const { queued, event } = await enqueueEvent(t, ids)
     expect(queued).toBe(3)
-    await eventually(() => receiver.received.length === 3, 10_000, 'three deliveries')
+    await waitFor(() => receiver.received.length === 3, {
+      timeoutMs: 10_000,
+      message: 'three deliveries',
+    })
     const get = receiver.received.find((r) => r.url.startsWith('/get'))!
     const query = new URL(get.url, 'http://x').searchParams
     expect(get.method).toBe('GET')
@@ -92,7 +96,7 @@ describeEachEngine('outbound postbacks', (engine) => {
       tx: `order ${event.changeId}&x=1`,
       sub1: 'a"b\\c',
     })
-    const listed = await eventually(async () => {
+    const listed = await waitFor(async () => {
       const data = await deliveries(`conversion_id=${event.conversionId}`)
       return data.every((d: { state: string }) => d.state === 'delivered') && data
     })
@@ -134,7 +138,7 @@ describeEachEngine('outbound postbacks', (engine) => {
     }
     await createEndpoint({ url: `${receiver.url}/pb?e={event_id}` })
     const { event } = await enqueueEvent(t, ids)
-    const [delivery] = await eventually(async () => {
+    const [delivery] = await waitFor(async () => {
       const data = await deliveries(`conversion_id=${event.conversionId}`)
       return data[0]?.state === 'delivered' && data
     })
@@ -163,7 +167,7 @@ describeEachEngine('outbound postbacks', (engine) => {
     })
     const get = await createEndpoint({ sign: true })
     await enqueueEvent(t, ids)
-    await eventually(() => receiver.received.length === 2)
+    await waitFor(() => receiver.received.length === 2)
     const verify = (secret: string, index: number) => {
       const r = receiver.received[index]!
       return new Webhook(secret).verify(r.body, {
@@ -189,7 +193,7 @@ describeEachEngine('outbound postbacks', (engine) => {
     expect(overlapEnds - Date.now()).toBeGreaterThan(23.9 * 3_600_000)
     receiver.received.length = 0
     await enqueueEvent(t, ids)
-    await eventually(() => receiver.received.length === 2)
+    await waitFor(() => receiver.received.length === 2)
     const next = receiver.received.findIndex((r) => r.method === 'POST')
     expect(receiver.received[next]!.headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/)
     expect(() => verify(endpoint.signing_secret, next)).not.toThrow()

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { claimDueDeliveries } from '../../src/db/claim-deliveries.ts'
 import { type Database, openDatabase } from '../../src/db/database.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { recordResults } from '../../src/delivery/record-results.ts'
@@ -35,7 +34,7 @@ describePostgres('endpoint health under concurrent recorders', () => {
         })
       }
     })
-    const { deliveries } = await claimDueDeliveries(database, {
+    const { deliveries } = await database.claimDeliveries({
       workerId: 'w',
       now: Date.now(),
       leaseMs: 60_000,

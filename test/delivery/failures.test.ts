@@ -2,8 +2,9 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 
 interface Attempt {
   status_code: number | null
@@ -39,14 +40,13 @@ describeEachEngine('outbound postback failures', (engine) => {
   }
 
   async function finalDelivery(t: TestServer, postbackId: string, timeoutMs = 10_000) {
-    return eventually(
+    return waitFor(
       async () => {
         const res = await t.request('GET', `/api/v1/deliveries?postback_id=${postbackId}`)
         const delivery = res.body.data[0]
         return delivery && delivery.state !== 'pending' && delivery
       },
-      timeoutMs,
-      `delivery to endpoint ${postbackId} to finish`,
+      { timeoutMs: timeoutMs, message: `delivery to endpoint ${postbackId} to finish` },
     )
   }
 
@@ -143,13 +143,12 @@ describeEachEngine('outbound postback failures', (engine) => {
     await enqueueEvent(t, ids)
     try {
       for (const id of [slow, mute]) {
-        const delivery = await eventually(
+        const delivery = await waitFor(
           async () => {
             const res = await t.request('GET', `/api/v1/deliveries?postback_id=${id}`)
             return res.body.data[0]?.attempts.length === 1 && res.body.data[0]
           },
-          15_000,
-          'the first attempt to time out',
+          { timeoutMs: 15_000, message: 'the first attempt to time out' },
         )
         expect(delivery.state).toBe('pending')
         expect(delivery.attempts[0].error).toBe('timed out after 10000 ms')
@@ -182,5 +181,48 @@ describeEachEngine('outbound postback failures', (engine) => {
     expect(delivery.attempts.map((a: Attempt) => a.status_code)).toEqual([429, 200])
     const [first = 0, second = 0] = receiver.received.map((r) => r.at)
     expect(second - first).toBeGreaterThanOrEqual(950)
+  })
+
+  it('honours Retry-After on a 429 or 503 up to 6 hours, and clamps a longer one to 6 hours', async () => {
+    const t = await start({ BACKTRACK_ALLOW_PRIVATE_TARGETS: '1' })
+    const HOUR_MS = 3_600_000
+    const answers: Record<string, [number, string]> = {
+      '/seconds': [429, '999999999'],
+      '/date': [503, new Date(Date.UTC(2100, 0, 1)).toUTCString()],
+      '/within': [429, '7200'],
+    }
+    receiver.respond = (request, response) => {
+      const [status, retryAfter] = answers[request.url] ?? [500, '']
+      response.writeHead(status, { 'retry-after': retryAfter })
+      response.end()
+    }
+    const endpoints: Record<string, string> = {}
+    for (const path of Object.keys(answers)) {
+      endpoints[path] = await endpoint(t, `${receiver.url}${path}`)
+    }
+    await enqueueEvent(t, ids)
+    const waits: Record<string, number> = {}
+    for (const [path, id] of Object.entries(endpoints)) {
+      const delivery = await waitFor(
+        async () => {
+          const res = await t.request('GET', `/api/v1/deliveries?postback_id=${id}`)
+          return res.body.data[0]?.attempts.length === 1 && res.body.data[0]
+        },
+        { message: `the first attempt to ${path}` },
+      )
+      expect(delivery.state).toBe('pending')
+      expect(delivery.attempts[0].status_code).toBe(answers[path]![0])
+      const attempt = delivery.attempts[0] as { at: string; duration_ms: number }
+      waits[path] =
+        Date.parse(delivery.next_attempt_at) - (Date.parse(attempt.at) + attempt.duration_ms)
+    }
+    // The schedule here is 100 ms; these are Retry-After's, to the second.
+    expect(waits['/seconds']).toBeGreaterThan(6 * HOUR_MS - 1000)
+    expect(waits['/seconds']).toBeLessThanOrEqual(6 * HOUR_MS + 1000)
+    expect(waits['/date']).toBeGreaterThan(6 * HOUR_MS - 1000)
+    expect(waits['/date']).toBeLessThanOrEqual(6 * HOUR_MS + 1000)
+    expect(waits['/within']).toBeGreaterThan(2 * HOUR_MS - 1000)
+    expect(waits['/within']).toBeLessThanOrEqual(2 * HOUR_MS + 1000)
+    expect(receiver.received).toHaveLength(3)
   })
 })

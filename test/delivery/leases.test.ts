@@ -3,8 +3,9 @@ import { openDatabase } from '../../src/db/database.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 import { type CatalogIds, createDeliveryCatalog, enqueueEvent } from './enqueue.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 
 describeEachEngine('delivery leases', (engine) => {
   let t: TestServer
@@ -45,7 +46,10 @@ describeEachEngine('delivery leases', (engine) => {
         .set({ locked_by: 'w_crashed', locked_until: leaseEnds })
         .execute()
     })
-    await eventually(() => receiver.received.length === 1, 10_000, 'the delivery')
+    await waitFor(() => receiver.received.length === 1, {
+      timeoutMs: 10_000,
+      message: 'the delivery',
+    })
     expect(receiver.received[0]!.at).toBeGreaterThanOrEqual(leaseEnds)
   })
 
@@ -54,7 +58,10 @@ describeEachEngine('delivery leases', (engine) => {
       setTimeout(() => response.end('late but fine'), 700)
     }
     const { event } = await enqueueEvent(t, ids)
-    await eventually(() => receiver.received.length === 1, 10_000, 'the attempt to start')
+    await waitFor(() => receiver.received.length === 1, {
+      timeoutMs: 10_000,
+      message: 'the attempt to start',
+    })
     await t.server.close()
     const database = openDatabase(t.config.database)
     try {
@@ -81,7 +88,10 @@ describeEachEngine('delivery leases', (engine) => {
       answer = () => response.end('ok')
     }
     const { event } = await enqueueEvent(t, ids)
-    await eventually(() => receiver.received.length === 1, 10_000, 'the attempt to start')
+    await waitFor(() => receiver.received.length === 1, {
+      timeoutMs: 10_000,
+      message: 'the attempt to start',
+    })
     const held = await t.server.database.db
       .selectFrom('deliveries')
       .select(['run_at', 'locked_until', 'state'])
@@ -92,13 +102,12 @@ describeEachEngine('delivery leases', (engine) => {
     expect(held.run_at).toBe(held.locked_until)
     expect(held.run_at).toBeGreaterThan(Date.now())
     answer?.()
-    await eventually(
+    await waitFor(
       async () => {
         const res = await t.request('GET', `/api/v1/deliveries?conversion_id=${event.conversionId}`)
         return res.body.data[0]?.state === 'delivered'
       },
-      10_000,
-      'the delivery to be recorded',
+      { timeoutMs: 10_000, message: 'the delivery to be recorded' },
     )
   })
 })

@@ -4,7 +4,8 @@ import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
 import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { waitFor } from '../helpers/wait-for.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 import { createWorkerCatalog } from './worker-catalog.ts'
 
 describeEachEngine('a standalone worker’s metrics', (engine) => {
@@ -51,8 +52,11 @@ describeEachEngine('a standalone worker’s metrics', (engine) => {
         macros: {},
       }),
     )
-    await eventually(() => receiver!.received.length === 1, 10_000, 'the delivery')
-    const text = await eventually(async () => {
+    await waitFor(() => receiver!.received.length === 1, {
+      timeoutMs: 10_000,
+      message: 'the delivery',
+    })
+    const text = await waitFor(async () => {
       const body = await (await scrape()).text()
       // The attempt is counted when sent and its result committed just after: wait for both.
       return (

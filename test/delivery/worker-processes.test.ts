@@ -3,7 +3,8 @@ import { type Database, openDatabase } from '../../src/db/database.ts'
 import { enqueueDeliveries } from '../../src/delivery/index.ts'
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts'
 import { type Child, databaseEnv, runBacktrack } from '../helpers/processes.ts'
-import { eventually, type Receiver, startReceiver } from './receiver.ts'
+import { waitFor } from '../helpers/wait-for.ts'
+import { type Receiver, startReceiver } from './receiver.ts'
 import { createWorkerCatalog } from './worker-catalog.ts'
 
 const ENDPOINTS = 10
@@ -59,7 +60,7 @@ describeEachEngine('delivery worker processes', (engine) => {
       })
     }
     const handle = db.db
-    await eventually(
+    await waitFor(
       async () => {
         const row = await handle
           .selectFrom('deliveries')
@@ -68,8 +69,7 @@ describeEachEngine('delivery worker processes', (engine) => {
           .executeTakeFirstOrThrow()
         return Number(row.n) === EVENTS * ENDPOINTS
       },
-      90_000,
-      'every delivery to be delivered',
+      { timeoutMs: 90_000, message: 'every delivery to be delivered' },
     )
     for (const child of children) await child.stop()
     for (const child of children) expect(await child.exited).toBe(0)

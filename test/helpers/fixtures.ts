@@ -2,7 +2,10 @@ import { expect } from 'vitest'
 import type { TestServer } from './test-server.ts'
 
 /** Creates an advertiser, an offer and an affiliate through the API, as a user would. */
-export async function createCatalog(t: TestServer, offer: Record<string, unknown> = {}) {
+export async function createCatalog(
+  t: Pick<TestServer, 'request'>,
+  offer: Record<string, unknown> = {},
+) {
   const advertiser = await t.request('POST', '/api/v1/advertisers', { body: { name: 'Acme' } })
   expect(advertiser.status).toBe(201)
   const created = await t.request('POST', '/api/v1/offers', {

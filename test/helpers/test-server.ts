@@ -51,11 +51,12 @@ export async function startTestServer(
   }
 }
 
-async function httpRequest(
+/** One API call over real HTTP to the server at `base`; `key` defaults to the admin key. */
+export async function httpRequest(
   base: string,
   method: string,
   path: string,
-  options: { body?: unknown; key?: string | null; headers?: Record<string, string> },
+  options: { body?: unknown; key?: string | null; headers?: Record<string, string> } = {},
 ): Promise<HttpResult> {
   const headers: Record<string, string> = { ...options.headers }
   const key = options.key === undefined ? TEST_ADMIN_KEY : options.key

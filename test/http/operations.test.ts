@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
+import { PARAMETER_ALIASES } from '../../src/conversions/postback-params.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
+
+interface OperationDoc {
+  operationId: string
+  summary?: string
+  description?: string
+  responses: Record<string, unknown>
+}
 
 describeEachEngine('health, metrics, OpenAPI', (engine) => {
   let t: TestServer
@@ -46,6 +54,55 @@ describeEachEngine('health, metrics, OpenAPI', (engine) => {
     const page = await t.request('GET', '/api/docs/', { key: null })
     expect(page.status).toBe(200)
     expect(page.body).toContain('swagger')
+  })
+
+  it('describes every operation: operationId, summary, description and a 4xx answer', async () => {
+    const doc = await t.request('GET', '/api/openapi.json', { key: null })
+    const ids: string[] = []
+    for (const [path, item] of Object.entries(doc.body.paths)) {
+      for (const [method, operation] of Object.entries(item as Record<string, OperationDoc>)) {
+        const where = `${method.toUpperCase()} ${path}`
+        expect(operation.operationId, where).toMatch(/^[a-z][A-Za-z]+$/)
+        expect(operation.summary, where).toBeTruthy()
+        expect(operation.description, where).toBeTruthy()
+        expect(
+          Object.keys(operation.responses).some((code) => /^4/.test(code)),
+          where,
+        ).toBe(true)
+        ids.push(operation.operationId)
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(doc.body.paths['/postback'].get.operationId).toBe('receivePostbackGet')
+    expect(doc.body.paths['/postback'].post.operationId).toBe('receivePostbackPost')
+    expect(doc.body.servers).toEqual([expect.objectContaining({ url: t.config.publicUrl })])
+    expect(doc.body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' })
+    expect(doc.body.info.description).toContain('docs/api.md')
+  })
+
+  it('documents the tracking link redirect and every inbound postback parameter and alias', async () => {
+    const doc = await t.request('GET', '/api/openapi.json', { key: null })
+    const link = doc.body.paths['/c/{offer_id}'].get
+    expect(link.responses['302'].headers.location).toBeDefined()
+    expect(link.responses['302'].content).toBeUndefined()
+    expect(Object.keys(link.responses)).toEqual(expect.arrayContaining(['400', '404', '414']))
+    const postback = doc.body.paths['/postback']
+    const queryNames = postback.get.parameters
+      .filter((p: { in: string }) => p.in === 'query')
+      .map((p: { name: string }) => p.name)
+    expect(queryNames.sort()).toEqual(Object.keys(PARAMETER_ALIASES).sort())
+    expect(postback.get.requestBody).toBeUndefined()
+    expect(postback.post.requestBody.required).toBe(false)
+    expect(Object.keys(postback.post.requestBody.content)).toEqual([
+      'application/x-www-form-urlencoded',
+      'application/json',
+    ])
+  })
+
+  it('sends a browser opening the server to the API reference', async () => {
+    const res = await t.request('GET', '/', { key: null })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('/api/docs')
   })
 
   it('answers unknown routes and malformed JSON with the error shape', async () => {

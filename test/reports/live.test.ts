@@ -5,6 +5,7 @@ import { clickIdOf } from '../clicks/stored-click.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { createCatalog } from '../helpers/fixtures.ts'
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 
 interface SseMessage {
   id?: string
@@ -51,14 +52,6 @@ function connect(url: string, key: string, lastEventId?: string) {
   return { messages, close: () => controller.abort(), done }
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
-
 describeEachEngine('live feed', (engine) => {
   let t: TestServer
   beforeEach(async () => {
@@ -76,22 +69,23 @@ describeEachEngine('live feed', (engine) => {
 
   it('streams new events in order with heartbeats, and resumes after Last-Event-ID', async () => {
     const first = connect(t.url, TEST_ADMIN_KEY)
-    await until(() => first.messages.length > 0, 'the stream to open')
+    await waitFor(() => first.messages.length > 0, { message: 'the stream to open' })
     await recordLiveEvents(t.server.database.db, events(1, 3))
     const data = () => first.messages.filter((m) => m.event === 'conversion')
-    await until(() => data().length === 3, 'three events')
+    await waitFor(() => data().length === 3, { message: 'three events' })
     expect(data().map((m) => JSON.parse(m.data!).n)).toEqual([0, 1, 2])
     const ids = data().map((m) => Number(m.id))
     expect(ids).toEqual([...ids].sort((a, b) => a - b))
-    await until(() => first.messages.some((m) => m.comment === 'heartbeat'), 'a heartbeat')
+    await waitFor(() => first.messages.some((m) => m.comment === 'heartbeat'), {
+      message: 'a heartbeat',
+    })
     first.close()
     await first.done
 
     const resumed = connect(t.url, TEST_ADMIN_KEY, String(ids[0]))
-    await until(
-      () => resumed.messages.filter((m) => m.event === 'conversion').length === 2,
-      'resume',
-    )
+    await waitFor(() => resumed.messages.filter((m) => m.event === 'conversion').length === 2, {
+      message: 'resume',
+    })
     expect(resumed.messages.filter((m) => m.event).map((m) => Number(m.id))).toEqual(ids.slice(1))
     resumed.close()
     await resumed.done
@@ -99,13 +93,13 @@ describeEachEngine('live feed', (engine) => {
 
   it('sends each click of a batch row as an event of its own, and resumes inside the row', async () => {
     const stream = connect(t.url, TEST_ADMIN_KEY)
-    await until(() => stream.messages.length > 0, 'the stream to open')
+    await waitFor(() => stream.messages.length > 0, { message: 'the stream to open' })
     await recordLiveEvents(t.server.database.db, [
       { kind: 'clicks', affiliateId: 1, at: Date.now(), data: [{ n: 0 }, { n: 1 }, { n: 2 }] },
       ...events(1, 1),
     ])
     const seen = (messages: SseMessage[]) => messages.filter((m) => m.event)
-    await until(() => seen(stream.messages).length === 4, 'four events')
+    await waitFor(() => seen(stream.messages).length === 4, { message: 'four events' })
     stream.close()
     await stream.done
     const sent = seen(stream.messages)
@@ -114,17 +108,37 @@ describeEachEngine('live feed', (engine) => {
     const row = Number(sent[0]!.id!.split('-')[0])
     expect(sent.map((m) => m.id)).toEqual([`${row}-0`, `${row}-1`, `${row}-2`, String(row + 1)])
 
+    // Each resumed stream gets a marker event recorded once it has caught up: events go out in
+    // order, so when the marker arrives anything sent wrongly (a repeat, a skipped-over event)
+    // would have come before it. Markers of earlier rounds are part of later backlogs.
+    const markers: number[] = []
     for (const [after, rest] of [
       [`${row}-0`, [`${row}-1`, `${row}-2`, String(row + 1)]],
       [`${row}-2`, [String(row + 1)]],
       [String(row - 1), [`${row}-0`, `${row}-1`, `${row}-2`, String(row + 1)]],
     ] as const) {
       const resumed = connect(t.url, TEST_ADMIN_KEY, after)
-      await until(() => seen(resumed.messages).length === rest.length, `resume after ${after}`)
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      await waitFor(() => seen(resumed.messages).length >= rest.length + markers.length, {
+        message: `resume after ${after}`,
+      })
+      markers.push(markers.length)
+      await recordLiveEvents(t.server.database.db, [
+        {
+          kind: 'conversion',
+          affiliateId: 1,
+          at: Date.now(),
+          data: { marker: markers.length - 1 },
+        },
+      ])
+      await waitFor(
+        () => seen(resumed.messages).some((m) => JSON.parse(m.data!).marker === markers.at(-1)),
+        { message: `the marker after resuming after ${after}` },
+      )
       resumed.close()
       await resumed.done
-      expect(seen(resumed.messages).map((m) => m.id)).toEqual(rest)
+      const sent = seen(resumed.messages)
+      expect(sent.slice(0, rest.length).map((m) => m.id)).toEqual(rest)
+      expect(sent.slice(rest.length).map((m) => JSON.parse(m.data!).marker)).toEqual(markers)
     }
   })
 
@@ -142,7 +156,7 @@ describeEachEngine('live feed', (engine) => {
       .executeTakeFirstOrThrow()
     const stream = connect(t.url, TEST_ADMIN_KEY, String(Number(first.id) - 1))
     const seen = () => stream.messages.filter((m) => m.event)
-    await until(() => seen().length === 9001, 'the whole backlog')
+    await waitFor(() => seen().length === 9001, { message: 'the whole backlog' })
     stream.close()
     await stream.done
     const sent = seen()
@@ -155,12 +169,12 @@ describeEachEngine('live feed', (engine) => {
   it('shows a tracking-link click as a click event', async () => {
     const { offer, affiliate } = await createCatalog(t)
     const stream = connect(t.url, TEST_ADMIN_KEY)
-    await until(() => stream.messages.length > 0, 'the stream to open')
+    await waitFor(() => stream.messages.length > 0, { message: 'the stream to open' })
     const res = await fetch(`${t.url}/c/${offer.id}?aff_id=${affiliate.id}&sub1=live`, {
       redirect: 'manual',
     })
     const clickId = clickIdOf(res.headers.get('location'))
-    await until(() => stream.messages.some((m) => m.event === 'click'), 'the click')
+    await waitFor(() => stream.messages.some((m) => m.event === 'click'), { message: 'the click' })
     stream.close()
     await stream.done
     const click = stream.messages.find((m) => m.event === 'click')!
@@ -176,14 +190,28 @@ describeEachEngine('live feed', (engine) => {
     const affiliate = await t.request('POST', '/api/v1/affiliates', { body: { name: 'A' } })
     const own = Number(affiliate.body.id)
     const stream = connect(t.url, affiliate.body.api_key)
-    await until(() => stream.messages.length > 0, 'the stream to open')
+    await waitFor(() => stream.messages.length > 0, { message: 'the stream to open' })
     await recordLiveEvents(t.server.database.db, [...events(own + 1, 2), ...events(own, 1)])
-    await until(() => stream.messages.some((m) => m.event === 'conversion'), 'its event')
-    await new Promise((resolve) => setTimeout(resolve, 600))
+    await waitFor(() => stream.messages.some((m) => m.event === 'conversion'), {
+      message: 'its event',
+    })
+    // Another affiliate's event, then one of its own as a marker: once the marker is here,
+    // every event recorded before it has been either sent or held back.
+    const marker = { n: 'marker', affiliate_id: String(own), payout: 1.5, revenue: 2.5 }
+    await recordLiveEvents(t.server.database.db, [
+      ...events(own + 1, 1),
+      { kind: 'conversion', affiliateId: own, at: Date.now(), data: marker },
+    ])
+    await waitFor(() => stream.messages.some((m) => m.data?.includes('"marker"')), {
+      message: 'the marker event',
+    })
     const seen = stream.messages
       .filter((m) => m.event === 'conversion')
       .map((m) => JSON.parse(m.data!))
-    expect(seen).toEqual([{ n: 0, affiliate_id: String(own), payout: 1.5 }])
+    expect(seen).toEqual([
+      { n: 0, affiliate_id: String(own), payout: 1.5 },
+      { n: 'marker', affiliate_id: String(own), payout: 1.5 },
+    ])
     stream.close()
     await stream.done
   })
@@ -201,7 +229,9 @@ describeEachEngine('live feed', (engine) => {
   ])("ends an affiliate's open stream within a heartbeat once %s", async (_name, revoke) => {
     const affiliate = await t.request('POST', '/api/v1/affiliates', { body: { name: 'A' } })
     const stream = connect(t.url, affiliate.body.api_key)
-    await until(() => stream.messages.some((m) => m.comment === 'heartbeat'), 'a heartbeat')
+    await waitFor(() => stream.messages.some((m) => m.comment === 'heartbeat'), {
+      message: 'a heartbeat',
+    })
     await revoke(affiliate.body.id)
     const ended = await Promise.race([
       stream.done.then(() => 'ended'),
@@ -213,7 +243,7 @@ describeEachEngine('live feed', (engine) => {
 
   it('lets the server stop while a client is connected', async () => {
     const stream = connect(t.url, TEST_ADMIN_KEY)
-    await until(() => stream.messages.length > 0, 'the stream to open')
+    await waitFor(() => stream.messages.length > 0, { message: 'the stream to open' })
     const closing = t.server.close()
     await expect(
       Promise.race([

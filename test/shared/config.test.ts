@@ -29,6 +29,17 @@ describe('config', () => {
     })
   })
 
+  it('waits 30 s for the database unless told otherwise; 0 tries once', () => {
+    expect(loadConfig({}).databaseWaitMs).toBe(30_000)
+    expect(loadConfig({ BACKTRACK_DB_WAIT: '2m' }).databaseWaitMs).toBe(120_000)
+    expect(loadConfig({ BACKTRACK_DB_WAIT: '0' }).databaseWaitMs).toBe(0)
+  })
+
+  it('knows when the public URL is only a localhost guess', () => {
+    expect(loadConfig({}).publicUrlGuessed).toBe(true)
+    expect(loadConfig({ BACKTRACK_PUBLIC_URL: 'https://t.example' }).publicUrlGuessed).toBe(false)
+  })
+
   it('serves no worker metrics unless asked, on the port given', () => {
     expect(loadConfig({}).workerMetricsPort).toBeUndefined()
     expect(loadConfig({ BACKTRACK_WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464)
@@ -62,6 +73,7 @@ describe('config', () => {
     [{ BACKTRACK_PUBLIC_URL: 'ftp://x' }, 'BACKTRACK_PUBLIC_URL'],
     [{ BACKTRACK_WORKER_METRICS_PORT: '9464x' }, 'BACKTRACK_WORKER_METRICS_PORT'],
     [{ BACKTRACK_WORKER_METRICS_PORT: '65536' }, 'BACKTRACK_WORKER_METRICS_PORT'],
+    [{ BACKTRACK_DB_WAIT: '30' }, 'BACKTRACK_DB_WAIT'],
   ])('refuses %o with a message naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)
