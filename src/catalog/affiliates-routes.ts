@@ -119,9 +119,11 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
     '/affiliates/:id/rotate-key',
     {
       schema: {
+        operationId: 'rotateAffiliateKey',
+        summary: "Rotate an affiliate's API key",
         tags,
         description:
-          "A new API key, shown once in this answer; the affiliate's old key stops at once",
+          "Admin only. A new API key, shown once in this answer; the affiliate's old key stops at once, open live feeds included.",
         params: IdParams,
         response: {
           200: Type.Object({ api_key: Type.String() }),
