@@ -1,1 +1,2 @@
 export { authenticateKey, createApiKey, ensureAdminKey, type Principal } from './api-keys.ts'
+export { rotateAdminKey } from './rotate-admin-key.ts'
