@@ -5,3 +5,4 @@ export {
   type Principal,
   replaceAffiliateKey,
 } from './api-keys.ts'
+export { rotateAdminKey } from './rotate-admin-key.ts'

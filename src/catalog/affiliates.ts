@@ -85,7 +85,12 @@ export async function updateAffiliate(
 ): Promise<AffiliateView> {
   const row = await db
     .updateTable('affiliates')
-    .set({ ...input, updated_at: Date.now() })
+    // Columns are named one by one: a request body is never spread into a row.
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      updated_at: Date.now(),
+    })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst()

@@ -6,6 +6,8 @@ Usage:
   npx backtrack serve [--port N] [--host H] [--db PATH]   HTTP server (tracking links, postbacks, admin API)
   npx backtrack migrate [--db PATH]                       bring the database schema up to date, then exit
   npx backtrack worker [--db PATH]                        outbound postback delivery only (scale out on PostgreSQL)
+  npx backtrack admin-key rotate [--db PATH]              a new admin key, printed once to stderr;
+                                                          the previous generated one stops working
   npx backtrack --help                                    this text
   npx backtrack --version                                 the version
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { type Config, type ConfigFlags, loadConfig } from '../config.ts'
 import { StartupError } from '../shared/startup-error.ts'
+import { rotateAdminKeyCommand } from './admin-key.ts'
 import { HELP } from './help.ts'
 
 // The server's modules are imported by the command that needs them: loading them all takes
@@ -35,6 +36,11 @@ async function main(argv: string[]): Promise<number> {
       return migrate(config)
     case 'worker':
       return work(config)
+    case 'admin-key':
+      if (positionals[1] !== 'rotate') {
+        throw new StartupError('usage: backtrack admin-key rotate; see backtrack --help')
+      }
+      return rotateAdminKeyCommand(config)
     default:
       throw new StartupError(`unknown command "${command}"; see backtrack --help`)
   }

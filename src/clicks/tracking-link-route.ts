@@ -9,15 +9,19 @@ const SubValue = (description: string) =>
   Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description }))
 
 // aff_id is optional here so that its absence gets the link's own 400, as on the raw listener.
-const Query = Type.Object({
-  aff_id: SubValue('the affiliate id; required (400 without it)'),
-  sub1: SubValue("the affiliate's own value, stored with the click (up to 500 characters)"),
-  sub2: SubValue('as sub1'),
-  sub3: SubValue('as sub1'),
-  sub4: SubValue('as sub1'),
-  sub5: SubValue('as sub1'),
-  source: SubValue('traffic source, stored like sub1'),
-})
+// Other parameters are welcome: ad networks append their own to the links affiliates promote.
+const Query = Type.Object(
+  {
+    aff_id: SubValue('the affiliate id; required (400 without it)'),
+    sub1: SubValue("the affiliate's own value, stored with the click (up to 500 characters)"),
+    sub2: SubValue('as sub1'),
+    sub3: SubValue('as sub1'),
+    sub4: SubValue('as sub1'),
+    sub5: SubValue('as sub1'),
+    source: SubValue('traffic source, stored like sub1'),
+  },
+  { additionalProperties: true },
+)
 
 /**
  * `GET /c/{offer_id}`: the public tracking link. No auth, no cookie. On a listening server the

@@ -2,11 +2,19 @@ import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { PageQuery } from '../http/pagination.ts'
-import { ADMIN_ERRORS, ErrorResponse, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import {
+  ADMIN_ERRORS,
+  ErrorResponse,
+  errorResponse,
+  IdParams,
+  PageOf,
+  pathId,
+} from '../http/schemas.ts'
 import { listDeliveries, retryDeliveries, retryDelivery } from './deliveries.ts'
 import { deliveryMetrics } from './delivery-metrics.ts'
 import { PostbackSender } from './send-postback.ts'
 import { testPostback } from './test-postback.ts'
+import { TEST_SENDS_PER_MINUTE, TestSendLimit } from './test-send-limit.ts'
 
 const State = Type.Union([
   Type.Literal('pending'),
@@ -77,6 +85,7 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
   deliveryMetrics(ctx.metrics.registry, db)
   const sender = new PostbackSender({ allowPrivateTargets: ctx.config.allowPrivateTargets })
   api.addHook('onClose', () => sender.close())
+  const testSends = new TestSendLimit()
 
   api.get(
     '/deliveries',
@@ -136,10 +145,18 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
           "Renders the endpoint's templates with sample values and an `evt_test_…` event id, sends it through the same client, address guard and signing as real deliveries, and answers the request and the response. Nothing is queued or recorded. No request body is needed (an empty one is fine).",
         tags: ['postbacks'],
         params: IdParams,
-        response: { 200: TestResult, ...ADMIN_ERRORS },
+        response: {
+          200: TestResult,
+          ...ADMIN_ERRORS,
+          429: errorResponse(
+            `\`rate_limited\`: an affiliate key's ${TEST_SENDS_PER_MINUTE} test sends a minute are spent; see \`Retry-After\``,
+          ),
+        },
       },
     },
-    async (request) =>
-      testPostback(db, sender, pathId(request.params.id, 'postback'), request.principal),
+    async (request, reply) => {
+      testSends.enforce(request.principal, reply)
+      return testPostback(db, sender, pathId(request.params.id, 'postback'), request.principal)
+    },
   )
 }

@@ -29,9 +29,11 @@ export function errorReply(
   if (error.validation) {
     const details = error.validation.map((issue) => ({
       field: issueField(error.validationContext, issue.instancePath, issue.params),
-      message: issue.keyword === 'required' ? 'is required' : (issue.message ?? 'is invalid'),
+      message: issueMessage(error.validationContext, issue.keyword, issue.message),
     }))
-    const first = details[0]
+    // An unknown field leads the message: it is most often the misspelling behind the rest.
+    const unknown = error.validation.findIndex((issue) => issue.keyword === 'additionalProperties')
+    const first = details[unknown === -1 ? 0 : unknown]
     const message = first ? `${first.field} ${first.message}` : 'request is invalid'
     return { status: 400, body: errorBody('validation_failed', message, details) }
   }
@@ -48,10 +50,20 @@ export function errorReply(
   return { status: 500, body: errorBody('internal_error', 'internal error') }
 }
 
+// The field an issue is about: a missing or unknown property is named, not its parent object.
 function issueField(context: string | undefined, path: string, params: Record<string, unknown>) {
-  const missing = typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : ''
-  const pointer = `${path}${missing}`.replace(/^\//, '').replaceAll('/', '.')
+  const named = params.missingProperty ?? params.additionalProperty
+  const child = typeof named === 'string' ? `/${named}` : ''
+  const pointer = `${path}${child}`.replace(/^\//, '').replaceAll('/', '.')
   return pointer === '' ? (context ?? 'request') : pointer
+}
+
+function issueMessage(context: string | undefined, keyword: string, message: string | undefined) {
+  if (keyword === 'required') return 'is required'
+  if (keyword === 'additionalProperties') {
+    return context === 'querystring' ? 'is not a known parameter' : 'is not a known field'
+  }
+  return message ?? 'is invalid'
 }
 
 /** Our validators, and every error or unknown route answered in the `{"error":…}` shape. */

@@ -1,5 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySchema } from 'fastify'
+import { closeObjects } from './close-objects.ts'
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -69,7 +70,7 @@ export function openApiOptions(publicUrl: string): FastifyDynamicSwaggerOptions 
       },
       security: [{ bearer: [] }],
     },
-    transform: ({ schema, url }) => ({ schema: withDocumentedOnly(schema), url }),
+    transform: ({ schema, url }) => ({ schema: withDocumentedOnly(closedRequest(schema)), url }),
     transformObject: (document) => {
       if (!('openapiObject' in document)) return document.swaggerObject
       const paths = document.openapiObject.paths as Paths | undefined
@@ -96,6 +97,17 @@ function distinctOperationIds(paths: Paths | undefined): void {
         operationId: `${id}${method[0]!.toUpperCase()}${method.slice(1)}`,
       }
     }
+  }
+}
+
+// The document shows the rule the validators apply (validation.ts): unknown fields are refused.
+function closedRequest(schema: FastifySchema): FastifySchema {
+  if (!schema) return schema
+  const { body, querystring } = schema
+  return {
+    ...schema,
+    ...(body === undefined ? {} : { body: closeObjects(body) }),
+    ...(querystring === undefined ? {} : { querystring: closeObjects(querystring) }),
   }
 }
 

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifySchemaCompiler } from 'fastify'
+import { closeObjects } from './close-objects.ts'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
@@ -13,8 +14,12 @@ function makeAjv(options: Options): Ajv {
 const coercing = makeAjv({ coerceTypes: 'array' })
 const exact = makeAjv({ coerceTypes: false })
 
-/** Fastify's validator compiler, with strict typing for bodies and coercion elsewhere. */
+/**
+ * Fastify's validator compiler, with strict typing for bodies and coercion elsewhere. Bodies and
+ * query strings refuse what their schema does not name (see closeObjects).
+ */
 export const compileValidator: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? exact : coercing
-  return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<object>>
+  const rules = httpPart === 'body' || httpPart === 'querystring' ? closeObjects(schema) : schema
+  return ajv.compile(rules) as ReturnType<FastifySchemaCompiler<object>>
 }
