@@ -8,6 +8,7 @@ import { parseClickId, parseConversionRequest, parseGoalKey } from './postback-i
 import type { PostbackLogDraft } from './postback-log.ts'
 import { canonicalParams, type RawParams } from './postback-params.ts'
 import type { PostbackOutcome } from './record-postback.ts'
+import { webhookKeyOf } from './webhook-replay.ts'
 import { type PostbackCommit, recordPostback } from './write-postbacks.ts'
 
 export interface PostbackDeps {
@@ -76,5 +77,7 @@ export async function acceptPostback(
     clickedAt: click?.clickedAt ?? parts.clickedAt,
     click,
   }
-  return recordPostback(deps.commit, { attribution, goal, request, now: call.at }, call.logDraft())
+  const webhook = webhookKeyOf(findings.auth, offer.advertiserId, call.credentials.headers)
+  const facts = { attribution, goal, request, now: call.at }
+  return recordPostback(deps.commit, facts, call.logDraft(), webhook)
 }
