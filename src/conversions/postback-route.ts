@@ -1,12 +1,14 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
+import { limitPostbackRefusals } from '../http/rate-limits.ts'
 import { ErrorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
 import { addBodyParams, addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
 import { cachedContextLoader } from './postback-context-cache.ts'
 import { handlePostbackError } from './postback-errors.ts'
 import { logDraft, logRefusedPostbacks, traceOf } from './postback-trace.ts'
+import { sampleRefusalLogs } from './sampled-refusals.ts'
 import { postbackCommit } from './write-postbacks.ts'
 
 const PostbackResponse = Type.Object({
@@ -25,10 +27,8 @@ const PostbackResponse = Type.Object({
  * `GET|POST /postback`, public: authenticate → attribute → dedup → record. Registered as its own
  * plugin so its body parsers and its log hook apply to this route only.
  */
-export async function postbackRoutes(
-  app: App,
-  { config, database, clicks }: AppContext,
-): Promise<void> {
+export async function postbackRoutes(app: App, ctx: AppContext): Promise<void> {
+  const { config, database, clicks } = ctx
   const deps = {
     db: database.db,
     context: cachedContextLoader(database.db),
@@ -38,6 +38,8 @@ export async function postbackRoutes(
   }
   addPostbackBodyParsers(app)
   app.setErrorHandler(handlePostbackError)
+  limitPostbackRefusals(app, ctx)
+  app.addHook('onSend', sampleRefusalLogs(ctx.metrics.registry))
   app.addHook('onSend', logRefusedPostbacks(deps.commit))
   app.route({
     method: ['GET', 'POST'],

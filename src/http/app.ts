@@ -18,6 +18,7 @@ import { bearerAuth } from './auth.ts'
 import { useJsonErrors } from './error-handler.ts'
 import { registerHealthRoutes } from './health-routes.ts'
 import { observeRequest } from './metrics.ts'
+import { limitAuthFailures } from './rate-limits.ts'
 import { RequestLogController } from './request-log.ts'
 import { type FastPath, serverWithFastPath } from './server.ts'
 
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(async (scope: App) => postbackRoutes(scope, ctx))
   await app.register(
     async (api: App) => {
+      limitAuthFailures(api, ctx)
       api.addHook('onRequest', bearerAuth(ctx.database.db, ctx.config.adminKey))
       registerCatalogRoutes(api, ctx)
       registerDeliveryRoutes(api, ctx)
