@@ -7,6 +7,12 @@ export type DatabaseConfig =
   | { engine: 'sqlite'; path: string }
   | { engine: 'postgres'; url: string; schema?: string }
 
+/** At most `limit` failures per fixed window of `windowMs` from one source address. */
+export interface RateLimitRule {
+  limit: number
+  windowMs: number
+}
+
 export interface Config {
   port: number
   host: string
@@ -29,6 +35,10 @@ export interface Config {
   clickRetentionDays: number
   /** Where `backtrack worker` serves /metrics and /healthz; undefined: it listens nowhere. */
   workerMetricsPort: number | undefined
+  /** Refused postbacks (4xx) per source address before 429; undefined: no limit. */
+  postbackRefusalLimit: RateLimitRule | undefined
+  /** Failed API authentications (401) per source address before 429; undefined: no limit. */
+  authFailureLimit: RateLimitRule | undefined
 }
 
 /** Command-line flags that override the environment. */
@@ -43,6 +53,8 @@ export class ConfigError extends StartupError {}
 
 export const DEFAULT_RETRY_SCHEDULE = '10s,1m,5m,30m,2h,6h,12h,24h'
 export const DEFAULT_DB_WAIT = '30s'
+export const DEFAULT_POSTBACK_REFUSAL_LIMIT = '60/min'
+export const DEFAULT_AUTH_FAILURE_LIMIT = '20/min'
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Reads and validates every setting once, so a bad value fails the start rather than a request. */
@@ -76,6 +88,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       env.BACKTRACK_WORKER_METRICS_PORT === undefined || env.BACKTRACK_WORKER_METRICS_PORT === ''
         ? undefined
         : parsePort(env.BACKTRACK_WORKER_METRICS_PORT, 'BACKTRACK_WORKER_METRICS_PORT'),
+    postbackRefusalLimit: parseRateLimit(
+      env.BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS ?? DEFAULT_POSTBACK_REFUSAL_LIMIT,
+      'BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS',
+    ),
+    authFailureLimit: parseRateLimit(
+      env.BACKTRACK_RATE_LIMIT_AUTH_FAILURES ?? DEFAULT_AUTH_FAILURE_LIMIT,
+      'BACKTRACK_RATE_LIMIT_AUTH_FAILURES',
+    ),
     postbackLogRetentionDays: parseRetentionDays(
       env.BACKTRACK_POSTBACK_LOG_RETENTION_DAYS ?? '30',
       'BACKTRACK_POSTBACK_LOG_RETENTION_DAYS',
@@ -197,6 +217,31 @@ function parseRetentionDays(text: string, name: string): number {
     throw new ConfigError(`${name} must be a whole number of days (0 keeps forever), got "${text}"`)
   }
   return Number(text.trim())
+}
+
+const RATE_WINDOWS: Record<string, number> = {
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+}
+
+// `60/min`, `5/s`, `1000/hour`; `0` or `off` turns the limit off.
+function parseRateLimit(text: string, name: string): RateLimitRule | undefined {
+  const trimmed = text.trim()
+  if (trimmed === '0' || trimmed === 'off') return undefined
+  const match = /^(\d{1,9})\/(\w+)$/.exec(trimmed)
+  const windowMs = match ? RATE_WINDOWS[match[2]!] : undefined
+  if (!match || windowMs === undefined || Number(match[1]) < 1) {
+    throw new ConfigError(
+      `${name} must be a count per window such as 60/min, 5/s or 1000/hour (0 or off: no limit), got "${text}"`,
+    )
+  }
+  return { limit: Number(match[1]), windowMs }
 }
 
 function parseLogLevel(text: string): string {

@@ -1,4 +1,9 @@
-import { DEFAULT_DB_WAIT, DEFAULT_RETRY_SCHEDULE } from '../config.ts'
+import {
+  DEFAULT_AUTH_FAILURE_LIMIT,
+  DEFAULT_DB_WAIT,
+  DEFAULT_POSTBACK_REFUSAL_LIMIT,
+  DEFAULT_RETRY_SCHEDULE,
+} from '../config.ts'
 
 export const HELP = `backtrack — self-hosted server-to-server postback tracking
 
@@ -31,6 +36,13 @@ Environment (flags win over variables):
                                     days inbound postback log lines are kept (default 30; 0 = forever)
   BACKTRACK_CLICK_RETENTION_DAYS    days raw clicks are kept (default 90); reports keep their rollups
   BACKTRACK_LIVE_HEARTBEAT          live feed heartbeat interval (default 15s)
+  BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS
+                                    refused postbacks (4xx) per source address before 429
+                                    rate_limited (default ${DEFAULT_POSTBACK_REFUSAL_LIMIT}; N/s, N/min,
+                                    N/hour; 0 = no limit)
+  BACKTRACK_RATE_LIMIT_AUTH_FAILURES
+                                    failed API key checks (401) per source address before 429
+                                    (default ${DEFAULT_AUTH_FAILURE_LIMIT}; 0 = no limit)
   BACKTRACK_WORKER_METRICS_PORT     \`backtrack worker\` serves /metrics (admin key) and /healthz on
                                     this port at HOST (default: none; 0 picks a free port)
 

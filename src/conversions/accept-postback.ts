@@ -9,6 +9,7 @@ import { parseClickId, parseConversionRequest, parseGoalKey } from './postback-i
 import { postbackLogDraft } from './postback-log-draft.ts'
 import { addTextParams, canonicalParams, type RawParams } from './postback-params.ts'
 import type { PostbackOutcome } from './record-postback.ts'
+import { webhookKeyOf } from './webhook-replay.ts'
 import { type PostbackCommit, recordPostback } from './write-postbacks.ts'
 
 export interface PostbackDeps {
@@ -105,6 +106,12 @@ async function accept(
     clickedAt: click?.clickedAt ?? parts.clickedAt,
     click,
   }
+  const webhook = webhookKeyOf(found.auth, offer.advertiserId, call.credentials.headers)
   const facts = { attribution, goal, request, now: call.at }
-  return recordPostback(deps.commit, facts, postbackLogDraft(call.at, call.credentials, found))
+  return recordPostback(
+    deps.commit,
+    facts,
+    postbackLogDraft(call.at, call.credentials, found),
+    webhook,
+  )
 }

@@ -3,6 +3,7 @@ import { errorReply } from '../http/error-handler.ts'
 import { AppError } from '../http/errors.ts'
 import { findingsOf, type PostbackFindings } from './accept-postback.ts'
 import { postbackLogDraft } from './postback-log-draft.ts'
+import type { RefusalLogSampler } from './sampled-refusals.ts'
 import type { PostbackCommit } from './write-postbacks.ts'
 
 const MAX_MESSAGE_CHARS = 500
@@ -22,10 +23,14 @@ export type PostbackRefuser = (
  * postbacks with a 400, so the body refusals Fastify makes before our code (413 too large, 415
  * wrong type, as on the admin API) become 400s with their own codes here.
  */
-export function postbackRefuser(commit: PostbackCommit): PostbackRefuser {
+export function postbackRefuser(
+  commit: PostbackCommit,
+  sample: RefusalLogSampler,
+): PostbackRefuser {
   return async (request, reply, refusal, at, found) => {
     const error = asPostbackError(refusal, request.routeOptions.bodyLimit)
     const { status, body } = errorReply(error, request)
+    if (!sample(request)) return reply.status(status).send(body)
     try {
       const entry = {
         ...postbackLogDraft(at, request, found),

@@ -1,12 +1,14 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
+import { limitPostbackRefusals } from '../http/rate-limits.ts'
 import { errorResponse } from '../http/schemas.ts'
 import { acceptPostback } from './accept-postback.ts'
 import { addPostbackBodyParsers, type PostbackBody } from './postback-body.ts'
 import { cachedContextLoader } from './postback-context-cache.ts'
 import { handlePostbackError, postbackRefuser } from './postback-errors.ts'
 import { PostbackParamsDoc, SignatureHeadersDoc } from './postback-params-doc.ts'
+import { refusalLogSampler } from './sampled-refusals.ts'
 import { postbackCommit } from './write-postbacks.ts'
 
 const PostbackResponse = Type.Object(
@@ -34,10 +36,8 @@ const PostbackResponse = Type.Object(
  * `GET|POST /postback`, public: authenticate → attribute → dedup → record. Registered as its own
  * plugin so its body parsers and its error handler (which logs refusals) apply to this route only.
  */
-export async function postbackRoutes(
-  app: App,
-  { config, database, clicks }: AppContext,
-): Promise<void> {
+export async function postbackRoutes(app: App, ctx: AppContext): Promise<void> {
+  const { config, database, clicks } = ctx
   const deps = {
     db: database.db,
     context: cachedContextLoader(database.db),
@@ -45,9 +45,10 @@ export async function postbackRoutes(
     clicks,
     clickRetentionDays: config.clickRetentionDays,
   }
-  const refuse = postbackRefuser(deps.commit)
+  const refuse = postbackRefuser(deps.commit, refusalLogSampler(ctx.metrics.registry))
   addPostbackBodyParsers(app)
   app.setErrorHandler(handlePostbackError(refuse))
+  limitPostbackRefusals(app, ctx)
   app.route({
     method: ['GET', 'POST'],
     url: '/postback',
@@ -76,6 +77,9 @@ export async function postbackRoutes(
         404: errorResponse("`unknown_click`: the click's offer no longer exists"),
         409: errorResponse('`invalid_status_transition`: a status change the lifecycle forbids'),
         410: errorResponse('`click_purged`: the click record was deleted by retention'),
+        429: errorResponse(
+          '`rate_limited`: too many refused calls from this address (`Retry-After` says when to try again)',
+        ),
       },
     },
     handler: async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely'
+import type { AbuseGuardTables } from './tables/abuse-guards.ts'
 import type { ClickTables } from './tables/clicks.ts'
 import type { ConversionTables } from './tables/conversions.ts'
 import type { DeliveryTables } from './tables/deliveries.ts'
@@ -101,7 +102,12 @@ export interface PostbacksTable {
 }
 
 /** The whole database: the catalog here, each capability's tables in db/tables/. */
-export interface Schema extends ClickTables, ConversionTables, DeliveryTables, ReportTables {
+export interface Schema
+  extends AbuseGuardTables,
+    ClickTables,
+    ConversionTables,
+    DeliveryTables,
+    ReportTables {
   settings: SettingsTable
   api_keys: ApiKeysTable
   advertisers: AdvertisersTable

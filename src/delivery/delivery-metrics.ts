@@ -21,12 +21,15 @@ export function deliveryMetrics(registry: Registry, db: Db): DeliveryMetrics {
     help: 'Outbound postback deliveries pending (queued or being retried)',
     registers: [registry],
     async collect() {
+      // With the database down the depth is unknown (NaN), but the scrape must still answer:
+      // that is when backtrack_health_up 0 and its failure reasons matter most.
       const row = await db
         .selectFrom('deliveries')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .where('state', '=', 'pending')
         .executeTakeFirst()
-      this.set(Number(row?.count ?? 0))
+        .catch(() => undefined)
+      this.set(row === undefined ? Number.NaN : Number(row.count))
     },
   })
   const metrics: DeliveryMetrics = {

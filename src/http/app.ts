@@ -20,6 +20,7 @@ import { registerHealthRoutes } from './health-routes.ts'
 import { acceptEmptyJsonBodies } from './json-body.ts'
 import { observeRequest } from './metrics.ts'
 import { openApiOptions } from './openapi.ts'
+import { limitAuthFailures } from './rate-limits.ts'
 import { refuseNulCharacters } from './refuse-nul.ts'
 import { RequestLogController } from './request-log.ts'
 import { type FastPath, serverWithFastPath } from './server.ts'
@@ -97,6 +98,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(async (scope: App) => postbackRoutes(scope, ctx))
   await app.register(
     async (api: App) => {
+      limitAuthFailures(api, ctx)
       api.addHook('onRequest', bearerAuth(ctx.database.db, ctx.config.adminKey))
       api.addHook('preValidation', refuseNulCharacters)
       registerCatalogRoutes(api, ctx)

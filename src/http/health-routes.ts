@@ -1,3 +1,4 @@
+import { Counter, Gauge, type Registry } from 'prom-client'
 import { Type } from 'typebox'
 import type { App } from './app.ts'
 import type { AppContext } from './app-context.ts'
@@ -5,11 +6,16 @@ import { bearerAuth, requireAdmin } from './auth.ts'
 
 const PING_TIMEOUT_MS = 2000
 
-/** `/healthz` tells the truth about the database; `/metrics` is Prometheus text for admins. */
+/**
+ * `/healthz` tells the truth about the database, but only whether it is up: the reason it is not
+ * (a driver message may name hosts, users or paths) goes to the log and to `/metrics`, which need
+ * the admin key. `/metrics` is Prometheus text for admins.
+ */
 export function registerHealthRoutes(
   app: App,
   ctx: Pick<AppContext, 'config' | 'database' | 'metrics'>,
 ): void {
+  const health = healthMetrics(ctx.metrics.registry)
   app.get(
     '/healthz',
     {
@@ -31,21 +37,26 @@ export function registerHealthRoutes(
             { description: 'request line and headers over 16 kB' },
           ),
           503: Type.Object(
-            { status: Type.Literal('unavailable'), error: Type.String() },
-            { description: 'the database does not answer (or the server is stopping)' },
+            { status: Type.Literal('unavailable') },
+            {
+              description:
+                'the database does not answer (or the server is stopping); the reason is in the log and /metrics',
+            },
           ),
         },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       try {
         await withTimeout(ctx.database.ping(), PING_TIMEOUT_MS)
+        health.up.set(1)
         return { status: 'ok' as const }
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
-        return reply
-          .status(503)
-          .send({ status: 'unavailable' as const, error: `database: ${message}` })
+        const reason = error instanceof PingTimeout ? 'database_timeout' : 'database_error'
+        health.up.set(0)
+        health.failures.inc({ reason })
+        request.log.warn({ err: error, reason }, 'health check failed')
+        return reply.status(503).send({ status: 'unavailable' as const })
       }
     },
   )
@@ -62,10 +73,35 @@ export function registerHealthRoutes(
   )
 }
 
+// The health metrics of a registry, made on first use (the server and the worker's metrics
+// server may register the routes on the same registry).
+function healthMetrics(registry: Registry) {
+  const up =
+    (registry.getSingleMetric('backtrack_health_up') as Gauge | undefined) ??
+    new Gauge({
+      name: 'backtrack_health_up',
+      help: '1 when the last /healthz found the database answering, 0 when not',
+      registers: [registry],
+    })
+  const failures =
+    (registry.getSingleMetric('backtrack_health_failures_total') as
+      | Counter<'reason'>
+      | undefined) ??
+    new Counter({
+      name: 'backtrack_health_failures_total',
+      help: 'Failed /healthz checks by reason (database_timeout, database_error)',
+      labelNames: ['reason'],
+      registers: [registry],
+    })
+  return { up, failures }
+}
+
+class PingTimeout extends Error {}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+    timer = setTimeout(() => reject(new PingTimeout(`no answer within ${ms} ms`)), ms)
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

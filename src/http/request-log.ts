@@ -1,5 +1,9 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
 import { isSecretParam } from '../conversions/postback-log-params.ts'
+import { isRequestLogSkipped } from './refusal-sampler.ts'
+
+/** The longest URL a request log line keeps; a flood of huge query strings stays small on disk. */
+export const MAX_LOGGED_URL_CHARS = 2048
 
 /**
  * Masks the values of secret query parameters so a URL can be logged. A parameter is judged by
@@ -51,6 +55,7 @@ export class RequestLogController extends LogController {
 export const QUIET_SUCCESS = { quietSuccess: true } as const
 
 function logRequest(request: FastifyRequest, reply: FastifyReply, error: Error | undefined): void {
+  if (isRequestLogSkipped(request)) return
   const quiet =
     reply.statusCode < 400 &&
     (request.routeOptions.config as { quietSuccess?: boolean } | undefined)?.quietSuccess === true
@@ -61,7 +66,7 @@ function logRequest(request: FastifyRequest, reply: FastifyReply, error: Error |
   request.log[level](
     {
       method: request.method,
-      url: redactUrl(request.url),
+      url: boundedUrl(request.url),
       route: request.routeOptions.url,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 100) / 100,
@@ -70,4 +75,11 @@ function logRequest(request: FastifyRequest, reply: FastifyReply, error: Error |
     },
     'request',
   )
+}
+
+function boundedUrl(url: string): string {
+  const masked = redactUrl(url)
+  return masked.length <= MAX_LOGGED_URL_CHARS
+    ? masked
+    : `${masked.slice(0, MAX_LOGGED_URL_CHARS)}… (${masked.length} chars)`
 }

@@ -28,6 +28,8 @@ describe('npx backtrack', () => {
       'BACKTRACK_ADMIN_KEY',
       'BACKTRACK_RETRY_SCHEDULE',
       'BACKTRACK_ALLOW_PRIVATE_TARGETS',
+      'BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS',
+      'BACKTRACK_RATE_LIMIT_AUTH_FAILURES',
     ]) {
       expect(help.output()).toContain(word)
     }

@@ -24,7 +24,11 @@ describeEachEngine('health, metrics, OpenAPI', (engine) => {
     await t.server.database.close()
     const down = await t.request('GET', '/healthz', { key: null })
     expect(down.status).toBe(503)
-    expect(down.body.status).toBe('unavailable')
+    // The public answer says nothing of why; the reason is for the admin's /metrics and the log.
+    expect(down.body).toEqual({ status: 'unavailable' })
+    const metrics = await t.request('GET', '/metrics')
+    expect(metrics.body).toContain('backtrack_health_up 0')
+    expect(metrics.body).toContain('backtrack_health_failures_total{reason="database_error"} 1')
   })
 
   it('serves Prometheus metrics per route to admin keys only', async () => {

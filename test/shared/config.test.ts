@@ -40,6 +40,18 @@ describe('config', () => {
     expect(loadConfig({ BACKTRACK_PUBLIC_URL: 'https://t.example' }).publicUrlGuessed).toBe(false)
   })
 
+  it('limits refused postbacks to 60/min and failed API keys to 20/min per address; 0 is off', () => {
+    const defaults = loadConfig({})
+    expect(defaults.postbackRefusalLimit).toEqual({ limit: 60, windowMs: 60_000 })
+    expect(defaults.authFailureLimit).toEqual({ limit: 20, windowMs: 60_000 })
+    const set = loadConfig({
+      BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS: '5/s',
+      BACKTRACK_RATE_LIMIT_AUTH_FAILURES: '0',
+    })
+    expect(set.postbackRefusalLimit).toEqual({ limit: 5, windowMs: 1000 })
+    expect(set.authFailureLimit).toBeUndefined()
+  })
+
   it('serves no worker metrics unless asked, on the port given', () => {
     expect(loadConfig({}).workerMetricsPort).toBeUndefined()
     expect(loadConfig({ BACKTRACK_WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464)
@@ -74,6 +86,8 @@ describe('config', () => {
     [{ BACKTRACK_WORKER_METRICS_PORT: '9464x' }, 'BACKTRACK_WORKER_METRICS_PORT'],
     [{ BACKTRACK_WORKER_METRICS_PORT: '65536' }, 'BACKTRACK_WORKER_METRICS_PORT'],
     [{ BACKTRACK_DB_WAIT: '30' }, 'BACKTRACK_DB_WAIT'],
+    [{ BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS: '60' }, 'BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS'],
+    [{ BACKTRACK_RATE_LIMIT_AUTH_FAILURES: '5/fortnight' }, 'BACKTRACK_RATE_LIMIT_AUTH_FAILURES'],
   ])('refuses %o with a message naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)
