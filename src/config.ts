@@ -28,6 +28,14 @@ export interface Config {
   clickRetentionDays: number
   /** Where `backtrack worker` serves /metrics and /healthz; undefined: it listens nowhere. */
   workerMetricsPort: number | undefined
+  /** Sign-in sessions: ended after this long unused, and after this long in any case. */
+  sessionIdleMs: number
+  sessionMaxMs: number
+  /** `staff`: admins and managers must set up two-factor before using the API. */
+  require2fa: 'off' | 'staff'
+  /** Where invites are mailed from (smtp:// or smtps://); undefined: invites are not mailed. */
+  smtpUrl: string | undefined
+  smtpFrom: string
 }
 
 /** Command-line flags that override the environment. */
@@ -79,6 +87,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       env.BACKTRACK_POSTBACK_LOG_RETENTION_DAYS ?? '30',
       'BACKTRACK_POSTBACK_LOG_RETENTION_DAYS',
     ),
+    ...parseAccountSettings(env),
+  }
+}
+
+function parseAccountSettings(env: NodeJS.ProcessEnv) {
+  const require2fa = env.BACKTRACK_REQUIRE_2FA || 'off'
+  if (require2fa !== 'off' && require2fa !== 'staff') {
+    throw new ConfigError(`BACKTRACK_REQUIRE_2FA must be off or staff, got "${require2fa}"`)
+  }
+  const smtpUrl = env.BACKTRACK_SMTP_URL || undefined
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError('BACKTRACK_SMTP_URL must be an smtp:// or smtps:// URL')
+  }
+  return {
+    sessionIdleMs: parseDurationSetting(
+      env.BACKTRACK_SESSION_IDLE ?? '12h',
+      'BACKTRACK_SESSION_IDLE',
+    ),
+    sessionMaxMs: parseDurationSetting(env.BACKTRACK_SESSION_MAX ?? '7d', 'BACKTRACK_SESSION_MAX'),
+    require2fa: require2fa as 'off' | 'staff',
+    smtpUrl,
+    smtpFrom: env.BACKTRACK_SMTP_FROM || 'Backtrack <backtrack@localhost>',
   }
 }
 

@@ -1,47 +1,172 @@
 import type { Db } from '../db/database.ts'
+import { AppError } from '../http/errors.ts'
+import { formatId } from '../shared/ids.ts'
 import { generateSecret, hashApiKey, secretsEqual } from '../shared/secrets.ts'
+import { recordChange } from './audit-log.ts'
+import { type Principal, type Role, type Scope, scopeOf } from './roles.ts'
 
-/** Who is calling the admin API. An affiliate key sees only that affiliate's data. */
-export type Principal = { role: 'admin' } | { role: 'affiliate'; affiliateId: number }
+// A used key's last_used_at is written at most this often: a write per request would turn every
+// read of the API into a write.
+const TOUCH_EVERY_MS = 60_000
 
-/** Looks a presented key up by its hash; the configured admin key never touches the database. */
+/** The configured admin key: an admin with no stored row, named after its variable. */
+const CONFIGURED_ADMIN: Principal = {
+  role: 'admin',
+  actor: { type: 'key', id: null, name: 'BACKTRACK_ADMIN_KEY' },
+}
+
+/**
+ * Looks a presented key up by its hash; the configured admin key never touches the database.
+ * A key that belongs to a disabled user stops working with it.
+ */
 export async function authenticateKey(
   db: Db,
   presented: string,
   configuredAdminKey: string | undefined,
 ): Promise<Principal | undefined> {
   if (configuredAdminKey !== undefined && secretsEqual(presented, configuredAdminKey)) {
-    return { role: 'admin' }
+    return CONFIGURED_ADMIN
   }
   const hash = hashApiKey(presented)
   const row = await db
     .selectFrom('api_keys')
-    .select(['role', 'affiliate_id', 'key_hash'])
-    .where('key_hash', '=', hash)
+    .leftJoin('users', 'users.id', 'api_keys.user_id')
+    .select([
+      'api_keys.id',
+      'api_keys.role',
+      'api_keys.affiliate_id',
+      'api_keys.advertiser_id',
+      'api_keys.key_hash',
+      'api_keys.name',
+      'api_keys.user_id',
+      'api_keys.last_used_at',
+      'users.disabled_at',
+    ])
+    .where('api_keys.key_hash', '=', hash)
     .executeTakeFirst()
-  if (!row || !secretsEqual(row.key_hash, hash)) return undefined
-  if (row.role === 'admin') return { role: 'admin' }
-  return row.affiliate_id === null
-    ? undefined
-    : { role: 'affiliate', affiliateId: row.affiliate_id }
+  if (!row || !secretsEqual(row.key_hash, hash) || row.disabled_at !== null) return undefined
+  const scope = scopeOf(row)
+  if (!scope) return undefined
+  const now = Date.now()
+  if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) {
+    await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute()
+  }
+  const id = formatId(row.id)
+  return {
+    ...scope,
+    actor: { type: 'key', id, name: row.name ?? `key ${id}` },
+    ...(row.user_id === null ? {} : { userId: row.user_id }),
+  }
+}
+
+function keyColumns(scope: Scope) {
+  return {
+    role: scope.role,
+    affiliate_id: scope.role === 'affiliate' ? scope.affiliateId : null,
+    advertiser_id: scope.role === 'advertiser' ? scope.advertiserId : null,
+  }
 }
 
 /** Stores a new key's hash and returns the key, which is never seen again after this call. */
-export async function createApiKey(
-  db: Db,
-  owner: { role: 'admin' } | { role: 'affiliate'; affiliateId: number },
-): Promise<string> {
+export async function createApiKey(db: Db, owner: Scope): Promise<string> {
   const key = generateSecret(owner.role === 'admin' ? 'bt_admin_' : 'bt_aff_')
   await db
     .insertInto('api_keys')
-    .values({
-      role: owner.role,
-      affiliate_id: owner.role === 'affiliate' ? owner.affiliateId : null,
-      key_hash: hashApiKey(key),
-      created_at: Date.now(),
-    })
+    .values({ ...keyColumns(owner), key_hash: hashApiKey(key), created_at: Date.now() })
     .execute()
   return key
+}
+
+export interface ApiKeyView {
+  id: string
+  name: string | null
+  role: Role
+  affiliate_id: string | null
+  advertiser_id: string | null
+  user_id: string | null
+  created_at: string
+  last_used_at: string | null
+}
+
+/** A named key for a caller, as wide as `scope` at most (the route checks `mayGrant`). */
+export async function createNamedKey(
+  db: Db,
+  input: { name: string; scope: Scope; creator: Principal },
+): Promise<ApiKeyView & { key: string }> {
+  const key = generateSecret('bt_key_')
+  const { creator } = input
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('api_keys')
+      .values({
+        ...keyColumns(input.scope),
+        name: input.name,
+        user_id: creator.userId ?? null,
+        created_by: `${creator.actor.type}:${creator.actor.id ?? 'configured'}`,
+        key_hash: hashApiKey(key),
+        created_at: Date.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const view = presentKey(row)
+    await recordChange(tx, { action: 'create', entity: 'api_key', entityId: row.id, after: view })
+    return { ...view, key }
+  })
+}
+
+/** Keys the caller may see: every key for an admin, else the caller's own. */
+export async function listApiKeys(db: Db, caller: Principal): Promise<ApiKeyView[]> {
+  const rows = await ownedBy(db, caller).orderBy('id', 'desc').execute()
+  return rows.map(presentKey)
+}
+
+/** Revokes a key at once: the next request with it is a 401. */
+export async function deleteApiKey(db: Db, id: number, caller: Principal): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const row = await ownedBy(tx, caller).where('id', '=', id).executeTakeFirst()
+    if (!row) throw new AppError('not_found', `API key ${id} not found`)
+    await tx.deleteFrom('api_keys').where('id', '=', id).execute()
+    await recordChange(tx, {
+      action: 'delete',
+      entity: 'api_key',
+      entityId: id,
+      before: presentKey(row),
+    })
+  })
+}
+
+function ownedBy(db: Db, caller: Principal) {
+  const select = db.selectFrom('api_keys').selectAll()
+  if (caller.role === 'admin') return select
+  const creator = `${caller.actor.type}:${caller.actor.id ?? 'configured'}`
+  return caller.userId === undefined
+    ? select.where('created_by', '=', creator)
+    : select.where((eb) =>
+        eb.or([eb('user_id', '=', caller.userId!), eb('created_by', '=', creator)]),
+      )
+}
+
+function presentKey(row: {
+  id: number
+  name: string | null
+  role: Role
+  affiliate_id: number | null
+  advertiser_id: number | null
+  user_id: number | null
+  created_at: number
+  last_used_at: number | null
+}): ApiKeyView {
+  const id = (value: number | null) => (value === null ? null : formatId(value))
+  return {
+    id: formatId(row.id),
+    name: row.name,
+    role: row.role,
+    affiliate_id: id(row.affiliate_id),
+    advertiser_id: id(row.advertiser_id),
+    user_id: id(row.user_id),
+    created_at: new Date(row.created_at).toISOString(),
+    last_used_at: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+  }
 }
 
 /**

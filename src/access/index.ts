@@ -1,1 +1,19 @@
-export { authenticateKey, createApiKey, ensureAdminKey, type Principal } from './api-keys.ts'
+export {
+  authenticateKey,
+  createApiKey,
+  ensureAdminKey,
+} from './api-keys.ts'
+export { runAsCaller } from './audit-context.ts'
+export { recordChange } from './audit-log.ts'
+export { requireCsrf } from './csrf.ts'
+export {
+  type Actor,
+  type Principal,
+  type Role,
+  type Scope,
+  seesNetworkMoney,
+} from './roles.ts'
+export { ROUTE_ROLES, type RouteAccess, routeAccess } from './route-roles.ts'
+export { registerAccessRoutes } from './routes.ts'
+export { csrfTokenFor, resolveSession, sessionIdFrom } from './sessions.ts'
+export { principalOfUser } from './user-principal.ts'

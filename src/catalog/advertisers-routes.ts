@@ -1,7 +1,6 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { hideFromAffiliates, requireAdmin } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
 import {
@@ -40,7 +39,6 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
     '/advertisers',
     { schema: { tags, body: CreateBody, response: { 201: Advertiser, ...ADMIN_ERRORS } } },
     async (request, reply) => {
-      requireAdmin(request.principal)
       return reply.status(201).send(await createAdvertiser(db, request.body, config.publicUrl))
     },
   )
@@ -50,7 +48,6 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       schema: { tags, querystring: Type.Object(PageQuery), response: { 200: PageOf(Advertiser) } },
     },
     async (request) => {
-      hideFromAffiliates(request.principal, 'advertisers')
       const { limit = 50, cursor } = request.query
       return listAdvertisers(db, { limit, cursor }, config.publicUrl)
     },
@@ -59,7 +56,6 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
     '/advertisers/:id',
     { schema: { tags, params: IdParams, response: { 200: Advertiser, ...ADMIN_ERRORS } } },
     async (request) => {
-      hideFromAffiliates(request.principal, 'advertisers')
       return getAdvertiser(db, pathId(request.params.id, 'advertiser'), config.publicUrl)
     },
   )
@@ -74,7 +70,6 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       },
     },
     async (request) => {
-      requireAdmin(request.principal)
       const id = pathId(request.params.id, 'advertiser')
       return updateAdvertiser(db, id, request.body, config.publicUrl)
     },

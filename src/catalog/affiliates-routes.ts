@@ -1,7 +1,6 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { requireAdmin } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
 import { createAffiliate, getAffiliate, listAffiliates, updateAffiliate } from './affiliates.ts'
@@ -29,7 +28,6 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
     '/affiliates',
     { schema: { tags, body: CreateBody, response: { 201: Affiliate, ...ADMIN_ERRORS } } },
     async (request, reply) => {
-      requireAdmin(request.principal)
       return reply.status(201).send(await createAffiliate(db, request.body))
     },
   )
@@ -63,7 +61,6 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
       },
     },
     async (request) => {
-      requireAdmin(request.principal)
       return updateAffiliate(db, pathId(request.params.id, 'affiliate'), request.body)
     },
   )

@@ -1,10 +1,10 @@
 import { Type } from 'typebox'
+import { type Principal, seesNetworkMoney } from '../access/index.ts'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { requireAdmin } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, Decimal, IdParams, PageOf, pathId } from '../http/schemas.ts'
-import { createOffer, getOffer, listOffers, updateOffer } from './offers.ts'
+import { createOffer, getOffer, listOffers, type OfferAudience, updateOffer } from './offers.ts'
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
 const RateType = Type.Union([Type.Literal('fixed'), Type.Literal('percent')])
@@ -78,14 +78,17 @@ const ListQuery = Type.Object({
 export function registerOfferRoutes(api: App, { config, database }: AppContext): void {
   const tags = ['offers']
   const { db } = database
-  const audienceOf = (role: string) => ({ publicUrl: config.publicUrl, admin: role === 'admin' })
+  const audienceOf = (principal: Principal): OfferAudience => ({
+    publicUrl: config.publicUrl,
+    admin: seesNetworkMoney(principal) || principal.role === 'advertiser',
+    ...(principal.role === 'advertiser' ? { advertiserId: principal.advertiserId } : {}),
+  })
 
   api.post(
     '/offers',
     { schema: { tags, body: CreateBody, response: { 201: Offer, ...ADMIN_ERRORS } } },
     async (request, reply) => {
-      requireAdmin(request.principal)
-      const offer = await createOffer(db, request.body, audienceOf(request.principal.role))
+      const offer = await createOffer(db, request.body, audienceOf(request.principal))
       return reply.status(201).send(offer)
     },
   )
@@ -94,14 +97,14 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
     { schema: { tags, querystring: ListQuery, response: { 200: PageOf(Offer), ...ADMIN_ERRORS } } },
     async (request) => {
       const { limit = 50, ...filters } = request.query
-      return listOffers(db, { limit, ...filters }, audienceOf(request.principal.role))
+      return listOffers(db, { limit, ...filters }, audienceOf(request.principal))
     },
   )
   api.get(
     '/offers/:id',
     { schema: { tags, params: IdParams, response: { 200: Offer, ...ADMIN_ERRORS } } },
     async (request) =>
-      getOffer(db, pathId(request.params.id, 'offer'), audienceOf(request.principal.role)),
+      getOffer(db, pathId(request.params.id, 'offer'), audienceOf(request.principal)),
   )
   api.patch(
     '/offers/:id',
@@ -114,9 +117,8 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
       },
     },
     async (request) => {
-      requireAdmin(request.principal)
       const id = pathId(request.params.id, 'offer')
-      return updateOffer(db, id, request.body, audienceOf(request.principal.role))
+      return updateOffer(db, id, request.body, audienceOf(request.principal))
     },
   )
 }

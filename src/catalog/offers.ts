@@ -49,6 +49,8 @@ export interface OfferView {
 export interface OfferAudience {
   publicUrl: string
   admin: boolean
+  /** An advertiser's caller sees that advertiser's offers only. */
+  advertiserId?: number
 }
 
 export type OfferPatch = Partial<OfferInput>
@@ -77,6 +79,9 @@ export async function createOffer(
 
 export async function getOffer(db: Db, id: number, audience: OfferAudience): Promise<OfferView> {
   const row = await findOfferRow(db, id)
+  if (audience.advertiserId !== undefined && row.advertiser_id !== audience.advertiserId) {
+    throw new AppError('not_found', `offer ${id} not found`)
+  }
   const goals = await db
     .selectFrom('offer_goals')
     .selectAll()
@@ -99,6 +104,9 @@ export async function listOffers(
     .limit(query.limit + 1)
   if (after !== undefined) select = select.where('id', '<', after)
   if (query.status !== undefined) select = select.where('status', '=', query.status)
+  if (audience.advertiserId !== undefined) {
+    select = select.where('advertiser_id', '=', audience.advertiserId)
+  }
   if (query.advertiser_id !== undefined) {
     select = select.where('advertiser_id', '=', parseId(query.advertiser_id) ?? 0)
   }

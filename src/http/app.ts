@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { pino } from 'pino'
+import { registerAccessRoutes } from '../access/index.ts'
 import { registerCatalogRoutes } from '../catalog/index.ts'
 import {
   registerClickRoutes,
@@ -14,7 +15,7 @@ import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/in
 import { registerDeliveryRoutes } from '../delivery/index.ts'
 import { registerLiveRoutes, registerReportRoutes } from '../reports/index.ts'
 import type { AppContext } from './app-context.ts'
-import { bearerAuth } from './auth.ts'
+import { asCaller, authorize } from './auth.ts'
 import { useJsonErrors } from './error-handler.ts'
 import { registerHealthRoutes } from './health-routes.ts'
 import { observeRequest } from './metrics.ts'
@@ -104,7 +105,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(async (scope: App) => postbackRoutes(scope, ctx))
   await app.register(
     async (api: App) => {
-      api.addHook('onRequest', bearerAuth(ctx.database.db, ctx.config.adminKey))
+      // Who may call each route is in access/route-roles.ts, checked before the body is read.
+      api.addHook('onRoute', asCaller)
+      api.addHook('onRequest', authorize(ctx.database.db, ctx.config))
+      registerAccessRoutes(api, ctx)
       registerCatalogRoutes(api, ctx)
       registerDeliveryRoutes(api, ctx)
       registerClickRoutes(api, ctx)

@@ -15,6 +15,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** The one place errors become responses: known errors keep their code, unknown ones are a 500. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
+    if (error.headers) void reply.headers(error.headers)
     return reply.status(error.status).send(errorBody(error.code, error.message, error.details))
   }
   if (error.validation) {

@@ -6,6 +6,7 @@ import { deliveriesMigration } from './0004-deliveries.ts'
 import { reportsMigration } from './0005-reports.ts'
 import { longerRollupBucketsMigration } from './0006-longer-rollup-buckets.ts'
 import { rollupFillfactorMigration } from './0007-rollup-fillfactor.ts'
+import { accountsMigration } from './0010-accounts.ts'
 
 /**
  * Forward-only migrations in order. Each returns the statements for one engine; a name, once
@@ -19,4 +20,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => s
   { name: '0005-reports', statements: reportsMigration },
   { name: '0006-longer-rollup-buckets', statements: longerRollupBucketsMigration },
   { name: '0007-rollup-fillfactor', statements: rollupFillfactorMigration },
+  { name: '0010-accounts', statements: accountsMigration },
 ]
