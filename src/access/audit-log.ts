@@ -10,6 +10,7 @@ const SECRET_FIELDS = new Set([
   'password',
   'password_hash',
   'postback_token',
+  'postback_url',
   'signing_secret',
   'previous_signing_secret',
   'totp_secret',

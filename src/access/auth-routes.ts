@@ -33,7 +33,7 @@ export function registerAuthRoutes(api: App, { config, database }: AppContext): 
       },
     },
     async (request, reply) => {
-      await acceptInvite(db, request.body.token, request.body.password)
+      await acceptInvite(db, request.body.token, request.body.password, request.ip)
       return reply.status(204).send(null)
     },
   )

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
+import { formatId } from '../shared/ids.ts'
+import { runAsCaller } from './audit-context.ts'
 import { recordChange } from './audit-log.ts'
 import { checkPasswordStrength, hashPassword } from './passwords.ts'
 import { endUserSessions } from './sessions.ts'
@@ -53,12 +55,17 @@ const invalid = () =>
  * conditional update inside the transaction, so two requests with one token cannot both succeed.
  * Every session of the user ends: after a reset, whoever had the old password is signed out.
  */
-export async function acceptInvite(db: Db, token: string, password: string): Promise<void> {
+export async function acceptInvite(
+  db: Db,
+  token: string,
+  password: string,
+  ip: string,
+): Promise<void> {
   const now = Date.now()
   const found = await db
     .selectFrom('user_invites')
     .innerJoin('users', 'users.id', 'user_invites.user_id')
-    .select(['users.email', 'users.id'])
+    .select(['users.email', 'users.id', 'users.name'])
     .where('user_invites.token_hash', '=', hashToken(token))
     .where('user_invites.used_at', 'is', null)
     .where('user_invites.expires_at', '>', now)
@@ -66,18 +73,22 @@ export async function acceptInvite(db: Db, token: string, password: string): Pro
   if (!found) throw invalid()
   checkPasswordStrength(password, found.email)
   const passwordHash = await hashPassword(password)
-  await db.transaction().execute(async (tx) => {
-    const claimed = await tx
-      .updateTable('user_invites')
-      .set({ used_at: Date.now() })
-      .where('token_hash', '=', hashToken(token))
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', Date.now())
-      .returning('user_id')
-      .executeTakeFirst()
-    if (!claimed) throw invalid()
-    await setPassword(tx, claimed.user_id, passwordHash)
-  })
+  // Public route, so no caller yet: the change is the invited user's own.
+  const actor = { type: 'user' as const, id: formatId(found.id), name: found.name || found.email }
+  await runAsCaller({ actor, ip }, () =>
+    db.transaction().execute(async (tx) => {
+      const claimed = await tx
+        .updateTable('user_invites')
+        .set({ used_at: Date.now() })
+        .where('token_hash', '=', hashToken(token))
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', Date.now())
+        .returning('user_id')
+        .executeTakeFirst()
+      if (!claimed) throw invalid()
+      await setPassword(tx, claimed.user_id, passwordHash)
+    }),
+  )
 }
 
 /** Stores a new password hash and ends every session of the user. */

@@ -1,4 +1,4 @@
-import { createApiKey, type Principal } from '../access/index.ts'
+import { createApiKey, type Principal, recordChange } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { AffiliatesTable, OfferStatus } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
@@ -36,7 +36,9 @@ export async function createAffiliate(
       .returningAll()
       .executeTakeFirstOrThrow()
     const apiKey = await createApiKey(tx, { role: 'affiliate', affiliateId: row.id })
-    return { ...presentAffiliate(row), api_key: apiKey }
+    const after = presentAffiliate(row)
+    await recordChange(tx, { action: 'create', entity: 'affiliate', entityId: row.id, after })
+    return { ...after, api_key: apiKey }
   })
   bumpCatalogRevision()
   return created
@@ -76,13 +78,28 @@ export async function updateAffiliate(
   id: number,
   input: { name?: string; status?: OfferStatus },
 ): Promise<AffiliateView> {
-  const row = await db
-    .updateTable('affiliates')
-    .set({ ...input, updated_at: Date.now() })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst()
-  if (!row) throw notFound(id)
+  const row = await db.transaction().execute(async (tx) => {
+    const before = await tx
+      .selectFrom('affiliates')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!before) throw notFound(id)
+    const updated = await tx
+      .updateTable('affiliates')
+      .set({ ...input, updated_at: Date.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordChange(tx, {
+      action: 'update',
+      entity: 'affiliate',
+      entityId: id,
+      before: presentAffiliate(before),
+      after: presentAffiliate(updated),
+    })
+    return updated
+  })
   bumpCatalogRevision()
   return presentAffiliate(row)
 }

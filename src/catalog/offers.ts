@@ -1,3 +1,4 @@
+import { recordChange } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { OfferGoalsTable, OfferStatus, OffersTable, RateType } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
@@ -71,6 +72,8 @@ export async function createOffer(
       .returning('id')
       .executeTakeFirstOrThrow()
     await replaceGoals(tx, row.id, goals)
+    const after = await getOffer(tx, row.id, { ...audience, admin: true })
+    await recordChange(tx, { action: 'create', entity: 'offer', entityId: row.id, after })
     return row.id
   })
   bumpCatalogRevision()
@@ -152,6 +155,14 @@ export async function updateOffer(db: Db, id: number, patch: OfferPatch, audienc
       .where('id', '=', id)
       .execute()
     if (patch.goals !== undefined) await replaceGoals(tx, id, goals)
+    const after = await getOffer(tx, id, { ...audience, admin: true })
+    await recordChange(tx, {
+      action: 'update',
+      entity: 'offer',
+      entityId: id,
+      before: current,
+      after,
+    })
   })
   bumpCatalogRevision()
   return getOffer(db, id, audience)

@@ -1,4 +1,4 @@
-import { type Principal, seesNetworkMoney } from '../access/index.ts'
+import { type Principal, recordChange, seesNetworkMoney } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
@@ -125,6 +125,13 @@ export async function updateConversionStatus(
       throw new AppError('conflict', `conversion ${id} changed status meanwhile; try again`)
     }
     await effects.write(tx)
+    await recordChange(tx, {
+      action: 'update',
+      entity: 'conversion',
+      entityId: id,
+      before: { status: row.status, reason: row.reason },
+      after: { status: to, reason: change.reason },
+    })
   })
   return getConversion(db, id, principal)
 }

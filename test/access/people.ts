@@ -19,7 +19,13 @@ export function sessionCookieOf(headers: Headers): string {
 /** An admin invites a user (with the admin key), who sets a password. Returns the user. */
 export async function invite(
   t: TestServer,
-  body: { email: string; role: string; affiliate_id?: string; advertiser_id?: string },
+  body: {
+    email: string
+    name?: string
+    role: string
+    affiliate_id?: string
+    advertiser_id?: string
+  },
   password = PASSWORD,
 ) {
   const created = await t.request('POST', '/api/v1/users', { body })
