@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
@@ -32,7 +33,11 @@ const UpdateBody = Type.Object({
   disabled: Type.Optional(Type.Boolean({ description: 'true also ends every session' })),
 })
 
-export type InviteMailer = (to: string, invite: Invite) => Promise<boolean>
+export type InviteMailer = (
+  to: string,
+  invite: Invite,
+  onError: (error: unknown) => void,
+) => Promise<boolean>
 
 /** Users and their invites (admins only, per access/route-roles.ts). */
 export function registerUserRoutes(
@@ -42,12 +47,18 @@ export function registerUserRoutes(
 ): void {
   const tags = ['people']
   const { db } = database
-  const withInvite = async (user: ReturnType<typeof presentUser>, invite: Invite) => ({
+  const withInvite = async (
+    request: FastifyRequest,
+    user: ReturnType<typeof presentUser>,
+    invite: Invite,
+  ) => ({
     ...user,
     invite_token: invite.token,
     invite_url: invite.url,
     invite_expires_at: new Date(invite.expiresAt).toISOString(),
-    invite_mailed: await mailInvite(user.email, invite),
+    invite_mailed: await mailInvite(user.email, invite, (err) =>
+      request.log.warn({ err, user_id: user.id }, 'invite not mailed'),
+    ),
   })
 
   api.post(
@@ -55,7 +66,7 @@ export function registerUserRoutes(
     { schema: { tags, body: CreateBody, response: { 201: WithInvite, ...ADMIN_ERRORS } } },
     async (request, reply) => {
       const { user, invite } = await createUser(db, request.body, config.publicUrl)
-      return reply.status(201).send(await withInvite(user, invite))
+      return reply.status(201).send(await withInvite(request, user, invite))
     },
   )
   api.get(
@@ -95,7 +106,7 @@ export function registerUserRoutes(
       const invite = await db
         .transaction()
         .execute((tx) => createInvite(tx, user.id, config.publicUrl))
-      return withInvite(presentUser(user), invite)
+      return withInvite(request, presentUser(user), invite)
     },
   )
 }
