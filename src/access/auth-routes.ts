@@ -6,6 +6,7 @@ import { SessionBody } from './access-schemas.ts'
 import { requireCsrf } from './csrf.ts'
 import { acceptInvite } from './invites.ts'
 import { login } from './login.ts'
+import { prepareDummyHash } from './passwords.ts'
 import { csrfTokenFor, endSession, sessionCookie } from './sessions.ts'
 import { principalOfUser } from './user-principal.ts'
 import { presentUser } from './users.ts'
@@ -18,6 +19,9 @@ export function registerAuthRoutes(api: App, { config, database }: AppContext): 
   const { db } = database
   const secure = config.publicUrl.startsWith('https:')
   const times = { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }
+  api.addHook('onReady', async () => {
+    await prepareDummyHash()
+  })
 
   api.post(
     '/auth/accept-invite',

@@ -28,10 +28,15 @@ export async function hashPassword(password: string): Promise<string> {
 // Made once, so an unknown email costs the same scrypt run as a known one.
 let dummyHash: Promise<string> | undefined
 
+/** Makes the dummy hash ahead of the first sign-in, which would otherwise pay for it twice. */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'))
+  return dummyHash
+}
+
 /** Checks a password against a stored hash, or against a dummy one when there is none. */
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'))
-  const hash = stored ?? (await dummyHash)
+  const hash = stored ?? (await prepareDummyHash())
   const [scheme, N, r, p, salt, expected] = hash.split('$')
   if (scheme !== 'scrypt' || !salt || !expected) return false
   const key = await derive(password, Buffer.from(salt, 'base64url'), {

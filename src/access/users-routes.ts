@@ -4,6 +4,7 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { ADMIN_ERRORS, IdParams, pathId } from '../http/schemas.ts'
 import { RoleSchema, UserSchema } from './access-schemas.ts'
+import { recordChange } from './audit-log.ts'
 import { createInvite, type Invite } from './invites.ts'
 import { createUser, findUser, listUsers, presentUser, updateUser } from './users.ts'
 
@@ -103,9 +104,10 @@ export function registerUserRoutes(
     },
     async (request) => {
       const user = await findUser(db, pathId(request.params.id, 'user'))
-      const invite = await db
-        .transaction()
-        .execute((tx) => createInvite(tx, user.id, config.publicUrl))
+      const invite = await db.transaction().execute(async (tx) => {
+        await recordChange(tx, { action: 'reset', entity: 'user', entityId: user.id })
+        return createInvite(tx, user.id, config.publicUrl)
+      })
       return withInvite(request, presentUser(user), invite)
     },
   )

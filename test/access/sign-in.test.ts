@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts'
@@ -123,6 +124,30 @@ describeEachEngine('signing in', (engine) => {
       body: { email: 'di@example.com', password: 'another long passphrase' },
     })
     expect(refused.body.error.code).toBe('invalid_credentials')
+  })
+
+  it('ends a session unused for 12 hours, and any session after 7 days', async () => {
+    await invite(t, { email: 'ti@example.com', role: 'analyst' })
+    const idle = await login(t, 'ti@example.com')
+    const old = await login(t, 'ti@example.com')
+    const db = t.server.database.db
+    const hour = 3_600_000
+    // Time passes in the database: one session unused for 12 h, the other begun 7 days ago.
+    const hashOf = (session: { cookie: string }) =>
+      createHash('sha256').update(session.cookie.split('=')[1]!).digest('hex')
+    await db
+      .updateTable('sessions')
+      .set((eb) => ({ last_seen_at: eb('last_seen_at', '-', 12 * hour) }))
+      .where('id_hash', '=', hashOf(idle))
+      .execute()
+    expect((await t.request('GET', '/api/v1/me', as(idle))).status).toBe(401)
+    expect((await t.request('GET', '/api/v1/me', as(old))).status).toBe(200)
+    await db
+      .updateTable('sessions')
+      .set((eb) => ({ expires_at: eb('expires_at', '-', 7 * 24 * hour) }))
+      .where('id_hash', '=', hashOf(old))
+      .execute()
+    expect((await t.request('GET', '/api/v1/me', as(old))).status).toBe(401)
   })
 
   it('locks an account after 5 failures in 15 minutes with Retry-After, and the lock passes', async () => {
