@@ -116,3 +116,11 @@ export function requireAdmin(principal: Principal): void {
 export function affiliateScope(principal: Principal): number | undefined {
   return principal.role === 'affiliate' ? principal.affiliateId : undefined
 }
+
+/**
+ * Answers 404 to affiliate callers, so they cannot even learn what exists outside their scope.
+ * Prefer `hidden` in access/route-roles.ts, which answers before the body is read.
+ */
+export function hideFromAffiliates(principal: Principal, what: string): void {
+  if (principal.role === 'affiliate') throw new AppError('not_found', `${what} not found`)
+}
