@@ -4,7 +4,7 @@ import { checkLoginLimit, clearLoginFailures, recordLoginFailure } from './login
 import { verifyPassword } from './passwords.ts'
 import { useRecoveryCode } from './recovery-codes.ts'
 import { type SessionTimes, startSession } from './sessions.ts'
-import { verifyTotp } from './totp.ts'
+import { matchTotp } from './totp.ts'
 import type { UserRow } from './users.ts'
 
 export interface LoginInput {
@@ -41,7 +41,7 @@ export async function login(
       throw new AppError('code_required', 'two-factor is on: send the code from the authenticator')
     }
     const codeOk =
-      verifyTotp(user.totp_secret, input.code) ||
+      (await useTotpCode(db, user.id, user.totp_secret, input.code)) ||
       (await useRecoveryCode(db, user.id, user.recovery_codes, input.code))
     if (!codeOk) {
       await recordLoginFailure(db, account, ip)
@@ -53,4 +53,18 @@ export async function login(
   await db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute()
   const sessionId = await startSession(db, user.id, ip, times)
   return { sessionId, user: { ...user, last_login_at: now } }
+}
+
+// A code works once: one seen over the shoulder or phished cannot sign in a second time. The
+// conditional update makes two sign-ins with one code race to one winner.
+async function useTotpCode(db: Db, userId: number, secret: string, code: string) {
+  const step = matchTotp(secret, code)
+  if (step === undefined) return false
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }

@@ -33,7 +33,12 @@ export async function confirmTotp(db: Db, userId: number, code: string): Promise
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable('users')
-      .set({ totp_secret: pending, totp_pending_secret: null, recovery_codes: stored })
+      .set({
+        totp_secret: pending,
+        totp_pending_secret: null,
+        recovery_codes: stored,
+        totp_last_step: null,
+      })
       .where('id', '=', userId)
       .execute()
     await recordChange(tx, {

@@ -60,12 +60,20 @@ export function totpCode(
   return String(binary % 10 ** digits).padStart(digits, '0')
 }
 
-/** Whether `code` is the code of this step or of the one before or after (clock drift). */
-export function verifyTotp(secret: string, code: string, atMs = Date.now()): boolean {
-  if (!/^\d{6}$/.test(code)) return false
+/**
+ * The time step whose code `code` is, looking at this step and the one before and after (clock
+ * drift); undefined when it is none of them.
+ */
+export function matchTotp(secret: string, code: string, atMs = Date.now()): number | undefined {
+  if (!/^\d{6}$/.test(code)) return undefined
   const key = base32Decode(secret)
-  const step = TOTP_STEP_SECONDS * 1000
-  return [-1, 0, 1].some((drift) => totpCode(key, atMs + drift * step) === code)
+  const stepMs = TOTP_STEP_SECONDS * 1000
+  const drift = [-1, 0, 1].find((d) => totpCode(key, atMs + d * stepMs) === code)
+  return drift === undefined ? undefined : Math.floor(atMs / stepMs) + drift
+}
+
+export function verifyTotp(secret: string, code: string, atMs = Date.now()): boolean {
+  return matchTotp(secret, code, atMs) !== undefined
 }
 
 /** The `otpauth://` URL an authenticator app reads from a QR code. */

@@ -80,6 +80,7 @@ export async function createUser(
         totp_secret: null,
         totp_pending_secret: null,
         recovery_codes: null,
+        totp_last_step: null,
         disabled_at: null,
         last_login_at: null,
         created_at: now,

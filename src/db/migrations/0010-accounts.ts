@@ -17,6 +17,7 @@ export function accountsMigration(t: Ddl): string[] {
       totp_secret text,
       totp_pending_secret text,
       recovery_codes text,
+      totp_last_step ${t.bigint},
       disabled_at ${t.bigint},
       last_login_at ${t.bigint},
       created_at ${t.bigint} not null,

@@ -16,6 +16,8 @@ export interface UsersTable {
   /** Base32 TOTP secret once two-factor is confirmed; the pending one until then. */
   totp_secret: string | null
   totp_pending_secret: string | null
+  /** The time step of the last code used to sign in: a code works once. */
+  totp_last_step: number | null
   /** JSON array of SHA-256 hashes of unused recovery codes. */
   recovery_codes: string | null
   disabled_at: number | null
