@@ -91,9 +91,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
         description: 'Server-to-server postback tracking. See docs/ in the repository.',
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'backtrack_session' },
+        },
       },
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { session: [] }],
     },
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
