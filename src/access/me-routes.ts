@@ -4,6 +4,7 @@ import type { AppContext } from '../http/app-context.ts'
 import { AppError } from '../http/errors.ts'
 import { ADMIN_ERRORS } from '../http/schemas.ts'
 import { SessionBody } from './access-schemas.ts'
+import { changePassword } from './change-password.ts'
 import type { Principal } from './roles.ts'
 import { csrfTokenFor } from './sessions.ts'
 import { confirmTotp, disableTotp, startTotpSetup } from './totp-setup.ts'
@@ -32,6 +33,24 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
         csrf_token: request.sessionId === undefined ? null : csrfTokenFor(request.sessionId),
         two_factor_setup_required: principal.twoFactorSetupRequired ?? false,
       }
+    },
+  )
+  api.post(
+    '/me/password',
+    {
+      schema: {
+        tags,
+        description: 'Ends every session of the user, this one included: sign in again.',
+        body: Type.Object({
+          current_password: Type.String({ maxLength: 1024 }),
+          new_password: Type.String({ maxLength: 1024 }),
+        }),
+        response: { 204: Type.Null(), ...ADMIN_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(db, userIdOf(request.principal), request.body, request.ip)
+      return reply.status(204).send(null)
     },
   )
   api.post(

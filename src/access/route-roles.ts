@@ -69,6 +69,7 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/auth/login': { roles: 'public' },
   'POST /api/v1/auth/logout': { roles: 'public' },
   'GET /api/v1/me': { roles: 'any', duringTwoFactorSetup: true },
+  'POST /api/v1/me/password': { roles: 'any' },
   'POST /api/v1/me/totp': { roles: 'any', duringTwoFactorSetup: true },
   'POST /api/v1/me/totp/confirm': { roles: 'any', duringTwoFactorSetup: true },
   'DELETE /api/v1/me/totp': { roles: 'any' },

@@ -126,6 +126,26 @@ describeEachEngine('signing in', (engine) => {
     expect(refused.body.error.code).toBe('invalid_credentials')
   })
 
+  it('changing the password ends every session of the user', async () => {
+    await invite(t, { email: 'pw@example.com', role: 'analyst' })
+    const here = await login(t, 'pw@example.com')
+    const elsewhere = await login(t, 'pw@example.com')
+    const wrong = await t.request('POST', '/api/v1/me/password', {
+      ...as(here),
+      body: { current_password: 'not the password', new_password: 'a brand new passphrase' },
+    })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.error.details).toEqual([{ field: 'current_password', message: 'is wrong' }])
+    const changed = await t.request('POST', '/api/v1/me/password', {
+      ...as(here),
+      body: { current_password: PASSWORD, new_password: 'a brand new passphrase' },
+    })
+    expect(changed.status).toBe(204)
+    expect((await t.request('GET', '/api/v1/me', as(here))).status).toBe(401)
+    expect((await t.request('GET', '/api/v1/me', as(elsewhere))).status).toBe(401)
+    await login(t, 'pw@example.com', 'a brand new passphrase')
+  })
+
   it('ends a session unused for 12 hours, and any session after 7 days', async () => {
     await invite(t, { email: 'ti@example.com', role: 'analyst' })
     const idle = await login(t, 'ti@example.com')
