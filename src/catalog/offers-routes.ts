@@ -44,8 +44,8 @@ const Goal = Type.Object({
   name: Type.String(),
   revenue: Type.Optional(Type.Number()),
   revenue_type: Type.Optional(RateType),
-  payout: Type.Number(),
-  payout_type: RateType,
+  payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
+  payout_type: Type.Optional(RateType),
   allow_multiple: Type.Boolean(),
 })
 
@@ -59,8 +59,8 @@ const Offer = Type.Object({
   currency: Type.String(),
   revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
   revenue_type: Type.Optional(RateType),
-  payout: Type.Number(),
-  payout_type: RateType,
+  payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
+  payout_type: Type.Optional(RateType),
   conversion_window_days: Type.Integer(),
   goals: Type.Array(Goal),
   tracking_url: Type.String(),
@@ -81,6 +81,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
   const audienceOf = (principal: Principal): OfferAudience => ({
     publicUrl: config.publicUrl,
     admin: seesNetworkMoney(principal) || principal.role === 'advertiser',
+    payouts: principal.role !== 'advertiser',
     ...(principal.role === 'advertiser' ? { advertiserId: principal.advertiserId } : {}),
   })
 

@@ -22,8 +22,8 @@ export interface GoalView {
   name: string
   revenue?: number
   revenue_type?: RateType
-  payout: number
-  payout_type: RateType
+  payout?: number
+  payout_type?: RateType
   allow_multiple: boolean
 }
 
@@ -37,8 +37,8 @@ export interface OfferView {
   currency: string
   revenue?: number
   revenue_type?: RateType
-  payout: number
-  payout_type: RateType
+  payout?: number
+  payout_type?: RateType
   conversion_window_days: number
   goals: GoalView[]
   tracking_url: string
@@ -46,10 +46,15 @@ export interface OfferView {
   updated_at: string
 }
 
-/** How much of an offer the caller may see: affiliates do not see the advertiser or revenue. */
+/**
+ * How much of an offer the caller may see: affiliates do not see the advertiser or revenue,
+ * advertisers do not see what affiliates are paid.
+ */
 export interface OfferAudience {
   publicUrl: string
   admin: boolean
+  /** False for advertisers; true when left out. */
+  payouts?: boolean
   /** An advertiser's caller sees that advertiser's offers only. */
   advertiserId?: number
 }
@@ -214,11 +219,17 @@ function toInput(view: OfferView): OfferInput {
     currency: view.currency,
     revenue: view.revenue!,
     revenue_type: view.revenue_type!,
-    payout: view.payout,
-    payout_type: view.payout_type,
+    payout: view.payout!,
+    payout_type: view.payout_type!,
     conversion_window_days: view.conversion_window_days,
     goals: view.goals.map(
-      (goal): GoalInput => ({ ...goal, revenue: goal.revenue!, revenue_type: goal.revenue_type! }),
+      (goal): GoalInput => ({
+        ...goal,
+        revenue: goal.revenue!,
+        revenue_type: goal.revenue_type!,
+        payout: goal.payout!,
+        payout_type: goal.payout_type!,
+      }),
     ),
   }
 }
@@ -237,8 +248,9 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
     ...(audience.admin
       ? { revenue: rate(row.revenue, row.revenue_type), revenue_type: row.revenue_type }
       : {}),
-    payout: rate(row.payout, row.payout_type),
-    payout_type: row.payout_type,
+    ...(audience.payouts !== false
+      ? { payout: rate(row.payout, row.payout_type), payout_type: row.payout_type }
+      : {}),
     conversion_window_days: row.conversion_window_days,
     goals: goals.map((goal) => ({
       key: goal.key,
@@ -246,8 +258,9 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
       ...(audience.admin
         ? { revenue: rate(goal.revenue, goal.revenue_type), revenue_type: goal.revenue_type }
         : {}),
-      payout: rate(goal.payout, goal.payout_type),
-      payout_type: goal.payout_type,
+      ...(audience.payouts !== false
+        ? { payout: rate(goal.payout, goal.payout_type), payout_type: goal.payout_type }
+        : {}),
       allow_multiple: goal.allow_multiple === 1,
     })),
     tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id={affiliate_id}`,

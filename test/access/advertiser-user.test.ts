@@ -54,6 +54,8 @@ describeEachEngine('an advertiser user', (engine) => {
 
     const offers = await t.request('GET', '/api/v1/offers', as(adv))
     expect(offers.body.data.map((o: { id: string }) => o.id)).toEqual([offer.id])
+    expect(offers.body.data[0].revenue).toBe(2.5)
+    expect(offers.body.data[0]).not.toHaveProperty('payout')
     expect((await t.request('GET', `/api/v1/offers/${other.offer.id}`, as(adv))).status).toBe(404)
     expect((await t.request('GET', '/api/v1/reports', as(adv))).status).toBe(403)
     expect((await t.request('GET', '/api/v1/affiliates', as(adv))).status).toBe(403)
