@@ -33,6 +33,14 @@ export async function startSession(
 ): Promise<string> {
   const id = randomBytes(32).toString('base64url')
   const now = Date.now()
+  // The user's ended sessions go as a new one starts, so the table holds little but live ones.
+  await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where((eb) =>
+      eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - times.idleMs)]),
+    )
+    .execute()
   await db
     .insertInto('sessions')
     .values({
