@@ -39,6 +39,14 @@ export interface Config {
   postbackRefusalLimit: RateLimitRule | undefined
   /** Failed API authentications (401) per source address before 429; undefined: no limit. */
   authFailureLimit: RateLimitRule | undefined
+  /** Sign-in sessions: ended after this long unused, and after this long in any case. */
+  sessionIdleMs: number
+  sessionMaxMs: number
+  /** `staff`: admins and managers must set up two-factor before using the API. */
+  require2fa: 'off' | 'staff'
+  /** Where invites are mailed from (smtp:// or smtps://); undefined: invites are not mailed. */
+  smtpUrl: string | undefined
+  smtpFrom: string
 }
 
 /** Command-line flags that override the environment. */
@@ -100,6 +108,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       env.BACKTRACK_POSTBACK_LOG_RETENTION_DAYS ?? '30',
       'BACKTRACK_POSTBACK_LOG_RETENTION_DAYS',
     ),
+    ...parseAccountSettings(env),
+  }
+}
+
+function parseAccountSettings(env: NodeJS.ProcessEnv) {
+  const require2fa = env.BACKTRACK_REQUIRE_2FA || 'off'
+  if (require2fa !== 'off' && require2fa !== 'staff') {
+    throw new ConfigError(`BACKTRACK_REQUIRE_2FA must be off or staff, got "${require2fa}"`)
+  }
+  const smtpUrl = env.BACKTRACK_SMTP_URL || undefined
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError('BACKTRACK_SMTP_URL must be an smtp:// or smtps:// URL')
+  }
+  return {
+    sessionIdleMs: parseDurationSetting(
+      env.BACKTRACK_SESSION_IDLE ?? '12h',
+      'BACKTRACK_SESSION_IDLE',
+    ),
+    sessionMaxMs: parseDurationSetting(env.BACKTRACK_SESSION_MAX ?? '7d', 'BACKTRACK_SESSION_MAX'),
+    require2fa: require2fa as 'off' | 'staff',
+    smtpUrl,
+    smtpFrom: env.BACKTRACK_SMTP_FROM || 'Backtrack <backtrack@localhost>',
   }
 }
 

@@ -1,7 +1,6 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { hideFromAffiliates, requireAdmin } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
 import {
@@ -69,7 +68,6 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal)
       return reply.status(201).send(await createAdvertiser(db, request.body, config.publicUrl))
     },
   )
@@ -86,7 +84,6 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       },
     },
     async (request) => {
-      hideFromAffiliates(request.principal, 'advertisers')
       const { limit = 50, cursor } = request.query
       return listAdvertisers(db, { limit, cursor }, config.publicUrl)
     },
@@ -104,7 +101,6 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       },
     },
     async (request) => {
-      hideFromAffiliates(request.principal, 'advertisers')
       return getAdvertiser(db, pathId(request.params.id, 'advertiser'), config.publicUrl)
     },
   )
@@ -123,7 +119,6 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       },
     },
     async (request) => {
-      requireAdmin(request.principal)
       const id = pathId(request.params.id, 'advertiser')
       return updateAdvertiser(db, id, request.body, config.publicUrl)
     },

@@ -1,3 +1,4 @@
+import { recordChange } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { AdvertisersTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
@@ -33,18 +34,29 @@ export async function createAdvertiser(
   publicUrl: string,
 ): Promise<AdvertiserView> {
   const now = Date.now()
-  const row = await db
-    .insertInto('advertisers')
-    .values({
-      name: input.name,
-      postback_token: generateSecret('', 24),
-      postback_ip_allowlist: JSON.stringify(normalizeAllowlist(input.postback_ip_allowlist ?? [])),
-      created_at: now,
-      updated_at: now,
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('advertisers')
+      .values({
+        name: input.name,
+        postback_token: generateSecret('', 24),
+        postback_ip_allowlist: JSON.stringify(
+          normalizeAllowlist(input.postback_ip_allowlist ?? []),
+        ),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const view = presentAdvertiser(row, publicUrl)
+    await recordChange(tx, {
+      action: 'create',
+      entity: 'advertiser',
+      entityId: row.id,
+      after: view,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  return presentAdvertiser(row, publicUrl)
+    return view
+  })
 }
 
 export async function getAdvertiser(
@@ -77,20 +89,29 @@ export async function updateAdvertiser(
   input: AdvertiserInput,
   publicUrl: string,
 ): Promise<AdvertiserView> {
-  await findAdvertiserRow(db, id)
-  const row = await db
-    .updateTable('advertisers')
-    .set({
-      updated_at: Date.now(),
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.postback_ip_allowlist !== undefined
-        ? { postback_ip_allowlist: JSON.stringify(normalizeAllowlist(input.postback_ip_allowlist)) }
-        : {}),
-      ...(input.regenerate_postback_token ? { postback_token: generateSecret('', 24) } : {}),
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const row = await db.transaction().execute(async (tx) => {
+    const before = presentAdvertiser(await findAdvertiserRow(tx, id), publicUrl)
+    const updated = await tx
+      .updateTable('advertisers')
+      .set({
+        updated_at: Date.now(),
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.postback_ip_allowlist !== undefined
+          ? {
+              postback_ip_allowlist: JSON.stringify(
+                normalizeAllowlist(input.postback_ip_allowlist),
+              ),
+            }
+          : {}),
+        ...(input.regenerate_postback_token ? { postback_token: generateSecret('', 24) } : {}),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const after = presentAdvertiser(updated, publicUrl)
+    await recordChange(tx, { action: 'update', entity: 'advertiser', entityId: id, before, after })
+    return updated
+  })
   // A new token or allowlist must reach the postback route's cache at once.
   bumpCatalogRevision()
   return presentAdvertiser(row, publicUrl)

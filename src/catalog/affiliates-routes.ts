@@ -1,7 +1,6 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { requireAdmin } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
 import {
@@ -62,7 +61,6 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal)
       return reply.status(201).send(await createAffiliate(db, request.body))
     },
   )
@@ -111,7 +109,6 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
       },
     },
     async (request) => {
-      requireAdmin(request.principal)
       return updateAffiliate(db, pathId(request.params.id, 'affiliate'), request.body)
     },
   )
@@ -131,9 +128,6 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
         },
       },
     },
-    async (request) => {
-      requireAdmin(request.principal)
-      return rotateAffiliateKey(db, pathId(request.params.id, 'affiliate'))
-    },
+    async (request) => rotateAffiliateKey(db, pathId(request.params.id, 'affiliate')),
   )
 }

@@ -1,4 +1,4 @@
-import { createApiKey, type Principal, replaceAffiliateKey } from '../access/index.ts'
+import { createApiKey, type Principal, recordChange, replaceAffiliateKey } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { AffiliatesTable, OfferStatus } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
@@ -36,7 +36,9 @@ export async function createAffiliate(
       .returningAll()
       .executeTakeFirstOrThrow()
     const apiKey = await createApiKey(tx, { role: 'affiliate', affiliateId: row.id })
-    return { ...presentAffiliate(row), api_key: apiKey }
+    const after = presentAffiliate(row)
+    await recordChange(tx, { action: 'create', entity: 'affiliate', entityId: row.id, after })
+    return { ...after, api_key: apiKey }
   })
   bumpCatalogRevision()
   return created
@@ -44,9 +46,24 @@ export async function createAffiliate(
 
 /** A new API key for the affiliate, shown once; its previous key stops working at once. */
 export async function rotateAffiliateKey(db: Db, id: number): Promise<{ api_key: string }> {
-  const row = await db.selectFrom('affiliates').select('id').where('id', '=', id).executeTakeFirst()
-  if (!row) throw notFound(id)
-  return { api_key: await replaceAffiliateKey(db, id) }
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('affiliates')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!row) throw notFound(id)
+    const key = await replaceAffiliateKey(tx, id)
+    // The audit log records that the key changed, never the key.
+    await recordChange(tx, {
+      action: 'rotate_key',
+      entity: 'affiliate',
+      entityId: id,
+      before: { api_key: 'old' },
+      after: { api_key: 'new' },
+    })
+    return { api_key: key }
+  })
 }
 
 /** An affiliate key can read only its own record; any other id is a 404. */
@@ -83,18 +100,33 @@ export async function updateAffiliate(
   id: number,
   input: { name?: string; status?: OfferStatus },
 ): Promise<AffiliateView> {
-  const row = await db
-    .updateTable('affiliates')
-    // Columns are named one by one: a request body is never spread into a row.
-    .set({
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.status !== undefined ? { status: input.status } : {}),
-      updated_at: Date.now(),
+  const row = await db.transaction().execute(async (tx) => {
+    const before = await tx
+      .selectFrom('affiliates')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!before) throw notFound(id)
+    const updated = await tx
+      .updateTable('affiliates')
+      // Columns are named one by one: a request body is never spread into a row.
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.status !== undefined ? { status: input.status } : {}),
+        updated_at: Date.now(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordChange(tx, {
+      action: 'update',
+      entity: 'affiliate',
+      entityId: id,
+      before: presentAffiliate(before),
+      after: presentAffiliate(updated),
     })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst()
-  if (!row) throw notFound(id)
+    return updated
+  })
   bumpCatalogRevision()
   return presentAffiliate(row)
 }

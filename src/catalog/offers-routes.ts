@@ -1,10 +1,10 @@
 import { Type } from 'typebox'
+import { type Principal, seesNetworkMoney } from '../access/index.ts'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { requireAdmin } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, Decimal, IdParams, PageOf, pathId } from '../http/schemas.ts'
-import { createOffer, getOffer, listOffers, updateOffer } from './offers.ts'
+import { createOffer, getOffer, listOffers, type OfferAudience, updateOffer } from './offers.ts'
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
 const RateType = Type.Union([Type.Literal('fixed'), Type.Literal('percent')])
@@ -64,8 +64,8 @@ const Goal = Type.Object({
   name: Type.String(),
   revenue: Type.Optional(Type.Number()),
   revenue_type: Type.Optional(RateType),
-  payout: Type.Number(),
-  payout_type: RateType,
+  payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
+  payout_type: Type.Optional(RateType),
   allow_multiple: Type.Boolean(),
 })
 
@@ -80,8 +80,8 @@ const Offer = Type.Object(
     currency: Type.String(),
     revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
     revenue_type: Type.Optional(RateType),
-    payout: Type.Number(),
-    payout_type: RateType,
+    payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
+    payout_type: Type.Optional(RateType),
     conversion_window_days: Type.Integer(),
     goals: Type.Array(Goal),
     tracking_url: Type.String({
@@ -134,7 +134,12 @@ const ListQuery = Type.Object({
 export function registerOfferRoutes(api: App, { config, database }: AppContext): void {
   const tags = ['offers']
   const { db } = database
-  const audienceOf = (role: string) => ({ publicUrl: config.publicUrl, admin: role === 'admin' })
+  const audienceOf = (principal: Principal): OfferAudience => ({
+    publicUrl: config.publicUrl,
+    admin: seesNetworkMoney(principal) || principal.role === 'advertiser',
+    payouts: principal.role !== 'advertiser',
+    ...(principal.role === 'advertiser' ? { advertiserId: principal.advertiserId } : {}),
+  })
 
   api.post(
     '/offers',
@@ -150,8 +155,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
       },
     },
     async (request, reply) => {
-      requireAdmin(request.principal)
-      const offer = await createOffer(db, request.body, audienceOf(request.principal.role))
+      const offer = await createOffer(db, request.body, audienceOf(request.principal))
       return reply.status(201).send(offer)
     },
   )
@@ -170,7 +174,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
     },
     async (request) => {
       const { limit = 50, ...filters } = request.query
-      return listOffers(db, { limit, ...filters }, audienceOf(request.principal.role))
+      return listOffers(db, { limit, ...filters }, audienceOf(request.principal))
     },
   )
   api.get(
@@ -186,7 +190,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
       },
     },
     async (request) =>
-      getOffer(db, pathId(request.params.id, 'offer'), audienceOf(request.principal.role)),
+      getOffer(db, pathId(request.params.id, 'offer'), audienceOf(request.principal)),
   )
   api.patch(
     '/offers/:id',
@@ -203,9 +207,8 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
       },
     },
     async (request) => {
-      requireAdmin(request.principal)
       const id = pathId(request.params.id, 'offer')
-      return updateOffer(db, id, request.body, audienceOf(request.principal.role))
+      return updateOffer(db, id, request.body, audienceOf(request.principal))
     },
   )
 }

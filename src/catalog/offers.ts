@@ -1,3 +1,4 @@
+import { recordChange } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { OfferGoalsTable, OfferStatus, OffersTable, RateType } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
@@ -21,8 +22,8 @@ export interface GoalView {
   name: string
   revenue?: number
   revenue_type?: RateType
-  payout: number
-  payout_type: RateType
+  payout?: number
+  payout_type?: RateType
   allow_multiple: boolean
 }
 
@@ -36,8 +37,8 @@ export interface OfferView {
   currency: string
   revenue?: number
   revenue_type?: RateType
-  payout: number
-  payout_type: RateType
+  payout?: number
+  payout_type?: RateType
   conversion_window_days: number
   goals: GoalView[]
   tracking_url: string
@@ -45,10 +46,17 @@ export interface OfferView {
   updated_at: string
 }
 
-/** How much of an offer the caller may see: affiliates do not see the advertiser or revenue. */
+/**
+ * How much of an offer the caller may see: affiliates do not see the advertiser or revenue,
+ * advertisers do not see what affiliates are paid.
+ */
 export interface OfferAudience {
   publicUrl: string
   admin: boolean
+  /** False for advertisers; true when left out. */
+  payouts?: boolean
+  /** An advertiser's caller sees that advertiser's offers only. */
+  advertiserId?: number
 }
 
 export type OfferPatch = Partial<OfferInput>
@@ -69,6 +77,8 @@ export async function createOffer(
       .returning('id')
       .executeTakeFirstOrThrow()
     await replaceGoals(tx, row.id, goals)
+    const after = await getOffer(tx, row.id, { ...audience, admin: true })
+    await recordChange(tx, { action: 'create', entity: 'offer', entityId: row.id, after })
     return row.id
   })
   bumpCatalogRevision()
@@ -77,6 +87,9 @@ export async function createOffer(
 
 export async function getOffer(db: Db, id: number, audience: OfferAudience): Promise<OfferView> {
   const row = await findOfferRow(db, id)
+  if (audience.advertiserId !== undefined && row.advertiser_id !== audience.advertiserId) {
+    throw new AppError('not_found', `offer ${id} not found`)
+  }
   const goals = await db
     .selectFrom('offer_goals')
     .selectAll()
@@ -99,6 +112,9 @@ export async function listOffers(
     .limit(query.limit + 1)
   if (after !== undefined) select = select.where('id', '<', after)
   if (query.status !== undefined) select = select.where('status', '=', query.status)
+  if (audience.advertiserId !== undefined) {
+    select = select.where('advertiser_id', '=', audience.advertiserId)
+  }
   if (query.advertiser_id !== undefined) {
     select = select.where('advertiser_id', '=', parseId(query.advertiser_id) ?? 0)
   }
@@ -144,6 +160,14 @@ export async function updateOffer(db: Db, id: number, patch: OfferPatch, audienc
       .where('id', '=', id)
       .execute()
     if (patch.goals !== undefined) await replaceGoals(tx, id, goals)
+    const after = await getOffer(tx, id, { ...audience, admin: true })
+    await recordChange(tx, {
+      action: 'update',
+      entity: 'offer',
+      entityId: id,
+      before: current,
+      after,
+    })
   })
   bumpCatalogRevision()
   return getOffer(db, id, audience)
@@ -195,11 +219,17 @@ function toInput(view: OfferView): OfferInput {
     currency: view.currency,
     revenue: view.revenue!,
     revenue_type: view.revenue_type!,
-    payout: view.payout,
-    payout_type: view.payout_type,
+    payout: view.payout!,
+    payout_type: view.payout_type!,
     conversion_window_days: view.conversion_window_days,
     goals: view.goals.map(
-      (goal): GoalInput => ({ ...goal, revenue: goal.revenue!, revenue_type: goal.revenue_type! }),
+      (goal): GoalInput => ({
+        ...goal,
+        revenue: goal.revenue!,
+        revenue_type: goal.revenue_type!,
+        payout: goal.payout!,
+        payout_type: goal.payout_type!,
+      }),
     ),
   }
 }
@@ -218,8 +248,9 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
     ...(audience.admin
       ? { revenue: rate(row.revenue, row.revenue_type), revenue_type: row.revenue_type }
       : {}),
-    payout: rate(row.payout, row.payout_type),
-    payout_type: row.payout_type,
+    ...(audience.payouts !== false
+      ? { payout: rate(row.payout, row.payout_type), payout_type: row.payout_type }
+      : {}),
     conversion_window_days: row.conversion_window_days,
     goals: goals.map((goal) => ({
       key: goal.key,
@@ -227,8 +258,9 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
       ...(audience.admin
         ? { revenue: rate(goal.revenue, goal.revenue_type), revenue_type: goal.revenue_type }
         : {}),
-      payout: rate(goal.payout, goal.payout_type),
-      payout_type: goal.payout_type,
+      ...(audience.payouts !== false
+        ? { payout: rate(goal.payout, goal.payout_type), payout_type: goal.payout_type }
+        : {}),
       allow_multiple: goal.allow_multiple === 1,
     })),
     tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id={affiliate_id}`,

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import type { Principal } from '../access/index.ts'
+import { type Principal, recordChange } from '../access/index.ts'
 import type { ConversionStatus } from '../conversions/index.ts'
 import type { Db } from '../db/database.ts'
 import type { PostbacksTable } from '../db/schema.ts'
@@ -54,19 +54,23 @@ export async function createPostback(
   const affiliateId = await requireAffiliate(db, input.affiliate_id, principal)
   const offerId = await requireOffer(db, input.offer_id ?? null, input.goals ?? null)
   const now = Date.now()
-  const row = await db
-    .insertInto('postbacks')
-    .values({
-      ...normalizePostback(input, allowPrivateTargets),
-      affiliate_id: affiliateId,
-      offer_id: offerId,
-      signing_secret: input.sign ? generateSigningSecret() : null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  return presentPostback(row)
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('postbacks')
+      .values({
+        ...normalizePostback(input, allowPrivateTargets),
+        affiliate_id: affiliateId,
+        offer_id: offerId,
+        signing_secret: input.sign ? generateSigningSecret() : null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const view = presentPostback(row)
+    await recordChange(tx, { action: 'create', entity: 'postback', entityId: row.id, after: view })
+    return view
+  })
 }
 
 export async function getPostback(db: Db, id: number, principal: Principal): Promise<PostbackView> {
@@ -111,33 +115,44 @@ export async function updatePostback(
   const keepSecret = merged.sign && current.signing_secret !== undefined
   const rotate = keepSecret && patch.rotate_signing_secret === true
   const now = Date.now()
-  const row = await db
-    .updateTable('postbacks')
-    .set({
-      ...normalizePostback(merged, allowPrivateTargets),
-      affiliate_id: affiliateId,
-      offer_id: offerId,
-      signing_secret:
-        keepSecret && !rotate
-          ? current.signing_secret!
+  const row = await db.transaction().execute(async (tx) => {
+    const updated = await tx
+      .updateTable('postbacks')
+      .set({
+        ...normalizePostback(merged, allowPrivateTargets),
+        affiliate_id: affiliateId,
+        offer_id: offerId,
+        signing_secret:
+          keepSecret && !rotate
+            ? current.signing_secret!
+            : merged.sign
+              ? generateSigningSecret()
+              : null,
+        ...(rotate
+          ? {
+              previous_signing_secret: current.signing_secret!,
+              previous_secret_expires_at: now + SECRET_ROTATION_OVERLAP_MS,
+            }
           : merged.sign
-            ? generateSigningSecret()
-            : null,
-      ...(rotate
-        ? {
-            previous_signing_secret: current.signing_secret!,
-            previous_secret_expires_at: now + SECRET_ROTATION_OVERLAP_MS,
-          }
-        : merged.sign
-          ? {}
-          : { previous_signing_secret: null, previous_secret_expires_at: null }),
-      ...enabledChange(patch.enabled, now),
-      updated_at: now,
+            ? {}
+            : { previous_signing_secret: null, previous_secret_expires_at: null }),
+        ...enabledChange(patch.enabled, now),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const after = presentPostback(updated)
+    await recordChange(tx, {
+      action: 'update',
+      entity: 'postback',
+      entityId: id,
+      before: current,
+      after,
     })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  return presentPostback(row)
+    return after
+  })
+  return row
 }
 
 // Re-enabling clears the endpoint's failure record, so its waiting deliveries are claimed again.
@@ -160,7 +175,7 @@ function enabledChange(enabled: boolean | undefined, now: number) {
  * affiliate's endpoint, or one already deleted, is a 404.
  */
 export async function deletePostback(db: Db, id: number, principal: Principal): Promise<void> {
-  await findPostbackRow(db, id, principal)
+  const before = presentPostback(await findPostbackRow(db, id, principal))
   const now = Date.now()
   await db.transaction().execute(async (tx) => {
     const deleted = await tx
@@ -173,6 +188,7 @@ export async function deletePostback(db: Db, id: number, principal: Principal): 
       throw new AppError('not_found', `postback ${id} not found`)
     }
     await cancelDeliveries(tx, id, now)
+    await recordChange(tx, { action: 'delete', entity: 'postback', entityId: id, before })
   })
 }
 

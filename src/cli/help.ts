@@ -45,6 +45,11 @@ Environment (flags win over variables):
                                     (default ${DEFAULT_AUTH_FAILURE_LIMIT}; 0 = no limit)
   BACKTRACK_WORKER_METRICS_PORT     \`backtrack worker\` serves /metrics (admin key) and /healthz on
                                     this port at HOST (default: none; 0 picks a free port)
+  BACKTRACK_SESSION_IDLE            a sign-in session unused this long ends (default 12h)
+  BACKTRACK_SESSION_MAX             a sign-in session ends this long after login (default 7d)
+  BACKTRACK_REQUIRE_2FA             off|staff: staff = admins and managers must use two-factor
+  BACKTRACK_SMTP_URL                smtp:// or smtps:// URL; invites are mailed when set
+  BACKTRACK_SMTP_FROM               sender of invite mails (default Backtrack <backtrack@localhost>)
 
 Signals: SIGTERM or SIGINT stops accepting requests, finishes those in flight, closes the database.
 `

@@ -16,7 +16,7 @@ export interface ConversionView {
   id: string
   click_id: string
   offer_id: string
-  affiliate_id: string
+  affiliate_id?: string
   advertiser_id?: string
   goal: string
   txid: string | null
@@ -24,7 +24,7 @@ export interface ConversionView {
   reason: string | null
   amount: number | null
   revenue?: number
-  payout: number
+  payout?: number
   currency: string
   sub1: string | null
   sub2: string | null
@@ -41,27 +41,35 @@ export interface ConversionView {
   history: StatusChangeView[]
 }
 
-/** A conversion as the API shows it; affiliates see neither the advertiser nor the revenue. */
+/**
+ * Who a conversion is shown to: the network sees everything; an affiliate neither the advertiser
+ * nor the revenue; an advertiser neither the affiliate nor its payout.
+ */
+export type ConversionAudience = 'network' | 'affiliate' | 'advertiser'
+
+/** A conversion as the API shows it to `audience`. */
 export function presentConversion(
   row: ConversionRow,
   history: HistoryRow[],
-  admin: boolean,
+  audience: ConversionAudience,
 ): ConversionView {
+  const revenueSide = audience !== 'affiliate'
+  const payoutSide = audience !== 'advertiser'
   const digits = currencyDigits(row.currency) ?? 2
   const iso = (ms: number) => new Date(ms).toISOString()
   return {
     id: formatId(row.id),
     click_id: row.click_id,
     offer_id: formatId(row.offer_id),
-    affiliate_id: formatId(row.affiliate_id),
-    ...(admin ? { advertiser_id: formatId(row.advertiser_id) } : {}),
+    ...(payoutSide ? { affiliate_id: formatId(row.affiliate_id) } : {}),
+    ...(revenueSide ? { advertiser_id: formatId(row.advertiser_id) } : {}),
     goal: row.goal,
     txid: row.txid,
     status: row.status,
     reason: row.reason,
     amount: row.amount === null ? null : formatDecimal(row.amount, digits),
-    ...(admin ? { revenue: formatDecimal(row.revenue, digits) } : {}),
-    payout: formatDecimal(row.payout, digits),
+    ...(revenueSide ? { revenue: formatDecimal(row.revenue, digits) } : {}),
+    ...(payoutSide ? { payout: formatDecimal(row.payout, digits) } : {}),
     currency: row.currency,
     sub1: row.sub1,
     sub2: row.sub2,

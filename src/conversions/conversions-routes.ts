@@ -1,7 +1,6 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { requireAdmin } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, ErrorResponse, IdParams, PageOf, pathId } from '../http/schemas.ts'
 import { getConversion, listConversions, updateConversionStatus } from './conversions.ts'
@@ -27,7 +26,7 @@ const Conversion = Type.Object(
     id: Type.String(),
     click_id: Type.String(),
     offer_id: Type.String(),
-    affiliate_id: Type.String(),
+    affiliate_id: Type.Optional(Type.String({ description: 'not shown to advertisers' })),
     advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
     goal: Type.String(),
     txid: NullableText,
@@ -35,7 +34,7 @@ const Conversion = Type.Object(
     reason: NullableText,
     amount: Type.Union([Type.Number(), Type.Null()]),
     revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
-    payout: Type.Number(),
+    payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
     currency: Type.String(),
     sub1: NullableText,
     sub2: NullableText,
@@ -169,7 +168,6 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
       },
     },
     async (request) => {
-      requireAdmin(request.principal)
       const id = pathId(request.params.id, 'conversion')
       return updateConversionStatus(db, id, request.body, request.principal)
     },

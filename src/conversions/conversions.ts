@@ -1,4 +1,4 @@
-import type { Principal } from '../access/index.ts'
+import { type Principal, recordChange, seesNetworkMoney } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
@@ -13,7 +13,11 @@ import {
   transitionError,
 } from './conversion-status.ts'
 import { findConversion, historyOf } from './conversion-store.ts'
-import { type ConversionView, presentConversion } from './conversion-view.ts'
+import {
+  type ConversionAudience,
+  type ConversionView,
+  presentConversion,
+} from './conversion-view.ts'
 
 export interface ConversionQuery {
   limit: number
@@ -45,6 +49,9 @@ export async function listConversions(
   if (principal.role === 'affiliate') {
     select = select.where('affiliate_id', '=', principal.affiliateId)
   }
+  if (principal.role === 'advertiser') {
+    select = select.where('advertiser_id', '=', principal.advertiserId)
+  }
   const ids = {
     offer_id: query.offer_id,
     affiliate_id: query.affiliate_id,
@@ -67,12 +74,11 @@ export async function listConversions(
     db,
     rows.slice(0, query.limit).map((row) => row.id),
   )
-  const admin = principal.role === 'admin'
   return toPage(rows, query.limit, (row) =>
     presentConversion(
       row,
       history.filter((change) => change.conversion_id === row.id),
-      admin,
+      audienceOf(principal),
     ),
   )
 }
@@ -84,10 +90,16 @@ export async function getConversion(
   principal: Principal,
 ): Promise<ConversionView> {
   const row = await findConversion(db, id)
-  if (!row || (principal.role === 'affiliate' && principal.affiliateId !== row.affiliate_id)) {
-    throw new AppError('not_found', `conversion ${id} not found`)
-  }
-  return presentConversion(row, await historyOf(db, [id]), principal.role === 'admin')
+  const hidden =
+    (principal.role === 'affiliate' && principal.affiliateId !== row?.affiliate_id) ||
+    (principal.role === 'advertiser' && principal.advertiserId !== row?.advertiser_id)
+  if (!row || hidden) throw new AppError('not_found', `conversion ${id} not found`)
+  return presentConversion(row, await historyOf(db, [id]), audienceOf(principal))
+}
+
+function audienceOf(principal: Principal): ConversionAudience {
+  if (seesNetworkMoney(principal)) return 'network'
+  return principal.role === 'advertiser' ? 'advertiser' : 'affiliate'
 }
 
 /**
@@ -113,6 +125,13 @@ export async function updateConversionStatus(
       throw new AppError('conflict', `conversion ${id} changed status meanwhile; try again`)
     }
     await effects.write(tx)
+    await recordChange(tx, {
+      action: 'update',
+      entity: 'conversion',
+      entityId: id,
+      before: { status: row.status, reason: row.reason },
+      after: { status: to, reason: change.reason },
+    })
   })
   return getConversion(db, id, principal)
 }

@@ -29,7 +29,8 @@ export function postbackRefuser(
 ): PostbackRefuser {
   return async (request, reply, refusal, at, found) => {
     const error = asPostbackError(refusal, request.routeOptions.bodyLimit)
-    const { status, body } = errorReply(error, request)
+    const { status, body, headers } = errorReply(error, request)
+    if (headers) void reply.headers(headers)
     if (!sample(request)) return reply.status(status).send(body)
     try {
       const entry = {

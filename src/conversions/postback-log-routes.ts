@@ -1,7 +1,6 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { hideFromAffiliates } from '../http/auth.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, PageOf } from '../http/schemas.ts'
 import { listPostbackLog } from './postback-log.ts'
@@ -46,7 +45,7 @@ const ListQuery = Type.Object({
   to: Type.Optional(Type.String()),
 })
 
-/** The inbound postback log: how an advertiser integration gets debugged. Admin keys only. */
+/** The inbound postback log: how an advertiser integration gets debugged. Staff, and an advertiser for its own calls. */
 export function registerPostbackLogRoutes(api: App, { database }: AppContext): void {
   api.get(
     '/postback-log',
@@ -62,8 +61,10 @@ export function registerPostbackLogRoutes(api: App, { database }: AppContext): v
       },
     },
     async (request) => {
-      hideFromAffiliates(request.principal, 'postback log')
       const { limit = 50, ...filters } = request.query
+      // An advertiser sees the calls made with its own token, whatever it asks for.
+      const { principal } = request
+      if (principal.role === 'advertiser') filters.advertiser_id = String(principal.advertiserId)
       return listPostbackLog(database.db, { limit, ...filters })
     },
   )

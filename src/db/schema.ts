@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely'
 import type { AbuseGuardTables } from './tables/abuse-guards.ts'
+import type { AccessTables, Role } from './tables/access.ts'
 import type { ClickTables } from './tables/clicks.ts'
 import type { ConversionTables } from './tables/conversions.ts'
 import type { DeliveryTables } from './tables/deliveries.ts'
@@ -17,10 +18,18 @@ export interface SettingsTable {
 
 export interface ApiKeysTable {
   id: Generated<number>
-  role: 'admin' | 'affiliate'
+  role: Role
   affiliate_id: number | null
   key_hash: string
   created_at: number
+  /** Null for the keys made before keys had names (the generated admin key, affiliate keys). */
+  name: Generated<string | null>
+  /** The user the key acts for; null for keys that belong to nobody in particular. */
+  user_id: Generated<number | null>
+  advertiser_id: Generated<number | null>
+  /** `user:<id>` or `key:<id>` of whoever made it. */
+  created_by: Generated<string | null>
+  last_used_at: Generated<number | null>
 }
 
 export interface AdvertisersTable {
@@ -104,6 +113,7 @@ export interface PostbacksTable {
 /** The whole database: the catalog here, each capability's tables in db/tables/. */
 export interface Schema
   extends AbuseGuardTables,
+    AccessTables,
     ClickTables,
     ConversionTables,
     DeliveryTables,

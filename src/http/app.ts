@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { pino } from 'pino'
+import { registerAccessRoutes } from '../access/routes.ts'
 import { registerCatalogRoutes } from '../catalog/routes.ts'
 import {
   registerClickRoutes,
@@ -14,7 +15,7 @@ import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/ro
 import { registerDeliveryRoutes } from '../delivery/routes.ts'
 import { registerLiveRoutes, registerReportRoutes } from '../reports/routes.ts'
 import type { AppContext } from './app-context.ts'
-import { bearerAuth } from './auth.ts'
+import { asCaller, authorize } from './auth.ts'
 import { useJsonErrors } from './error-handler.ts'
 import { registerHealthRoutes } from './health-routes.ts'
 import { acceptEmptyJsonBodies } from './json-body.ts'
@@ -99,8 +100,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(
     async (api: App) => {
       limitAuthFailures(api, ctx)
-      api.addHook('onRequest', bearerAuth(ctx.database.db, ctx.config.adminKey))
+      // Who may call each route is in access/route-roles.ts, checked before the body is read.
+      api.addHook('onRoute', asCaller)
+      api.addHook('onRequest', authorize(ctx.database.db, ctx.config))
       api.addHook('preValidation', refuseNulCharacters)
+      registerAccessRoutes(api, ctx)
       registerCatalogRoutes(api, ctx)
       registerDeliveryRoutes(api, ctx)
       registerClickRoutes(api, ctx)

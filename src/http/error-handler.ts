@@ -14,17 +14,26 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 /** The one place errors become responses: known errors keep their code, unknown ones are a 500. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const { status, body } = errorReply(error, request)
+  const { status, body, headers } = errorReply(error, request)
+  if (headers) void reply.headers(headers)
   return reply.status(status).send(body)
 }
 
+export interface ErrorReply {
+  status: number
+  body: ErrorBody
+  /** Headers the answer carries, such as `Retry-After`. */
+  headers?: Record<string, string>
+}
+
 /** The status and body `handleError` answers an error with; an unknown error is logged here. */
-export function errorReply(
-  error: FastifyError | AppError,
-  request: FastifyRequest,
-): { status: number; body: ErrorBody } {
+export function errorReply(error: FastifyError | AppError, request: FastifyRequest): ErrorReply {
   if (error instanceof AppError) {
-    return { status: error.status, body: errorBody(error.code, error.message, error.details) }
+    return {
+      status: error.status,
+      body: errorBody(error.code, error.message, error.details),
+      headers: error.headers,
+    }
   }
   if (error.validation) {
     const details = error.validation.map((issue) => ({

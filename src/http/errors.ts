@@ -23,12 +23,18 @@ export const ERROR_STATUS = {
   duplicate_parameter: 400,
   body_too_large: 400,
   unsupported_content_type: 400,
+  weak_password: 400,
   unauthorized: 401,
   invalid_token: 401,
   invalid_signature: 401,
+  invalid_credentials: 401,
+  code_required: 401,
+  invalid_code: 401,
   forbidden: 403,
   hidden_field: 403,
   ip_not_allowed: 403,
+  csrf_failed: 403,
+  two_factor_setup_required: 403,
   not_found: 404,
   unknown_click: 404,
   method_not_allowed: 405,
@@ -39,6 +45,7 @@ export const ERROR_STATUS = {
   uri_too_long: 414,
   unsupported_media_type: 415,
   rate_limited: 429,
+  too_many_attempts: 429,
   internal_error: 500,
   unavailable: 503,
 } as const
@@ -49,15 +56,30 @@ export type ErrorCode = keyof typeof ERROR_STATUS
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly details: unknown
+  /** Extra response headers, such as `Retry-After`. */
+  readonly headers: Record<string, string> | undefined
+  readonly #status: number | undefined
 
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  /**
+   * `status` overrides the code's usual one, for the one code that means the same thing in two
+   * places: `invalid_token` is a refused credential (401) on the postback path and a bad form
+   * field (400) when an invite is accepted.
+   */
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: unknown,
+    options: { status?: number; headers?: Record<string, string> } = {},
+  ) {
     super(message)
     this.code = code
     this.details = details
+    this.#status = options.status
+    this.headers = options.headers
   }
 
   get status(): number {
-    return ERROR_STATUS[this.code]
+    return this.#status ?? ERROR_STATUS[this.code]
   }
 }
 

@@ -64,11 +64,18 @@ export function openApiOptions(publicUrl: string): FastifyDynamicSwaggerOptions 
             type: 'http',
             scheme: 'bearer',
             description:
-              'An admin key (BACKTRACK_ADMIN_KEY or printed on first start) or an affiliate API key',
+              'An API key: the bootstrap admin key (BACKTRACK_ADMIN_KEY or printed on first start), a key made with POST /api/v1/api-keys, or an affiliate key',
+          },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'backtrack_session',
+            description:
+              'The session cookie set by POST /api/v1/auth/login; writes also need the X-CSRF-Token header',
           },
         },
       },
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: ({ schema, url }) => ({ schema: withDocumentedOnly(closedRequest(schema)), url }),
     transformObject: (document) => {

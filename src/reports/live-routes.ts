@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts'
 import type { LiveEventKind } from '../db/tables/reports.ts'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
-import { keyStillValid } from '../http/auth.ts'
+import { callerStillValid } from '../http/auth.ts'
 import { ADMIN_ERRORS } from '../http/schemas.ts'
 import {
   clickEventId,
@@ -76,7 +76,7 @@ export function registerLiveRoutes(api: App, { config, database }: AppContext): 
         scope,
         start,
         heartbeatMs: config.liveHeartbeatMs,
-        keyStillValid: () => keyStillValid(database.db, config.adminKey, request),
+        keyStillValid: () => callerStillValid(database.db, config, request),
       })
       streams.add(end)
       reply.raw.on('close', () => streams.delete(end))

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { seesNetworkMoney } from '../access/index.ts'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { AppError } from '../http/errors.ts'
@@ -131,13 +132,13 @@ export function registerReportRoutes(api: App, { database }: AppContext): void {
         sort: query.sort as string | undefined,
         limit: Number(query.limit ?? 1000),
       })
-      const visible = principal.role === 'admin' ? report : hideNetworkMoney(report)
+      const visible = seesNetworkMoney(principal) ? report : hideNetworkMoney(report)
       const wantsCsv =
         query.format === 'csv' ||
         (query.format === undefined && request.headers.accept?.includes('text/csv'))
       if (!wantsCsv) return visible
       const columns = [...groupBy, ...METRICS].filter(
-        (c) => principal.role === 'admin' || !NETWORK_ONLY.includes(c),
+        (c) => seesNetworkMoney(principal) || !NETWORK_ONLY.includes(c),
       )
       return reply
         .type('text/csv; charset=utf-8')

@@ -7,6 +7,7 @@ import { reportsMigration } from './0005-reports.ts'
 import { longerRollupBucketsMigration } from './0006-longer-rollup-buckets.ts'
 import { rollupFillfactorMigration } from './0007-rollup-fillfactor.ts'
 import { abuseGuardsMigration } from './0008-abuse-guards.ts'
+import { accountsMigration } from './0009-accounts.ts'
 
 /**
  * Forward-only migrations in order. Each returns the statements for one engine; a name, once
@@ -21,4 +22,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => s
   { name: '0006-longer-rollup-buckets', statements: longerRollupBucketsMigration },
   { name: '0007-rollup-fillfactor', statements: rollupFillfactorMigration },
   { name: '0008-abuse-guards', statements: abuseGuardsMigration },
+  { name: '0009-accounts', statements: accountsMigration },
 ]
