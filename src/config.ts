@@ -3,8 +3,21 @@ import { parseDuration } from './shared/durations.ts'
 import { StartupError } from './shared/startup-error.ts'
 
 export type DatabaseConfig =
-  | { engine: 'sqlite'; path: string }
-  | { engine: 'postgres'; url: string; schema?: string }
+  | {
+      engine: 'sqlite'
+      path: string
+      /** How long a write waits for another connection's lock (BACKTRACK_DB_LOCK_TIMEOUT). */
+      lockTimeoutMs?: number
+    }
+  | {
+      engine: 'postgres'
+      url: string
+      schema?: string
+      /** How long opening a connection may take (BACKTRACK_DB_CONNECT_TIMEOUT). */
+      connectTimeoutMs?: number
+      /** How long one statement may run (BACKTRACK_DB_STATEMENT_TIMEOUT). */
+      statementTimeoutMs?: number
+    }
 
 export interface Config {
   port: number
@@ -110,11 +123,31 @@ function parseDatabase(env: NodeJS.ProcessEnv, flags: ConfigFlags): DatabaseConf
     if (!/^postgres(ql)?:\/\//.test(url)) {
       throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL')
     }
-    return { engine: 'postgres', url }
+    return {
+      engine: 'postgres',
+      url,
+      ...optionalDuration(env, 'BACKTRACK_DB_CONNECT_TIMEOUT', 'connectTimeoutMs'),
+      ...optionalDuration(env, 'BACKTRACK_DB_STATEMENT_TIMEOUT', 'statementTimeoutMs'),
+    }
   }
   const path = flags.db ?? env.BACKTRACK_DB ?? './data/backtrack.db'
   if (path === '') throw new ConfigError('BACKTRACK_DB must not be empty')
-  return { engine: 'sqlite', path }
+  return {
+    engine: 'sqlite',
+    path,
+    ...optionalDuration(env, 'BACKTRACK_DB_LOCK_TIMEOUT', 'lockTimeoutMs'),
+  }
+}
+
+// Unset: the database module's default.
+function optionalDuration<K extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  key: K,
+): Partial<Record<K, number>> {
+  const text = env[name]
+  if (text === undefined || text === '') return {}
+  return { [key]: parseDurationSetting(text, name) } as Record<K, number>
 }
 
 function parseAdminKey(text: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import { ensureAdminKey } from './access/index.ts'
-import { startClickTracking } from './clicks/index.ts'
+import { registerClickMetrics, startClickTracking } from './clicks/index.ts'
 import type { Config } from './config.ts'
 import { startPostbackLogPruner } from './conversions/index.ts'
 import { connectDatabase } from './db/connect-database.ts'
@@ -60,6 +60,7 @@ export async function startServer(
     const clicks = await startClickTracking(database.db, { storeThread: config.database })
     background.push(clicks)
     const metrics = createMetrics()
+    registerClickMetrics(metrics.registry, clicks.writer)
     const app = await buildApp({ config, database, metrics, clicks }, options)
     built = app
     background.push(

@@ -1,7 +1,8 @@
 import type { DatabaseConfig } from '../config.ts'
 import { canConnectAgain, type Db } from '../db/database.ts'
+import { storageOf } from '../db/storage.ts'
 import { loadClickSecret } from './click-secret.ts'
-import { inProcessClickStore, threadedClickStore } from './click-store.ts'
+import { type ClickStore, inProcessClickStore, threadedClickStore } from './click-store.ts'
 import { ClickWriter, type ClickWriterOptions } from './click-writer.ts'
 import { RecentVisitors } from './recent-visitors.ts'
 import type { ClickTracker } from './track-click.ts'
@@ -40,8 +41,10 @@ export async function startClickTracking(
   const catalog = new TrackingCatalog(db, log)
   await catalog.start()
   const thread = options.storeThread
-  const store =
-    thread && canConnectAgain(thread) ? threadedClickStore(thread) : inProcessClickStore(db)
+  const store = watched(
+    thread && canConnectAgain(thread) ? threadedClickStore(thread) : inProcessClickStore(db),
+    storageOf(db),
+  )
   const writer = new ClickWriter(store, log, options)
   return {
     secret,
@@ -56,5 +59,24 @@ export async function startClickTracking(
       catalog.stop()
       await writer.stop()
     },
+  }
+}
+
+/**
+ * The store thread has a connection of its own: its failed and successful commits are told to
+ * the server's storage too, so that /healthz says the clicks are not being stored.
+ */
+function watched(store: ClickStore, storage: ReturnType<typeof storageOf>): ClickStore {
+  return {
+    async store(clicks) {
+      try {
+        await store.store(clicks)
+        storage.health.succeeded()
+      } catch (error) {
+        storage.health.failed(error)
+        throw error
+      }
+    },
+    close: () => store.close(),
   }
 }

@@ -17,13 +17,16 @@ export interface ClickWriterOptions {
   maxDelayMs?: number
   /** Clicks per commit at most. */
   maxBatch?: number
-  /** Clicks held in memory at most while the database is unreachable; newer ones are dropped. */
+  /**
+   * Clicks held in memory at most while the database is unreachable (50 000 by default, about
+   * 25 MB); past it the oldest are dropped, counted in `dropped` and logged.
+   */
   maxQueue?: number
   /** Beyond this backlog, while writes succeed, a redirect waits for the next commit. */
   slowDownAt?: number
 }
 
-const RETRY_MS = [100, 500, 1000, 2000, 5000]
+const RETRY_MS = [100, 250, 500, 1000, 2000]
 const STOP_ATTEMPTS = 3
 
 /**
@@ -67,12 +70,7 @@ export class ClickWriter {
    * to what the database can store rather than memory filling up.
    */
   add(click: QueuedClick): Promise<void> | undefined {
-    if (this.#queue.length >= this.#maxQueue) {
-      if (this.#dropped++ % 1000 === 0) {
-        this.#log.error({ dropped: this.#dropped }, 'click queue full: clicks are being dropped')
-      }
-      return undefined
-    }
+    if (this.#queue.length >= this.#maxQueue) this.#dropOldest()
     this.#queue.push(encodeClick(click))
     if (this.#draining) {
       const behind = this.#queue.length >= this.#slowDownAt && this.#failures === 0
@@ -94,6 +92,25 @@ export class ClickWriter {
   /** Clicks not yet committed. */
   get backlog(): number {
     return this.#queue.length + this.#writing.length
+  }
+
+  /** Clicks dropped since start because the queue was full (`backtrack_clicks_dropped_total`). */
+  get dropped(): number {
+    return this.#dropped
+  }
+
+  // The visitor was redirected already; the newest clicks are the ones a postback is likeliest to
+  // come for, so the oldest make room.
+  #dropOldest(): void {
+    const oldest = this.#queue.shift()
+    if (oldest === undefined) return
+    this.#dropped++
+    if (this.#dropped % 1000 === 1) {
+      this.#log.error(
+        { dropped: this.#dropped, held: this.#maxQueue, oldest: decodeClick(oldest).clickId },
+        'click queue full while the database is unavailable: dropping the oldest clicks',
+      )
+    }
   }
 
   /** Writes every queued click, retrying a few times, before resolving. */
@@ -127,6 +144,7 @@ export class ClickWriter {
       } catch (error) {
         this.#failures++
         this.#queue = [...this.#writing, ...this.#queue]
+        while (this.#queue.length > this.#maxQueue) this.#dropOldest()
         this.#log.error(
           { err: error, backlog: this.#queue.length, attempt: this.#failures },
           'could not write clicks; will retry',

@@ -1,4 +1,5 @@
 export { type ClickIdParts, decodeClickId, encodeClickId } from './click-id.ts'
+export { registerClickMetrics } from './click-metrics.ts'
 export { type ClickRecord, findClick } from './click-record.ts'
 export { loadClickSecret } from './click-secret.ts'
 export { type ClickTracking, startClickTracking } from './click-tracking.ts'

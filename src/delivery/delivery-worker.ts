@@ -87,6 +87,11 @@ export class DeliveryWorker {
         )
         for (const done of batch) this.#held.delete(done.delivery.id)
       },
+      retrying: (error, batch, attempt) =>
+        this.#ctx.log.error(
+          { err: error, worker: this.id, deliveries: batch.length, attempt },
+          'recording delivery results failed; will retry',
+        ),
     })
   }
 
@@ -123,7 +128,12 @@ export class DeliveryWorker {
       const room = maxHeld - this.#held.size + this.#recorder.waiting
       let claimed = 0
       let asked = 0
-      if (room >= Math.max(1, this.#options.concurrency / 4) || this.#held.size === 0) {
+      // While results wait for the database, a claim would only take more leases it cannot keep.
+      const canClaim = !this.#recorder.stalled
+      if (
+        canClaim &&
+        (room >= Math.max(1, this.#options.concurrency / 4) || this.#held.size === 0)
+      ) {
         asked = room
         claimed = await this.#claim(room).catch((error) => {
           this.#ctx.log.error({ err: error, worker: this.id }, 'delivery claim failed')

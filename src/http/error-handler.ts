@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../db/database-unavailable.ts'
 import type { App } from './app.ts'
 import { AppError, type ErrorCode, errorBody } from './errors.ts'
 import { compileValidator } from './validation.ts'
@@ -34,6 +35,14 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.status(error.statusCode).send(errorBody('validation_failed', error.message))
+  }
+  if (isDatabaseUnavailable(error)) {
+    // The database's own words go to the log; the caller learns only to come back later.
+    request.log.error({ err: error }, `database unavailable: ${error.message}`)
+    return reply
+      .status(503)
+      .header('retry-after', '5')
+      .send(errorBody('unavailable', 'the database is unavailable; try again shortly'))
   }
   request.log.error({ err: error }, 'unhandled error')
   return reply.status(500).send(errorBody('internal_error', 'internal error'))

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { checkDatabase } from '../db/check-database.ts'
 import type { App } from './app.ts'
 import type { AppContext } from './app-context.ts'
 import { bearerAuth, requireAdmin } from './auth.ts'
@@ -24,7 +25,7 @@ export function registerHealthRoutes(
     },
     async (_request, reply) => {
       try {
-        await withTimeout(ctx.database.ping(), PING_TIMEOUT_MS)
+        await withTimeout(checkDatabase(ctx.database), PING_TIMEOUT_MS)
         return { status: 'ok' as const }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error)
