@@ -13,6 +13,12 @@ import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
 
 const LOOPS = 16
 
+interface PostbackAnswer {
+  result?: string
+  conversion_id: string
+  error?: { code: string }
+}
+
 describePostgres('a PostgreSQL outage under load', () => {
   let database: TestDatabase | undefined
   let proxy: TcpProxy | undefined
@@ -84,7 +90,8 @@ describePostgres('a PostgreSQL outage under load', () => {
 
     const postback = async (query: string) => {
       const response = await fetch(`${url}/postback?${query}`)
-      return { status: response.status, body: (await response.json()) as Record<string, any> }
+      const body = (await response.json()) as PostbackAnswer
+      return { status: response.status, body }
     }
     const loop = async (n: number) => {
       for (let i = 0; !stopping; i++) {
