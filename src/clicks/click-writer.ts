@@ -70,7 +70,7 @@ export class ClickWriter {
    * to what the database can store rather than memory filling up.
    */
   add(click: QueuedClick): Promise<void> | undefined {
-    if (this.#queue.length >= this.#maxQueue) this.#dropOldest()
+    if (this.backlog >= this.#maxQueue) this.#dropOldest()
     this.#queue.push(encodeClick(click))
     if (this.#draining) {
       const behind = this.#queue.length >= this.#slowDownAt && this.#failures === 0
@@ -100,7 +100,7 @@ export class ClickWriter {
   }
 
   // The visitor was redirected already; the newest clicks are the ones a postback is likeliest to
-  // come for, so the oldest make room.
+  // come for, so the oldest waiting (not the batch being written) make room.
   #dropOldest(): void {
     const oldest = this.#queue.shift()
     if (oldest === undefined) return
@@ -144,6 +144,7 @@ export class ClickWriter {
       } catch (error) {
         this.#failures++
         this.#queue = [...this.#writing, ...this.#queue]
+        this.#writing = []
         while (this.#queue.length > this.#maxQueue) this.#dropOldest()
         this.#log.error(
           { err: error, backlog: this.#queue.length, attempt: this.#failures },
