@@ -41,6 +41,11 @@ export interface Config {
   clickRetentionDays: number
   /** Where `backtrack worker` serves /metrics and /healthz; undefined: it listens nowhere. */
   workerMetricsPort: number | undefined
+  /**
+   * Where clicks not stored at shutdown are kept for the next start (BACKTRACK_UNWRITTEN_CLICKS);
+   * undefined: beside the SQLite file, or ./data/unwritten-clicks.jsonl with PostgreSQL.
+   */
+  unwrittenClicksPath?: string
 }
 
 /** Command-line flags that override the environment. */
@@ -88,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       env.BACKTRACK_WORKER_METRICS_PORT === undefined || env.BACKTRACK_WORKER_METRICS_PORT === ''
         ? undefined
         : parsePort(env.BACKTRACK_WORKER_METRICS_PORT, 'BACKTRACK_WORKER_METRICS_PORT'),
+    ...(env.BACKTRACK_UNWRITTEN_CLICKS
+      ? { unwrittenClicksPath: env.BACKTRACK_UNWRITTEN_CLICKS }
+      : {}),
     postbackLogRetentionDays: parseRetentionDays(
       env.BACKTRACK_POSTBACK_LOG_RETENTION_DAYS ?? '30',
       'BACKTRACK_POSTBACK_LOG_RETENTION_DAYS',

@@ -19,6 +19,9 @@ Environment (flags win over variables):
   BACKTRACK_DB_CONNECT_TIMEOUT      PostgreSQL: how long opening a connection may take (default 5s)
   BACKTRACK_DB_STATEMENT_TIMEOUT    PostgreSQL: how long one statement may run (default 30s)
   BACKTRACK_DB_LOCK_TIMEOUT         SQLite: how long a write waits for another's lock (default 5s)
+  BACKTRACK_UNWRITTEN_CLICKS        file keeping clicks the database would not take at shutdown,
+                                    replayed at the next start (default beside BACKTRACK_DB, or
+                                    ./data/unwritten-clicks.jsonl with DATABASE_URL)
   BACKTRACK_ADMIN_KEY               admin API key (≥16 characters); if unset and the database has no
                                     admin key yet, one is generated, printed once and stored hashed
   BACKTRACK_PUBLIC_URL              base URL shown in tracking and postback links

@@ -7,9 +7,11 @@ import { ClickWriter, type ClickWriterOptions } from './click-writer.ts'
 import { RecentVisitors } from './recent-visitors.ts'
 import type { ClickTracker } from './track-click.ts'
 import { TrackingCatalog } from './tracking-catalog.ts'
+import { replayUnwrittenClicks } from './unwritten-clicks.ts'
 
 export interface ClickLog {
   error(object: object, message: string): void
+  info(object: object, message: string): void
 }
 
 /** What the tracking link runs on, started with the server and stopped after it. */
@@ -34,8 +36,10 @@ export async function startClickTracking(
   db: Db,
   options: ClickTrackingOptions = {},
 ): Promise<ClickTracking> {
+  // Until the app's logger exists, everything goes to stderr, apart from the listening line.
   const log: ClickLog = {
     error: (object, message) => console.error(message, object),
+    info: (object, message) => console.error(message, object),
   }
   const secret = await loadClickSecret(db)
   const catalog = new TrackingCatalog(db, log)
@@ -45,6 +49,9 @@ export async function startClickTracking(
     thread && canConnectAgain(thread) ? threadedClickStore(thread) : inProcessClickStore(db),
     storageOf(db),
   )
+  if (options.unwrittenClicksPath !== undefined) {
+    await replayUnwrittenClicks(options.unwrittenClicksPath, store, log)
+  }
   const writer = new ClickWriter(store, log, options)
   return {
     secret,

@@ -1,6 +1,7 @@
 import { type ClickLine, decodeClick, encodeClick, isLineOf } from './click-line.ts'
 import type { ClickRecord } from './click-record.ts'
 import type { ClickStore } from './click-store.ts'
+import { spillClicks } from './unwritten-clicks.ts'
 
 /** A click on its way to the database, with what the reports need besides the row. */
 export interface QueuedClick extends ClickRecord {
@@ -24,6 +25,11 @@ export interface ClickWriterOptions {
   maxQueue?: number
   /** Beyond this backlog, while writes succeed, a redirect waits for the next commit. */
   slowDownAt?: number
+  /**
+   * Where clicks the database would not take at shutdown are kept, to be replayed at the next
+   * start (see `unwritten-clicks.ts`); without it they go to the log, one line each.
+   */
+  unwrittenClicksPath?: string
 }
 
 const RETRY_MS = [100, 250, 500, 1000, 2000]
@@ -49,6 +55,7 @@ export class ClickWriter {
   #dropped = 0
   #stopping = false
   readonly #slowDownAt: number
+  readonly #unwrittenClicksPath: string | undefined
   #committed = Promise.withResolvers<void>()
 
   constructor(store: ClickStore, log: ClickWriterLog, options: ClickWriterOptions = {}) {
@@ -58,6 +65,7 @@ export class ClickWriter {
     this.#maxBatch = options.maxBatch ?? 1000
     this.#maxQueue = options.maxQueue ?? 50_000
     this.#slowDownAt = options.slowDownAt ?? 10_000
+    this.#unwrittenClicksPath = options.unwrittenClicksPath
   }
 
   set log(log: ClickWriterLog) {
@@ -165,9 +173,14 @@ export class ClickWriter {
     return RETRY_MS[Math.min(this.#failures, RETRY_MS.length) - 1] ?? 0
   }
 
-  // Shutting down with the database gone: the clicks go to the log, whence they can be replayed.
+  // Shutting down with the database gone: the clicks go to a file replayed at the next start.
   #abandon(): void {
-    this.#log.error({ clicks: this.#queue.map(decodeClick) }, 'clicks not written at shutdown')
+    const lines = this.#queue
     this.#queue = []
+    if (this.#unwrittenClicksPath !== undefined) {
+      spillClicks(this.#unwrittenClicksPath, lines, this.#log)
+      return
+    }
+    for (const line of lines) this.#log.error({ click: line }, 'click not written at shutdown')
   }
 }
