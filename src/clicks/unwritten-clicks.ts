@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { DatabaseConfig } from '../config.ts'
+import { pathBesideDatabase } from '../db/path-beside-database.ts'
 import type { ClickLine } from './click-line.ts'
 import type { ClickStore } from './click-store.ts'
 
@@ -17,10 +18,7 @@ export interface UnwrittenClicksLog {
  * PostgreSQL, each may have its own or share one, as replaying is idempotent).
  */
 export function defaultUnwrittenClicksPath(database: DatabaseConfig): string {
-  if (database.engine === 'sqlite' && database.path !== ':memory:') {
-    return `${database.path}.unwritten-clicks.jsonl`
-  }
-  return join('data', 'unwritten-clicks.jsonl')
+  return pathBesideDatabase(database, 'unwritten-clicks.jsonl')
 }
 
 /**
