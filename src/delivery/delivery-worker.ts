@@ -114,7 +114,10 @@ export class DeliveryWorker {
     const unstarted = [...this.#held.values()].filter((held) => !held.started)
     this.#queues.clear()
     for (const held of unstarted) this.#held.delete(held.delivery.id)
-    await this.#release(unstarted.map((held) => held.delivery.id))
+    // With the database away this fails; the claims come back when their leases lapse.
+    await this.#release(unstarted.map((held) => held.delivery.id)).catch((error) =>
+      this.#ctx.log.error({ err: error, worker: this.id }, 'handing back claims failed'),
+    )
     await Promise.all(this.#inFlight)
     await this.#recorder.drain()
     clearInterval(this.#heartbeat)

@@ -237,6 +237,11 @@ describePostgres('a PostgreSQL outage under load', () => {
     console.info('PostgreSQL outage, counts', {
       before,
       whileCut,
+      after: {
+        redirected: redirected.length - before.redirected - whileCut.redirected,
+        acknowledged: acknowledgedAfter.size,
+        resentAfterUnavailable: unavailable.size,
+      },
       redirected: redirected.length,
       storedClicks: Number(clickRows.n),
       acknowledged: acknowledged.size,
