@@ -4,8 +4,21 @@ import { keyStrengthBits, MIN_KEY_BITS } from './shared/key-strength.ts'
 import { StartupError } from './shared/startup-error.ts'
 
 export type DatabaseConfig =
-  | { engine: 'sqlite'; path: string }
-  | { engine: 'postgres'; url: string; schema?: string }
+  | {
+      engine: 'sqlite'
+      path: string
+      /** How long a write waits for another connection's lock (BACKTRACK_DB_LOCK_TIMEOUT). */
+      lockTimeoutMs?: number
+    }
+  | {
+      engine: 'postgres'
+      url: string
+      schema?: string
+      /** How long opening a connection may take (BACKTRACK_DB_CONNECT_TIMEOUT). */
+      connectTimeoutMs?: number
+      /** How long one statement may run (BACKTRACK_DB_STATEMENT_TIMEOUT). */
+      statementTimeoutMs?: number
+    }
 
 /** At most `limit` failures per fixed window of `windowMs` from one source address. */
 export interface RateLimitRule {
@@ -47,6 +60,11 @@ export interface Config {
   /** Where invites are mailed from (smtp:// or smtps://); undefined: invites are not mailed. */
   smtpUrl: string | undefined
   smtpFrom: string
+  /**
+   * Where clicks not stored at shutdown are kept for the next start (BACKTRACK_UNWRITTEN_CLICKS);
+   * undefined: beside the SQLite file, or ./data/unwritten-clicks.jsonl with PostgreSQL.
+   */
+  unwrittenClicksPath?: string
 }
 
 /** Command-line flags that override the environment. */
@@ -104,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       env.BACKTRACK_RATE_LIMIT_AUTH_FAILURES ?? DEFAULT_AUTH_FAILURE_LIMIT,
       'BACKTRACK_RATE_LIMIT_AUTH_FAILURES',
     ),
+    ...(env.BACKTRACK_UNWRITTEN_CLICKS
+      ? { unwrittenClicksPath: env.BACKTRACK_UNWRITTEN_CLICKS }
+      : {}),
     postbackLogRetentionDays: parseRetentionDays(
       env.BACKTRACK_POSTBACK_LOG_RETENTION_DAYS ?? '30',
       'BACKTRACK_POSTBACK_LOG_RETENTION_DAYS',
@@ -161,11 +182,31 @@ function parseDatabase(env: NodeJS.ProcessEnv, flags: ConfigFlags): DatabaseConf
     if (!/^postgres(ql)?:\/\//.test(url)) {
       throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL')
     }
-    return { engine: 'postgres', url }
+    return {
+      engine: 'postgres',
+      url,
+      ...optionalDuration(env, 'BACKTRACK_DB_CONNECT_TIMEOUT', 'connectTimeoutMs'),
+      ...optionalDuration(env, 'BACKTRACK_DB_STATEMENT_TIMEOUT', 'statementTimeoutMs'),
+    }
   }
   const path = flags.db ?? env.BACKTRACK_DB ?? './data/backtrack.db'
   if (path === '') throw new ConfigError('BACKTRACK_DB must not be empty')
-  return { engine: 'sqlite', path }
+  return {
+    engine: 'sqlite',
+    path,
+    ...optionalDuration(env, 'BACKTRACK_DB_LOCK_TIMEOUT', 'lockTimeoutMs'),
+  }
+}
+
+// Unset: the database module's default.
+function optionalDuration<K extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  key: K,
+): Partial<Record<K, number>> {
+  const text = env[name]
+  if (text === undefined || text === '') return {}
+  return { [key]: parseDurationSetting(text, name) } as Record<K, number>
 }
 
 function parseAdminKey(text: string | undefined): string | undefined {

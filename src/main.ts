@@ -1,5 +1,9 @@
 import { ensureAdminKey } from './access/index.ts'
-import { startClickTracking } from './clicks/index.ts'
+import {
+  defaultUnwrittenClicksPath,
+  registerClickMetrics,
+  startClickTracking,
+} from './clicks/index.ts'
 import type { Config } from './config.ts'
 import { startPostbackLogPruner } from './conversions/index.ts'
 import { connectDatabase } from './db/connect-database.ts'
@@ -57,9 +61,14 @@ export async function startServer(
   let built: App | undefined
   try {
     await migrateToLatest(database.db, database.engine)
-    const clicks = await startClickTracking(database.db, { storeThread: config.database })
+    const clicks = await startClickTracking(database.db, {
+      storeThread: config.database,
+      unwrittenClicksPath:
+        config.unwrittenClicksPath ?? defaultUnwrittenClicksPath(config.database),
+    })
     background.push(clicks)
     const metrics = createMetrics()
+    registerClickMetrics(metrics.registry, clicks.writer)
     const app = await buildApp({ config, database, metrics, clicks }, options)
     built = app
     background.push(
@@ -147,8 +156,14 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^(::ffff:)?127\./i.test(host)
 }
 
+// One service failing to stop (its database gone) must not keep the others, the click writer
+// above all, from finishing their work.
 async function stopInOrder(app: App, background: BackgroundService[], database: Database) {
   await app.close()
-  for (const service of [...background].reverse()) await service.stop()
+  for (const service of [...background].reverse()) {
+    await service.stop().catch((error: unknown) => {
+      app.log.error({ err: error }, 'error while stopping')
+    })
+  }
   await database.close()
 }

@@ -23,6 +23,12 @@ Environment (flags win over variables):
   DATABASE_URL                      postgres://user@host:port/db selects PostgreSQL instead of SQLite
   BACKTRACK_DB_WAIT                 how long start-up waits for PostgreSQL to answer, retrying
                                     (default ${DEFAULT_DB_WAIT}; 0 = try once)
+  BACKTRACK_DB_CONNECT_TIMEOUT      PostgreSQL: how long opening a connection may take (default 5s)
+  BACKTRACK_DB_STATEMENT_TIMEOUT    PostgreSQL: how long one statement may run (default 30s)
+  BACKTRACK_DB_LOCK_TIMEOUT         SQLite: how long a write waits for another's lock (default 5s)
+  BACKTRACK_UNWRITTEN_CLICKS        file keeping clicks the database would not take at shutdown,
+                                    replayed at the next start (default beside BACKTRACK_DB, or
+                                    ./data/unwritten-clicks.jsonl with DATABASE_URL)
   BACKTRACK_ADMIN_KEY               admin API key (≥16 random characters); if unset and the database has no
                                     admin key yet, one is generated, printed once and stored hashed
   BACKTRACK_PUBLIC_URL              base URL shown in tracking and postback links

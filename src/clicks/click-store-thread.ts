@@ -29,9 +29,15 @@ port.on('message', (message: StoreRequest | 'close') => {
       await storeClicks(database.db, message.clicks.map(decodeClick))
       port.postMessage({ id: message.id } satisfies StoreReply)
     } catch (error) {
-      // Sent as plain text: a driver's error may hold what a thread message cannot carry.
+      // Sent as plain values: a driver's error may hold what a thread message cannot carry.
       const { message: text, stack } = error instanceof Error ? error : new Error(String(error))
-      port.postMessage({ id: message.id, error: { message: text, stack } } satisfies StoreReply)
+      const { code, errcode } = error as { code?: unknown; errcode?: unknown }
+      const reply = { message: text, stack, code: plain(code), errcode: plain(errcode) }
+      port.postMessage({ id: message.id, error: reply } satisfies StoreReply)
     }
   })
 })
+
+function plain(value: unknown): string | number | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? value : undefined
+}

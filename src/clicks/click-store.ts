@@ -25,7 +25,8 @@ export interface StoreRequest {
 /** The thread's answer: committed, or the error that stopped the batch. */
 export interface StoreReply {
   id: number
-  error?: { message: string; stack: string | undefined }
+  /** The driver's codes too, which tell a database that is away from a batch it refused. */
+  error?: { message: string; stack: string | undefined; code?: unknown; errcode?: unknown }
 }
 
 /**
@@ -56,8 +57,9 @@ export function threadedClickStore(database: DatabaseConfig): ClickStore {
       const pending = waiting.get(id)
       waiting.delete(id)
       if (error === undefined) return pending?.resolve()
-      const failure = new Error(error.message)
-      failure.stack = error.stack
+      const { message, stack, code, errcode } = error
+      const failure = Object.assign(new Error(message), { code, errcode })
+      failure.stack = stack
       pending?.reject(failure)
     })
     thread.on('error', (error) => failAll(error))

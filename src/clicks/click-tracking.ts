@@ -1,14 +1,17 @@
 import type { DatabaseConfig } from '../config.ts'
 import { canConnectAgain, type Db } from '../db/database.ts'
+import { storageOf } from '../db/storage.ts'
 import { loadClickSecret } from './click-secret.ts'
-import { inProcessClickStore, threadedClickStore } from './click-store.ts'
+import { type ClickStore, inProcessClickStore, threadedClickStore } from './click-store.ts'
 import { ClickWriter, type ClickWriterOptions } from './click-writer.ts'
 import { RecentVisitors } from './recent-visitors.ts'
 import type { ClickTracker } from './track-click.ts'
 import { TrackingCatalog } from './tracking-catalog.ts'
+import { replayUnwrittenClicks } from './unwritten-clicks.ts'
 
 export interface ClickLog {
   error(object: object, message: string): void
+  info(object: object, message: string): void
 }
 
 /** What the tracking link runs on, started with the server and stopped after it. */
@@ -33,15 +36,22 @@ export async function startClickTracking(
   db: Db,
   options: ClickTrackingOptions = {},
 ): Promise<ClickTracking> {
+  // Until the app's logger exists, everything goes to stderr, apart from the listening line.
   const log: ClickLog = {
     error: (object, message) => console.error(message, object),
+    info: (object, message) => console.error(message, object),
   }
   const secret = await loadClickSecret(db)
   const catalog = new TrackingCatalog(db, log)
   await catalog.start()
   const thread = options.storeThread
-  const store =
-    thread && canConnectAgain(thread) ? threadedClickStore(thread) : inProcessClickStore(db)
+  const store = watched(
+    thread && canConnectAgain(thread) ? threadedClickStore(thread) : inProcessClickStore(db),
+    storageOf(db),
+  )
+  if (options.unwrittenClicksPath !== undefined) {
+    await replayUnwrittenClicks(options.unwrittenClicksPath, store, log)
+  }
   const writer = new ClickWriter(store, log, options)
   return {
     secret,
@@ -56,5 +66,24 @@ export async function startClickTracking(
       catalog.stop()
       await writer.stop()
     },
+  }
+}
+
+/**
+ * The store thread has a connection of its own: its failed and successful commits are told to
+ * the server's storage too, so that /healthz says the clicks are not being stored.
+ */
+function watched(store: ClickStore, storage: ReturnType<typeof storageOf>): ClickStore {
+  return {
+    async store(clicks) {
+      try {
+        await store.store(clicks)
+        storage.health.succeeded()
+      } catch (error) {
+        storage.health.failed(error)
+        throw error
+      }
+    },
+    close: () => store.close(),
   }
 }

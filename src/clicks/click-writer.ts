@@ -1,6 +1,7 @@
 import { type ClickLine, decodeClick, encodeClick, isLineOf } from './click-line.ts'
 import type { ClickRecord } from './click-record.ts'
 import type { ClickStore } from './click-store.ts'
+import { spillClicks } from './unwritten-clicks.ts'
 
 /** A click on its way to the database, with what the reports need besides the row. */
 export interface QueuedClick extends ClickRecord {
@@ -17,13 +18,21 @@ export interface ClickWriterOptions {
   maxDelayMs?: number
   /** Clicks per commit at most. */
   maxBatch?: number
-  /** Clicks held in memory at most while the database is unreachable; newer ones are dropped. */
+  /**
+   * Clicks held in memory at most while the database is unreachable (50 000 by default, about
+   * 25 MB); past it the oldest are dropped, counted in `dropped` and logged.
+   */
   maxQueue?: number
   /** Beyond this backlog, while writes succeed, a redirect waits for the next commit. */
   slowDownAt?: number
+  /**
+   * Where clicks the database would not take at shutdown are kept, to be replayed at the next
+   * start (see `unwritten-clicks.ts`); without it they go to the log, one line each.
+   */
+  unwrittenClicksPath?: string
 }
 
-const RETRY_MS = [100, 500, 1000, 2000, 5000]
+const RETRY_MS = [100, 250, 500, 1000, 2000]
 const STOP_ATTEMPTS = 3
 
 /**
@@ -46,6 +55,7 @@ export class ClickWriter {
   #dropped = 0
   #stopping = false
   readonly #slowDownAt: number
+  readonly #unwrittenClicksPath: string | undefined
   #committed = Promise.withResolvers<void>()
 
   constructor(store: ClickStore, log: ClickWriterLog, options: ClickWriterOptions = {}) {
@@ -55,6 +65,7 @@ export class ClickWriter {
     this.#maxBatch = options.maxBatch ?? 1000
     this.#maxQueue = options.maxQueue ?? 50_000
     this.#slowDownAt = options.slowDownAt ?? 10_000
+    this.#unwrittenClicksPath = options.unwrittenClicksPath
   }
 
   set log(log: ClickWriterLog) {
@@ -67,12 +78,7 @@ export class ClickWriter {
    * to what the database can store rather than memory filling up.
    */
   add(click: QueuedClick): Promise<void> | undefined {
-    if (this.#queue.length >= this.#maxQueue) {
-      if (this.#dropped++ % 1000 === 0) {
-        this.#log.error({ dropped: this.#dropped }, 'click queue full: clicks are being dropped')
-      }
-      return undefined
-    }
+    if (this.backlog >= this.#maxQueue) this.#dropOldest()
     this.#queue.push(encodeClick(click))
     if (this.#draining) {
       const behind = this.#queue.length >= this.#slowDownAt && this.#failures === 0
@@ -94,6 +100,25 @@ export class ClickWriter {
   /** Clicks not yet committed. */
   get backlog(): number {
     return this.#queue.length + this.#writing.length
+  }
+
+  /** Clicks dropped since start because the queue was full (`backtrack_clicks_dropped_total`). */
+  get dropped(): number {
+    return this.#dropped
+  }
+
+  // The visitor was redirected already; the newest clicks are the ones a postback is likeliest to
+  // come for, so the oldest waiting (not the batch being written) make room.
+  #dropOldest(): void {
+    const oldest = this.#queue.shift()
+    if (oldest === undefined) return
+    this.#dropped++
+    if (this.#dropped % 1000 === 1) {
+      this.#log.error(
+        { dropped: this.#dropped, held: this.#maxQueue, oldest: decodeClick(oldest).clickId },
+        'click queue full while the database is unavailable: dropping the oldest clicks',
+      )
+    }
   }
 
   /** Writes every queued click, retrying a few times, before resolving. */
@@ -127,6 +152,8 @@ export class ClickWriter {
       } catch (error) {
         this.#failures++
         this.#queue = [...this.#writing, ...this.#queue]
+        this.#writing = []
+        while (this.#queue.length > this.#maxQueue) this.#dropOldest()
         this.#log.error(
           { err: error, backlog: this.#queue.length, attempt: this.#failures },
           'could not write clicks; will retry',
@@ -146,9 +173,14 @@ export class ClickWriter {
     return RETRY_MS[Math.min(this.#failures, RETRY_MS.length) - 1] ?? 0
   }
 
-  // Shutting down with the database gone: the clicks go to the log, whence they can be replayed.
+  // Shutting down with the database gone: the clicks go to a file replayed at the next start.
   #abandon(): void {
-    this.#log.error({ clicks: this.#queue.map(decodeClick) }, 'clicks not written at shutdown')
+    const lines = this.#queue
     this.#queue = []
+    if (this.#unwrittenClicksPath !== undefined) {
+      spillClicks(this.#unwrittenClicksPath, lines, this.#log)
+      return
+    }
+    for (const line of lines) this.#log.error({ click: line }, 'click not written at shutdown')
   }
 }

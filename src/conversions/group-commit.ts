@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts'
+import { isDatabaseUnavailable } from '../db/database-unavailable.ts'
 import { ConversionEffects } from './conversion-effects.ts'
 
 /**
@@ -62,7 +63,12 @@ async function runBatch<In, Out>(
   let values: Out[]
   try {
     values = await inTransaction(db, write, batch)
-  } catch {
+  } catch (error) {
+    // Written one by one, every call would wait for the same dead connection or timeout again.
+    if (isDatabaseUnavailable(error)) {
+      for (const item of batch) item.reject(error)
+      return
+    }
     for (const item of batch) await runAlone(db, write, item)
     return
   }

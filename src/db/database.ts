@@ -21,7 +21,7 @@ export interface OpenOptions {
 /** Opens the configured engine. Nothing outside db/ needs to know which one it got. */
 export function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Database {
   return config.engine === 'sqlite'
-    ? openSqliteStorage(config.path, options.walCheckpointer ?? true)
+    ? openSqliteStorage(config.path, options.walCheckpointer ?? true, config.lockTimeoutMs)
     : openPostgresStorage(config, options.poolSize)
 }
 

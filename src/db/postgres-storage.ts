@@ -5,8 +5,22 @@ import { multiRowInserter } from './insert-rows.ts'
 import { preparingPool } from './postgres-driver.ts'
 import type { Schema } from './schema.ts'
 import type { Db, Storage, StorageAdapter } from './storage.ts'
+import { WriteHealth } from './write-health.ts'
 
 const INT8_OID = 20
+
+/** How long opening a connection may take: a host that drops packets would take minutes. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000
+/** How long one statement may run (PostgreSQL's statement_timeout). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
+// A server that hangs never runs statement_timeout: the client gives up on an answer this much
+// later than the server would have.
+const READ_TIMEOUT_MARGIN_MS = 2000
+
+export interface PostgresTimeouts {
+  connectTimeoutMs?: number
+  statementTimeoutMs?: number
+}
 
 class PostgresStorageAdapter extends PostgresAdapter implements StorageAdapter {
   storage?: Storage
@@ -14,12 +28,18 @@ class PostgresStorageAdapter extends PostgresAdapter implements StorageAdapter {
 
 /** PostgreSQL through a pg pool, with the hot paths' fixed texts run as prepared statements. */
 export function openPostgresStorage(
-  config: { url: string; schema?: string },
+  config: { url: string; schema?: string } & PostgresTimeouts,
   poolSize = 10,
 ): Storage {
+  const statementTimeoutMs = config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS
   const pool = new pg.Pool({
     connectionString: config.url,
     max: poolSize,
+    connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + READ_TIMEOUT_MARGIN_MS,
+    // Notices a peer that vanished without closing (a cable pulled, a VM frozen).
+    keepAlive: true,
     // int8 columns hold epoch milliseconds and minor units, all far below 2^53.
     types: {
       getTypeParser: ((oid: number, format?: string) =>
@@ -44,8 +64,13 @@ export function openPostgresStorage(
     if (!names.has(text)) names.set(text, `bt_${names.size + 1}`)
     return text
   }
+  // An idle connection that drops is removed by the pool, which then emits 'error': unheard, that
+  // would end the process. The next query opens a new connection and its caller hears whether
+  // the server is back, so nothing is lost by not acting on it here.
+  pool.on('error', () => {})
+  const health = new WriteHealth()
   const adapter = new PostgresStorageAdapter()
-  const dialect = new PostgresDialect({ pool: preparingPool(pool, names) })
+  const dialect = new PostgresDialect({ pool: preparingPool(pool, names, health) })
   const db = new Kysely<Schema>({
     dialect: {
       createAdapter: () => adapter,
@@ -61,6 +86,7 @@ export function openPostgresStorage(
   const storage: Storage = {
     db,
     engine: 'postgres',
+    health,
     ping: async () => {
       await sql`select 1`.execute(db)
     },

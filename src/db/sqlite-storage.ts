@@ -9,6 +9,10 @@ import { adaptNodeSqlite } from './sqlite-driver.ts'
 import { sqliteRowInserter } from './sqlite-row-inserter.ts'
 import type { Db, Storage, StorageAdapter } from './storage.ts'
 import { startWalCheckpointer } from './wal-checkpointer.ts'
+import { WriteHealth } from './write-health.ts'
+
+/** How long a statement waits for another connection's write lock before SQLITE_BUSY. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000
 
 class SqliteStorageAdapter extends SqliteAdapter implements StorageAdapter {
   storage?: Storage
@@ -18,14 +22,18 @@ class SqliteStorageAdapter extends SqliteAdapter implements StorageAdapter {
  * SQLite through node:sqlite: one connection, owned here, which kysely drives for ordinary
  * queries and the batch insert uses directly inside a transaction.
  */
-export function openSqliteStorage(path: string, walCheckpointer: boolean): Storage {
+export function openSqliteStorage(
+  path: string,
+  walCheckpointer: boolean,
+  lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
+): Storage {
   if (path !== ':memory:') {
     // Owner only: the file holds API key hashes, click data and signing secrets. SQLite gives
     // the -wal and -shm files the mode of the database file, so creating it 0600 covers them.
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
     closeSync(openSync(path, 'a', 0o600))
   }
-  const connection = new DatabaseSync(path, { timeout: 5000 })
+  const connection = new DatabaseSync(path, { timeout: lockTimeoutMs })
   // WAL lets readers run beside the writer; NORMAL keeps every commit across a process crash
   // (the WAL is in the OS page cache) without an fsync per commit. See docs/decisions.md.
   connection.exec('pragma journal_mode = wal')
@@ -37,7 +45,8 @@ export function openSqliteStorage(path: string, walCheckpointer: boolean): Stora
   const checkpointer =
     path === ':memory:' || !walCheckpointer ? null : startWalCheckpointer(connection, path)
   const adapter = new SqliteStorageAdapter()
-  const dialect = new SqliteDialect({ database: adaptNodeSqlite(connection) })
+  const health = new WriteHealth()
+  const dialect = new SqliteDialect({ database: adaptNodeSqlite(connection, health) })
   const db = new Kysely<Schema>({
     dialect: {
       createAdapter: () => adapter,
@@ -55,6 +64,7 @@ export function openSqliteStorage(path: string, walCheckpointer: boolean): Stora
   const storage: Storage = {
     db,
     engine: 'sqlite',
+    health,
     ping: async () => {
       await sql`select 1`.execute(db)
     },
@@ -65,7 +75,12 @@ export function openSqliteStorage(path: string, walCheckpointer: boolean): Stora
     async insertRows<Row>(tx: Db, insert: RowsInsert, rows: ReadonlyArray<ReadonlyArray<unknown>>) {
       if (!tx.isTransaction) return insertMany<Row>(tx, insert, rows)
       ownHandle(tx)
-      return insertEach<Row>(insert, rows)
+      try {
+        return insertEach<Row>(insert, rows)
+      } catch (error) {
+        health.failed(error)
+        throw error
+      }
     },
     // The autoincrement counter, which only the caller's transaction may move (it holds the
     // write lock from `begin immediate`); inserting the ids moves it past them.

@@ -2,6 +2,7 @@ import type { DialectAdapter, Kysely, SelectQueryBuilder } from 'kysely'
 import type { AttemptRecord, Claim, ClaimOptions } from './delivery-queries.ts'
 import type { RowsInsert } from './insert-rows.ts'
 import type { Engine, Schema } from './schema.ts'
+import type { WriteHealth } from './write-health.ts'
 
 export type Db = Kysely<Schema>
 
@@ -15,6 +16,8 @@ export interface Storage {
   readonly db: Db
   /** For migrations, whose DDL is spelled per engine; queries use the operations below. */
   readonly engine: Engine
+  /** Whether writes reach the database (see `checkDatabase`). */
+  readonly health: WriteHealth
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   close(): Promise<void>

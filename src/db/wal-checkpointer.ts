@@ -8,7 +8,9 @@ const FALLBACK_PAGES = 10_000
 const DEFAULT_PAGES = 1000
 
 // Runs in the worker thread, as CommonJS. SQLITE_BUSY means another process's checkpointer is at
-// it, which is as good; any other error ends the worker, and the main connection takes over.
+// it, which is as good; SQLITE_FULL and SQLITE_IOERR, a disk full or failing, are tried again on
+// the next tick, once space may have returned; any other error ends the worker, and the main
+// connection takes over.
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const emitWarning = process.emitWarning
@@ -22,7 +24,7 @@ const timer = setInterval(() => {
   try {
     database.exec('pragma wal_checkpoint(passive)')
   } catch (error) {
-    if (error?.errcode !== 5) throw error
+    if (![5, 10, 13].includes(error?.errcode & 0xff)) throw error
   }
 }, workerData.everyMs)
 parentPort.once('message', () => {

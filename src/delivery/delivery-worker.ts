@@ -93,6 +93,11 @@ export class DeliveryWorker {
         endpoints.notRecorded(batch)
         for (const done of batch) this.#held.delete(done.delivery.id)
       },
+      retrying: (error, batch, attempt) =>
+        this.#ctx.log.error(
+          { err: error, worker: this.id, deliveries: batch.length, attempt },
+          'recording delivery results failed; will retry',
+        ),
     })
   }
 
@@ -115,7 +120,10 @@ export class DeliveryWorker {
     const unstarted = [...this.#held.values()].filter((held) => !held.started)
     this.#queues.clear()
     for (const held of unstarted) this.#held.delete(held.delivery.id)
-    await this.#release(unstarted.map((held) => held.delivery.id))
+    // With the database away this fails; the claims come back when their leases lapse.
+    await this.#release(unstarted.map((held) => held.delivery.id)).catch((error) =>
+      this.#ctx.log.error({ err: error, worker: this.id }, 'handing back claims failed'),
+    )
     await Promise.all(this.#inFlight)
     await this.#recorder.drain()
     clearInterval(this.#heartbeat)
@@ -131,6 +139,7 @@ export class DeliveryWorker {
           waiting: this.#recorder.waiting,
           queued: new Map([...this.#queues].map(([id, queue]) => [id, queue.length])),
           blockedUnrecorded: this.#endpoints.blockedUnrecorded(now),
+          recorderStalled: this.#recorder.stalled,
         },
         this.#options,
       )

@@ -18,6 +18,8 @@ export interface ClaimState {
   queued: ReadonlyMap<number, number>
   /** Endpoints blocked by results the database does not know of yet. */
   blockedUnrecorded: readonly number[]
+  /** Results wait for the database to come back: a claim would take leases it cannot keep. */
+  recorderStalled: boolean
 }
 
 /** How many deliveries to claim, and which endpoints' deliveries to leave unclaimed. */
@@ -30,9 +32,11 @@ export interface ClaimPlan {
  * Whether to claim now, and how much. The worker holds up to twice its concurrency, so the next
  * attempts are queued as the current ones finish; it claims only once a quarter of that room is
  * free (or it holds nothing), so that claims come in batches rather than one per finished
- * attempt. Endpoints with a full queue here, or blocked, are skipped.
+ * attempt. Endpoints with a full queue here, or blocked, are skipped. Nothing is claimed while
+ * results wait for an unavailable database.
  */
 export function planClaim(state: ClaimState, limits: AttemptLimits): ClaimPlan | undefined {
+  if (state.recorderStalled) return undefined
   const room = limits.concurrency * 2 - state.held + state.waiting
   if (room < Math.max(1, limits.concurrency / 4) && state.held > 0) return undefined
   const skip: number[] = []

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../db/database-unavailable.ts'
 import type { App } from './app.ts'
 import { AppError, type ErrorBody, type ErrorCode, errorBody } from './errors.ts'
 import { compileValidator } from './validation.ts'
@@ -54,6 +55,15 @@ export function errorReply(error: FastifyError | AppError, request: FastifyReque
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, body: errorBody('validation_failed', error.message) }
+  }
+  if (isDatabaseUnavailable(error)) {
+    // The database's own words go to the log; the caller learns only to come back later.
+    request.log.error({ err: error }, `database unavailable: ${error.message}`)
+    return {
+      status: 503,
+      body: errorBody('unavailable', 'the database is unavailable; try again shortly'),
+      headers: { 'retry-after': '5' },
+    }
   }
   request.log.error({ err: error }, 'unhandled error')
   return { status: 500, body: errorBody('internal_error', 'internal error') }

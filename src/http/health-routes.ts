@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client'
 import { Type } from 'typebox'
+import { checkDatabase } from '../db/check-database.ts'
 import type { App } from './app.ts'
 import type { AppContext } from './app-context.ts'
 import { bearerAuth, requireAdmin } from './auth.ts'
@@ -48,7 +49,7 @@ export function registerHealthRoutes(
     },
     async (request, reply) => {
       try {
-        await withTimeout(ctx.database.ping(), PING_TIMEOUT_MS)
+        await withTimeout(checkDatabase(ctx.database), PING_TIMEOUT_MS)
         health.up.set(1)
         return { status: 'ok' as const }
       } catch (error) {

@@ -87,7 +87,13 @@ describe('planning which deliveries to start', () => {
 })
 
 describe('planning a claim', () => {
-  const idle = { held: 0, waiting: 0, queued: new Map<number, number>(), blockedUnrecorded: [] }
+  const idle = {
+    held: 0,
+    waiting: 0,
+    queued: new Map<number, number>(),
+    blockedUnrecorded: [],
+    recorderStalled: false,
+  }
 
   it('claims up to twice the concurrency, not counting results waiting to be recorded', () => {
     expect(planClaim(idle, LIMITS)).toEqual({ limit: 16, skip: [] })
@@ -114,6 +120,10 @@ describe('planning a claim', () => {
       blockedUnrecorded: [7],
     }
     expect(planClaim(state, LIMITS)).toEqual({ limit: 12, skip: [1, 7] })
+  })
+
+  it('claims nothing while results wait for an unavailable database, even holding nothing', () => {
+    expect(planClaim({ ...idle, recorderStalled: true }, LIMITS)).toBeUndefined()
   })
 
   it('claims again at once after a full batch, and after the poll interval otherwise', () => {

@@ -35,6 +35,22 @@ describe('config', () => {
     expect(loadConfig({ BACKTRACK_DB_WAIT: '0' }).databaseWaitMs).toBe(0)
   })
 
+  it('takes database timeouts for the engine in use, and leaves the defaults to it otherwise', () => {
+    const url = 'postgres://u@h/db'
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ engine: 'postgres', url })
+    expect(
+      loadConfig({
+        DATABASE_URL: url,
+        BACKTRACK_DB_CONNECT_TIMEOUT: '2s',
+        BACKTRACK_DB_STATEMENT_TIMEOUT: '1m',
+      }).database,
+    ).toMatchObject({ connectTimeoutMs: 2000, statementTimeoutMs: 60_000 })
+    expect(loadConfig({ BACKTRACK_DB_LOCK_TIMEOUT: '500ms' }).database).toMatchObject({
+      engine: 'sqlite',
+      lockTimeoutMs: 500,
+    })
+  })
+
   it('knows when the public URL is only a localhost guess', () => {
     expect(loadConfig({}).publicUrlGuessed).toBe(true)
     expect(loadConfig({ BACKTRACK_PUBLIC_URL: 'https://t.example' }).publicUrlGuessed).toBe(false)
@@ -88,6 +104,7 @@ describe('config', () => {
     [{ BACKTRACK_DB_WAIT: '30' }, 'BACKTRACK_DB_WAIT'],
     [{ BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS: '60' }, 'BACKTRACK_RATE_LIMIT_POSTBACK_REFUSALS'],
     [{ BACKTRACK_RATE_LIMIT_AUTH_FAILURES: '5/fortnight' }, 'BACKTRACK_RATE_LIMIT_AUTH_FAILURES'],
+    [{ BACKTRACK_DB_LOCK_TIMEOUT: 'soon' }, 'BACKTRACK_DB_LOCK_TIMEOUT'],
   ])('refuses %o with a message naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)
