@@ -1,5 +1,5 @@
 // Outbound postbacks: enqueue N deliveries, then drain them into a local receiver with
-// `backtrack worker` processes; beside it, the same client (PostbackSender, one undici pool)
+// `backtrack worker` processes; beside it, the same client (AttemptSender, one undici pool)
 // sending the same requests at the same concurrency straight from memory: the physical limit.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -11,7 +11,7 @@ import { type Config, loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { WORKER_DEFAULTS } from '../src/delivery/delivery-worker.ts'
 import { type DeliveryEvent, enqueueDeliveries } from '../src/delivery/index.ts'
-import { type OutboundRequest, PostbackSender } from '../src/delivery/send-postback.ts'
+import { AttemptSender, type OutboundRequest } from '../src/delivery/send-attempt.ts'
 import { startServer } from '../src/main.ts'
 import { CpuMeter } from './lib/cpu.ts'
 import { BackendPids } from './lib/postgres-backends.ts'
@@ -96,7 +96,7 @@ function requestFor(receiverUrl: string, i: number): OutboundRequest {
 
 /** The physical limit: the same sender, the same requests and concurrency, no database. */
 async function fromMemory(receiver: ServerProcess): Promise<Omit<Row, 'name'>> {
-  const sender = new PostbackSender({ allowPrivateTargets: true })
+  const sender = new AttemptSender({ allowPrivateTargets: true })
   const requests = Array.from({ length: COUNT }, (_, i) => requestFor(receiver.url, i))
   let next = 0
   let failed = 0

@@ -54,7 +54,7 @@ export interface ClaimOptions {
   leaseMs: number
   limit: number
   /** Endpoints this worker already holds enough of. */
-  skipPostbacks: readonly number[]
+  skipEndpoints: readonly number[]
 }
 
 /** One finished attempt and what follows it for its delivery. */
@@ -166,9 +166,9 @@ export function postgresDeliveries(
   runPrepared: Storage['runPrepared'],
 ): DeliveryOperations {
   return {
-    async claimDeliveries({ workerId, now, leaseMs, limit, skipPostbacks }) {
+    async claimDeliveries({ workerId, now, leaseMs, limit, skipEndpoints }) {
       if (limit <= 0) return { deliveries: [], endpoints: [] }
-      const parameters = [workerId, now + leaseMs, now, [...skipPostbacks], limit]
+      const parameters = [workerId, now + leaseMs, now, [...skipEndpoints], limit]
       const rows = await runPrepared<ClaimedDelivery & Omit<ClaimedEndpoint, 'id'>>(
         db,
         POSTGRES_CLAIM,
@@ -227,9 +227,9 @@ const SQLITE_UPDATE = `
 /** SQLite's delivery queries: fixed texts, so the driver's statement cache keeps them prepared. */
 export function sqliteDeliveries(db: Db): DeliveryOperations {
   return {
-    async claimDeliveries({ workerId, now, leaseMs, limit, skipPostbacks }) {
+    async claimDeliveries({ workerId, now, leaseMs, limit, skipEndpoints }) {
       if (limit <= 0) return { deliveries: [], endpoints: [] }
-      const parameters = [workerId, now + leaseMs, now, JSON.stringify(skipPostbacks), limit]
+      const parameters = [workerId, now + leaseMs, now, JSON.stringify(skipEndpoints), limit]
       const claimed = await db.executeQuery<ClaimedDelivery>(
         CompiledQuery.raw(SQLITE_CLAIM, parameters),
       )

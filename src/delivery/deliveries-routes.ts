@@ -12,8 +12,8 @@ import {
 } from '../http/schemas.ts'
 import { listDeliveries, retryDeliveries, retryDelivery } from './deliveries.ts'
 import { deliveryMetrics } from './delivery-metrics.ts'
-import { PostbackSender } from './send-postback.ts'
-import { testPostback } from './test-postback.ts'
+import { AttemptSender } from './send-attempt.ts'
+import { testEndpoint } from './test-endpoint.ts'
 import { TEST_SENDS_PER_MINUTE, TestSendLimit } from './test-send-limit.ts'
 
 const State = Type.Union([
@@ -83,7 +83,7 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
   const tags = ['deliveries']
   const { db } = ctx.database
   deliveryMetrics(ctx.metrics.registry, db)
-  const sender = new PostbackSender({ allowPrivateTargets: ctx.config.allowPrivateTargets })
+  const sender = new AttemptSender({ allowPrivateTargets: ctx.config.allowPrivateTargets })
   api.addHook('onClose', () => sender.close())
   const testSends = new TestSendLimit()
 
@@ -139,7 +139,7 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
     '/postbacks/:id/test',
     {
       schema: {
-        operationId: 'testPostback',
+        operationId: 'testEndpoint',
         summary: 'Send a test postback',
         description:
           "Renders the endpoint's templates with sample values and an `evt_test_…` event id, sends it through the same client, address guard and signing as real deliveries, and answers the request and the response. Nothing is queued or recorded. No request body is needed (an empty one is fine).",
@@ -156,7 +156,7 @@ export function registerDeliveryRoutes(api: App, ctx: AppContext): void {
     },
     async (request, reply) => {
       testSends.enforce(request.principal, reply)
-      return testPostback(db, sender, pathId(request.params.id, 'postback'), request.principal)
+      return testEndpoint(db, sender, pathId(request.params.id, 'postback'), request.principal)
     },
   )
 }

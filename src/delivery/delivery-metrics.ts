@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { Db } from '../db/database.ts'
-import type { AttemptOutcome } from './send-postback.ts'
+import type { AttemptOutcome } from './send-attempt.ts'
 
 export interface DeliveryMetrics {
   attempts: Counter<'outcome'>

@@ -7,7 +7,7 @@ import { KnownEndpoints } from './known-endpoints.ts'
 import { type EndpointLoad, nextClaimDelay, planAttempts, planClaim } from './plan-attempts.ts'
 import { ResultRecorder } from './result-recorder.ts'
 import { nextStep } from './retry-policy.ts'
-import { type AttemptResult, PostbackSender } from './send-postback.ts'
+import { type AttemptResult, AttemptSender } from './send-attempt.ts'
 import type { SendingEndpoint } from './sending-endpoint.ts'
 
 export interface WorkerOptions {
@@ -58,7 +58,7 @@ export class DeliveryWorker {
   readonly id = `w_${randomBytes(6).toString('hex')}`
   readonly #ctx: WorkerContext
   readonly #options: Required<WorkerOptions>
-  readonly #sender: PostbackSender
+  readonly #sender: AttemptSender
   readonly #metrics: DeliveryMetrics
   readonly #held = new Map<number, Held>()
   readonly #queues = new Map<number, ClaimedDelivery[]>()
@@ -74,7 +74,7 @@ export class DeliveryWorker {
   constructor(ctx: WorkerContext, options: WorkerOptions = {}) {
     this.#ctx = ctx
     this.#options = { ...WORKER_DEFAULTS, ...options }
-    this.#sender = new PostbackSender({ allowPrivateTargets: ctx.allowPrivateTargets })
+    this.#sender = new AttemptSender({ allowPrivateTargets: ctx.allowPrivateTargets })
     this.#metrics = deliveryMetrics(ctx.registry, ctx.database.db)
     const endpoints = new KnownEndpoints(this.#baseCooldownMs)
     this.#endpoints = endpoints
@@ -172,7 +172,7 @@ export class DeliveryWorker {
       now,
       leaseMs: this.#options.leaseMs,
       limit,
-      skipPostbacks: skip,
+      skipEndpoints: skip,
     })
     if (claimed.length === 0) return 0
     this.#endpoints.claimed(endpoints, now)
@@ -216,14 +216,14 @@ export class DeliveryWorker {
 
   #startAttempt(delivery: ClaimedDelivery, endpoint: SendingEndpoint): void {
     this.#held.get(delivery.id)!.started = true
-    const postbackId = delivery.postback_id
-    this.#endpointInFlight.set(postbackId, (this.#endpointInFlight.get(postbackId) ?? 0) + 1)
+    const endpointId = delivery.postback_id
+    this.#endpointInFlight.set(endpointId, (this.#endpointInFlight.get(endpointId) ?? 0) + 1)
     const attempt = this.#sender
       .send({ ...delivery, secrets: endpoint.secrets })
       .then((result) => this.#finish(delivery, result))
       .finally(() => {
         this.#inFlight.delete(attempt)
-        this.#endpointInFlight.set(postbackId, (this.#endpointInFlight.get(postbackId) ?? 1) - 1)
+        this.#endpointInFlight.set(endpointId, (this.#endpointInFlight.get(endpointId) ?? 1) - 1)
         if (!this.#stopping) {
           this.#pump().catch((error) =>
             this.#ctx.log.error({ err: error, worker: this.id }, 'releasing claims failed'),

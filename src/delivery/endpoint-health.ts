@@ -1,4 +1,4 @@
-import type { AttemptOutcome } from './send-postback.ts'
+import type { AttemptOutcome } from './send-attempt.ts'
 
 /** Consecutive failures that open an endpoint's circuit. */
 export const CIRCUIT_THRESHOLD = 5

@@ -1,7 +1,7 @@
 import type { ClaimedEndpoint } from '../db/delivery-queries.ts'
 import { type EndpointHealth, foldHealth, isBlocked, isHealthy } from './endpoint-health.ts'
 import type { FinishedAttempt } from './record-results.ts'
-import type { AttemptResult } from './send-postback.ts'
+import type { AttemptResult } from './send-attempt.ts'
 import { type SendingEndpoint, sendingEndpoint } from './sending-endpoint.ts'
 
 /**

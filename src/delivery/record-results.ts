@@ -7,7 +7,7 @@ import {
 } from '../db/delivery-queries.ts'
 import { type EndpointHealth, foldHealth, sameHealth } from './endpoint-health.ts'
 import type { NextStep } from './retry-policy.ts'
-import type { AttemptResult } from './send-postback.ts'
+import type { AttemptResult } from './send-attempt.ts'
 
 export interface FinishedAttempt {
   delivery: ClaimedDelivery
@@ -26,7 +26,7 @@ export async function recordResults(
   database: Database,
   finished: readonly FinishedAttempt[],
   baseCooldownMs: number,
-  knownHealthy: (postbackId: number) => boolean = () => false,
+  knownHealthy: (endpointId: number) => boolean = () => false,
 ): Promise<Map<number, EndpointHealth>> {
   const now = Date.now()
   const records = finished.map(({ delivery, result, next }) => ({
@@ -58,7 +58,7 @@ export async function recordResults(
 // case: they cost no query at all.
 function healthToUpdate(
   finished: readonly FinishedAttempt[],
-  knownHealthy: (postbackId: number) => boolean,
+  knownHealthy: (endpointId: number) => boolean,
 ): Map<number, FinishedAttempt[]> {
   const byEndpoint = new Map<number, FinishedAttempt[]>()
   for (const done of finished) {

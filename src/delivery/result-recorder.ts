@@ -11,7 +11,7 @@ const STOP_ATTEMPTS = 3
 
 export interface RecorderHooks {
   /** Whether the worker last saw this endpoint healthy (successes then need no health write). */
-  knownHealthy(postbackId: number): boolean
+  knownHealthy(endpointId: number): boolean
   /** After a batch is written: its deliveries and the endpoints' new health. */
   recorded(batch: readonly FinishedAttempt[], health: Map<number, EndpointHealth>): void
   /** After a batch failed to be written. */

@@ -1,5 +1,5 @@
 import type { DeliveryState } from '../db/tables/deliveries.ts'
-import type { AttemptResult } from './send-postback.ts'
+import type { AttemptResult } from './send-attempt.ts'
 
 export const RETRY_AFTER_MIN_MS = 1000
 export const RETRY_AFTER_MAX_MS = 6 * 3_600_000

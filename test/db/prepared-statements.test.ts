@@ -27,16 +27,16 @@ describePostgres('prepared hot-path statements', () => {
   }
 
   it('prepares the delivery claim once per connection and reuses it', async () => {
-    const claim = { workerId: 'w', now: Date.now(), leaseMs: 1000, limit: 10, skipPostbacks: [] }
+    const claim = { workerId: 'w', now: Date.now(), leaseMs: 1000, limit: 10, skipEndpoints: [] }
     await database.claimDeliveries(claim)
-    await database.claimDeliveries({ ...claim, skipPostbacks: [1, 2] })
+    await database.claimDeliveries({ ...claim, skipEndpoints: [1, 2] })
     const claims = (await prepared()).filter((row) => row.statement.includes('skip locked'))
     expect(claims).toHaveLength(1)
     expect(claims[0]!.name).toMatch(/^bt_\d+$/)
   })
 
   it('plans the claim once, as a walk of the due-index in run_at order', async () => {
-    const claim = { workerId: 'w', now: Date.now(), leaseMs: 1000, limit: 10, skipPostbacks: [] }
+    const claim = { workerId: 'w', now: Date.now(), leaseMs: 1000, limit: 10, skipEndpoints: [] }
     await database.claimDeliveries(claim)
     const [statement] = (await prepared()).filter((row) => row.statement.includes('skip locked'))
     const { rows } = await sql<{ 'QUERY PLAN': string }>`

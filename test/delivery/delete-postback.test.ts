@@ -35,8 +35,8 @@ describeEachEngine('deleting a postback endpoint', (engine) => {
     return res.body as { id: string }
   }
 
-  async function deliveries(postbackId: string) {
-    const res = await t.request('GET', `/api/v1/deliveries?postback_id=${postbackId}`)
+  async function deliveries(endpointId: string) {
+    const res = await t.request('GET', `/api/v1/deliveries?postback_id=${endpointId}`)
     expect(res.status).toBe(200)
     return res.body.data as Array<{ id: string; state: string; attempts: unknown[] }>
   }

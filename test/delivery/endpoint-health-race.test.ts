@@ -39,7 +39,7 @@ describePostgres('endpoint health under concurrent recorders', () => {
       now: Date.now(),
       leaseMs: 60_000,
       limit: FAILURES,
-      skipPostbacks: [],
+      skipEndpoints: [],
     })
     expect(deliveries).toHaveLength(FAILURES)
     // One result per recorder, all at once over the pool's ten connections: each reads the

@@ -39,14 +39,14 @@ describeEachEngine('outbound postback failures', (engine) => {
     return res.body.id as string
   }
 
-  async function finalDelivery(t: TestServer, postbackId: string, timeoutMs = 10_000) {
+  async function finalDelivery(t: TestServer, endpointId: string, timeoutMs = 10_000) {
     return waitFor(
       async () => {
-        const res = await t.request('GET', `/api/v1/deliveries?postback_id=${postbackId}`)
+        const res = await t.request('GET', `/api/v1/deliveries?postback_id=${endpointId}`)
         const delivery = res.body.data[0]
         return delivery && delivery.state !== 'pending' && delivery
       },
-      { timeoutMs: timeoutMs, message: `delivery to endpoint ${postbackId} to finish` },
+      { timeoutMs: timeoutMs, message: `delivery to endpoint ${endpointId} to finish` },
     )
   }
 

@@ -4,12 +4,12 @@ import type { AppContext } from '../http/app-context.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
 import {
-  createPostback,
-  deletePostback,
-  getPostback,
-  listPostbacks,
-  updatePostback,
-} from './postbacks.ts'
+  createEndpoint,
+  deleteEndpoint,
+  getEndpoint,
+  listEndpoints,
+  updateEndpoint,
+} from './endpoints.ts'
 
 const Method = Type.Union([Type.Literal('GET'), Type.Literal('POST')])
 const ConversionStatus = Type.Union([
@@ -39,7 +39,7 @@ const postbackFields = {
   sign: Type.Optional(Type.Boolean()),
 }
 
-const Postback = Type.Object(
+const Endpoint = Type.Object(
   {
     id: Type.String(),
     affiliate_id: Type.String(),
@@ -92,7 +92,7 @@ const ListQuery = Type.Object({
 })
 
 // An affiliate key manages its own endpoints; other affiliates' endpoints are a 404 to it.
-export function registerPostbackRoutes(api: App, { database, config }: AppContext): void {
+export function registerEndpointRoutes(api: App, { database, config }: AppContext): void {
   const tags = ['postbacks']
   const { db } = database
 
@@ -100,7 +100,7 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
     '/postbacks',
     {
       schema: {
-        operationId: 'createPostback',
+        operationId: 'createEndpoint',
         summary: 'Create a postback endpoint',
         description:
           'An affiliate\'s endpoint that Backtrack calls for its conversions. `url` and `body_template` may use the postback macros (docs/api.md, "Postback macros"). With `sign: true` the answer holds the `signing_secret`. An affiliate key may create endpoints for itself only.',
@@ -114,51 +114,51 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
             },
           ],
         }),
-        response: { 201: Postback, ...ADMIN_ERRORS },
+        response: { 201: Endpoint, ...ADMIN_ERRORS },
       },
     },
     async (request, reply) => {
       return reply
         .status(201)
-        .send(await createPostback(db, request.body, request.principal, config.allowPrivateTargets))
+        .send(await createEndpoint(db, request.body, request.principal, config.allowPrivateTargets))
     },
   )
   api.get(
     '/postbacks',
     {
       schema: {
-        operationId: 'listPostbacks',
+        operationId: 'listEndpoints',
         summary: 'List postback endpoints',
         description: 'Newest first, in cursor pages. An affiliate key sees its own endpoints.',
         tags,
         querystring: ListQuery,
-        response: { 200: PageOf(Postback), ...ADMIN_ERRORS },
+        response: { 200: PageOf(Endpoint), ...ADMIN_ERRORS },
       },
     },
     async (request) => {
       const { limit = 50, ...filters } = request.query
-      return listPostbacks(db, { limit, ...filters }, request.principal)
+      return listEndpoints(db, { limit, ...filters }, request.principal)
     },
   )
   api.get(
     '/postbacks/:id',
     {
       schema: {
-        operationId: 'getPostback',
+        operationId: 'getEndpoint',
         summary: 'Read a postback endpoint',
         description: "Another affiliate's endpoint, or a deleted one, is 404.",
         tags,
         params: IdParams,
-        response: { 200: Postback, ...ADMIN_ERRORS },
+        response: { 200: Endpoint, ...ADMIN_ERRORS },
       },
     },
-    async (request) => getPostback(db, pathId(request.params.id, 'postback'), request.principal),
+    async (request) => getEndpoint(db, pathId(request.params.id, 'postback'), request.principal),
   )
   api.patch(
     '/postbacks/:id',
     {
       schema: {
-        operationId: 'updatePostback',
+        operationId: 'updateEndpoint',
         summary: 'Change a postback endpoint',
         description:
           'Only the fields sent change. `rotate_signing_secret: true` makes a new secret while the old one keeps signing for 24 h; `enabled: true` resumes an endpoint disabled after 24 h of failures.',
@@ -173,11 +173,11 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
             enabled: Type.Boolean({ description: 'true resumes a disabled endpoint' }),
           }),
         ),
-        response: { 200: Postback, ...ADMIN_ERRORS },
+        response: { 200: Endpoint, ...ADMIN_ERRORS },
       },
     },
     async (request) =>
-      updatePostback(
+      updateEndpoint(
         db,
         pathId(request.params.id, 'postback'),
         request.body,
@@ -189,7 +189,7 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
     '/postbacks/:id',
     {
       schema: {
-        operationId: 'deletePostback',
+        operationId: 'deleteEndpoint',
         summary: 'Delete a postback endpoint',
         description:
           'Answers 204 with no body. No new deliveries; pending ones become `cancelled` in the same transaction; the endpoint and its delivery history stay readable through `GET /api/v1/deliveries`. A request body is not needed (an empty one is fine).',
@@ -199,7 +199,7 @@ export function registerPostbackRoutes(api: App, { database, config }: AppContex
       },
     },
     async (request, reply) => {
-      await deletePostback(db, pathId(request.params.id, 'postback'), request.principal)
+      await deleteEndpoint(db, pathId(request.params.id, 'postback'), request.principal)
       return reply.status(204).send(null)
     },
   )

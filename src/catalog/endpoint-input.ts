@@ -5,7 +5,7 @@ import { unknownMacros } from '../shared/macros.ts'
 import { isSpecialPurposeAddress } from '../shared/special-address.ts'
 import { isHttpUrlTemplate, templateHostname } from '../shared/urls.ts'
 
-export interface PostbackInput {
+export interface EndpointInput {
   affiliate_id: string
   url: string
   offer_id?: string | null
@@ -17,7 +17,7 @@ export interface PostbackInput {
   sign?: boolean
 }
 
-export interface NormalizedPostback {
+export interface NormalizedEndpoint {
   url: string
   method: 'GET' | 'POST'
   body_template: string | null
@@ -31,10 +31,10 @@ export interface NormalizedPostback {
  * A loopback, private or otherwise special-purpose IP literal is refused here, where the person
  * who typed it sees why, unless `allowPrivateTargets`; names are checked again after DNS at send.
  */
-export function normalizePostback(
-  input: PostbackInput,
+export function normalizeEndpoint(
+  input: EndpointInput,
   allowPrivateTargets: boolean,
-): NormalizedPostback {
+): NormalizedEndpoint {
   const method = input.method ?? 'GET'
   if (!isHttpUrlTemplate(input.url)) {
     throw new AppError('invalid_url', 'url must be an absolute http(s) URL', [

@@ -46,7 +46,7 @@ export interface SenderOptions {
 }
 
 /** One keep-alive connection pool for every outbound postback of a process. */
-export class PostbackSender {
+export class AttemptSender {
   readonly #agent: Agent
   readonly #allowPrivate: boolean
   readonly #timeoutMs: number

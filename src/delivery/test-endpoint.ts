@@ -4,16 +4,16 @@ import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
 import { formatId } from '../shared/ids.ts'
 import { renderRequest } from './render-request.ts'
-import type { PostbackSender } from './send-postback.ts'
+import type { AttemptSender } from './send-attempt.ts'
 import { signingSecrets } from './sending-endpoint.ts'
 
 /**
  * Sends a sample delivery to an endpoint now, through the same client, SSRF guard and signing as
  * real ones, and returns what was sent and what came back. Nothing is queued or recorded.
  */
-export async function testPostback(
+export async function testEndpoint(
   db: Db,
-  sender: PostbackSender,
+  sender: AttemptSender,
   id: number,
   principal: Principal,
 ) {

@@ -8,20 +8,20 @@ import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId, parseId } from '../shared/ids.ts'
 import { generateSigningSecret } from '../shared/secrets.ts'
-import { normalizePostback, type PostbackInput } from './postback-input.ts'
+import { type EndpointInput, normalizeEndpoint } from './endpoint-input.ts'
 
-type PostbackRow = Selectable<PostbacksTable>
+type EndpointRow = Selectable<PostbacksTable>
 
 /** How long a rotated-out signing secret keeps signing beside the new one. */
 export const SECRET_ROTATION_OVERLAP_MS = 24 * 3_600_000
 
 /** PATCH extras: secret rotation and the enabled switch (re-enabling resumes the queue). */
-export interface PostbackPatch extends Partial<PostbackInput> {
+export interface EndpointPatch extends Partial<EndpointInput> {
   rotate_signing_secret?: boolean
   enabled?: boolean
 }
 
-export interface PostbackView {
+export interface EndpointView {
   id: string
   affiliate_id: string
   offer_id: string | null
@@ -45,9 +45,9 @@ export interface PostbackView {
 }
 
 /** Creates an outbound endpoint. Affiliate keys may create endpoints for themselves only. */
-export async function createPostback(
+export async function createEndpoint(
   db: Db,
-  input: PostbackInput,
+  input: EndpointInput,
   principal: Principal,
   allowPrivateTargets: boolean,
 ) {
@@ -58,7 +58,7 @@ export async function createPostback(
     const row = await tx
       .insertInto('postbacks')
       .values({
-        ...normalizePostback(input, allowPrivateTargets),
+        ...normalizeEndpoint(input, allowPrivateTargets),
         affiliate_id: affiliateId,
         offer_id: offerId,
         signing_secret: input.sign ? generateSigningSecret() : null,
@@ -67,21 +67,21 @@ export async function createPostback(
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    const view = presentPostback(row)
+    const view = presentEndpoint(row)
     await recordChange(tx, { action: 'create', entity: 'postback', entityId: row.id, after: view })
     return view
   })
 }
 
-export async function getPostback(db: Db, id: number, principal: Principal): Promise<PostbackView> {
-  return presentPostback(await findPostbackRow(db, id, principal))
+export async function getEndpoint(db: Db, id: number, principal: Principal): Promise<EndpointView> {
+  return presentEndpoint(await findEndpointRow(db, id, principal))
 }
 
-export async function listPostbacks(
+export async function listEndpoints(
   db: Db,
   query: { limit: number; cursor?: string; affiliate_id?: string; offer_id?: string },
   principal: Principal,
-): Promise<Page<PostbackView>> {
+): Promise<Page<EndpointView>> {
   const after = decodeCursor(query.cursor)
   let select = db
     .selectFrom('postbacks')
@@ -97,19 +97,19 @@ export async function listPostbacks(
   }
   if (query.offer_id !== undefined)
     select = select.where('offer_id', '=', parseId(query.offer_id) ?? 0)
-  return toPage(await select.execute(), query.limit, presentPostback)
+  return toPage(await select.execute(), query.limit, presentEndpoint)
 }
 
 /** Merges the patch into the current endpoint and checks the result as a whole. */
-export async function updatePostback(
+export async function updateEndpoint(
   db: Db,
   id: number,
-  patch: PostbackPatch,
+  patch: EndpointPatch,
   principal: Principal,
   allowPrivateTargets: boolean,
-): Promise<PostbackView> {
-  const current = presentPostback(await findPostbackRow(db, id, principal))
-  const merged: PostbackInput = { ...current, ...patch }
+): Promise<EndpointView> {
+  const current = presentEndpoint(await findEndpointRow(db, id, principal))
+  const merged: EndpointInput = { ...current, ...patch }
   const affiliateId = await requireAffiliate(db, merged.affiliate_id, principal)
   const offerId = await requireOffer(db, merged.offer_id ?? null, merged.goals ?? null)
   const keepSecret = merged.sign && current.signing_secret !== undefined
@@ -119,7 +119,7 @@ export async function updatePostback(
     const updated = await tx
       .updateTable('postbacks')
       .set({
-        ...normalizePostback(merged, allowPrivateTargets),
+        ...normalizeEndpoint(merged, allowPrivateTargets),
         affiliate_id: affiliateId,
         offer_id: offerId,
         signing_secret:
@@ -142,7 +142,7 @@ export async function updatePostback(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()
-    const after = presentPostback(updated)
+    const after = presentEndpoint(updated)
     await recordChange(tx, {
       action: 'update',
       entity: 'postback',
@@ -174,8 +174,8 @@ function enabledChange(enabled: boolean | undefined, now: number) {
  * endpoint row and its delivery history stay for reports and the deliveries list. Another
  * affiliate's endpoint, or one already deleted, is a 404.
  */
-export async function deletePostback(db: Db, id: number, principal: Principal): Promise<void> {
-  const before = presentPostback(await findPostbackRow(db, id, principal))
+export async function deleteEndpoint(db: Db, id: number, principal: Principal): Promise<void> {
+  const before = presentEndpoint(await findEndpointRow(db, id, principal))
   const now = Date.now()
   await db.transaction().execute(async (tx) => {
     const deleted = await tx
@@ -193,7 +193,7 @@ export async function deletePostback(db: Db, id: number, principal: Principal): 
 }
 
 // A deleted endpoint is gone from the catalog API; its row stays for the delivery history.
-async function findPostbackRow(db: Db, id: number, principal: Principal): Promise<PostbackRow> {
+async function findEndpointRow(db: Db, id: number, principal: Principal): Promise<EndpointRow> {
   let select = db
     .selectFrom('postbacks')
     .selectAll()
@@ -243,7 +243,7 @@ async function requireOffer(db: Db, text: string | null, goals: string[] | null)
   return row.id
 }
 
-function presentPostback(row: PostbackRow): PostbackView {
+function presentEndpoint(row: EndpointRow): EndpointView {
   return {
     id: formatId(row.id),
     affiliate_id: formatId(row.affiliate_id),
