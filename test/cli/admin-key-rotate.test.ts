@@ -67,13 +67,24 @@ describeEachEngine('npx backtrack admin-key rotate', (engine) => {
     expect(await status(url, again.key)).toBe(200)
   })
 
-  it('makes the first admin key of a new database, and says BACKTRACK_ADMIN_KEY still works', async () => {
-    const { key, stderr } = await rotate({ BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY })
-    expect(stderr).toContain('BACKTRACK_ADMIN_KEY is set and keeps working')
-    const server = serve({ BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY })
+  it('refuses while BACKTRACK_ADMIN_KEY is set: that variable is the admin key', async () => {
+    const child = runBacktrack(['admin-key', 'rotate'], {
+      ...databaseEnv(database.config),
+      BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY,
+    })
+    expect(await child.exited).toBe(1)
+    expect(child.stderr()).toBe(
+      'backtrack: BACKTRACK_ADMIN_KEY is set, so it is the admin key: rotate it by changing that variable\n',
+    )
+  })
+
+  it('makes the first admin key of a new database', async () => {
+    const { key } = await rotate()
+    const server = serve()
     const url = (await server.waitFor(/listening on (http:\/\/\S+)/, 45_000))[1]!
     expect(await status(url, key)).toBe(200)
-    expect(await status(url, TEST_ADMIN_KEY)).toBe(200)
+    await server.stop()
+    expect(server.stderr()).not.toMatch(GENERATED_KEY_LINE)
   })
 })
 
