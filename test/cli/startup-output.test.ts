@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestDatabase, describePostgres, TEST_PG_URL } from '../helpers/engines.ts'
 import { type Child, databaseEnv, runBacktrack as run } from '../helpers/processes.ts'
+import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
 
 const ADMIN_KEY_LINE = /^admin key \(shown once[^:]*: (\S+)$/m
 const PUBLIC_URL_WARNING = 'warning: BACKTRACK_PUBLIC_URL is not set'
@@ -91,7 +92,7 @@ describePostgres('a server started before PostgreSQL answers', () => {
     url.host = `127.0.0.1:${proxy.port}`
     const child = run(['serve'], {
       DATABASE_URL: url.href,
-      BACKTRACK_ADMIN_KEY: 'startup-test-admin-key',
+      BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY,
       PORT: '0',
       HOST: '127.0.0.1',
     })
