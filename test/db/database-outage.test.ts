@@ -172,7 +172,11 @@ describePostgres('a PostgreSQL outage under load', () => {
     expect(unexpected).toEqual([])
     expect(server.process.exitCode).toBeNull()
     expect(worker.process.exitCode).toBeNull()
-    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    // A failed write keeps /healthz at 503 for 5 s (decisions.md), which may not have passed yet.
+    await waitFor(async () => (await fetch(`${url}/healthz`)).status === 200, {
+      timeoutMs: 15_000,
+      message: '/healthz to answer 200 again',
+    })
 
     db = openDatabase(database.config)
     const handle = db.db
