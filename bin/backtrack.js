@@ -30,12 +30,5 @@ if (process.argv[2] === 'worker') {
   }
 }
 
-// node:sqlite still marks itself experimental on Node 24; the warning is noise for our users.
-const emitWarning = process.emitWarning
-process.emitWarning = (warning, ...rest) => {
-  const text = typeof warning === 'string' ? warning : warning?.message
-  if (typeof text === 'string' && text.startsWith('SQLite is an experimental feature')) return
-  return emitWarning.call(process, warning, ...rest)
-}
-
+await import('../src/shared/quiet-sqlite-warning.ts')
 await import('../src/cli/main.ts')

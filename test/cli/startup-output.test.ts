@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestDatabase, describePostgres, TEST_PG_URL } from '../helpers/engines.ts'
 import { type Child, databaseEnv, runBacktrack as run } from '../helpers/processes.ts'
-import { TEST_ADMIN_KEY } from '../helpers/test-server.ts'
+import { httpRequest, TEST_ADMIN_KEY } from '../helpers/test-server.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 
 const ADMIN_KEY_LINE = /^admin key \(shown once[^:]*: (\S+)$/m
 const PUBLIC_URL_WARNING = 'warning: BACKTRACK_PUBLIC_URL is not set'
@@ -61,6 +62,32 @@ describe('what `backtrack serve` prints at start', () => {
     const child = serve({ HOST: '0.0.0.0', BACKTRACK_PUBLIC_URL: 'https://track.example' })
     await child.waitFor(ADMIN_KEY_LINE)
     expect(child.output()).not.toContain(PUBLIC_URL_WARNING)
+  })
+
+  it('stores a click without an ExperimentalWarning from the click store thread', async () => {
+    const child = serve({ HOST: '127.0.0.1', BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY })
+    const [, url] = await child.waitFor(/listening on (http:\/\/\S+)/)
+    const post = (path: string, body: unknown) => httpRequest(url!, 'POST', path, { body })
+    await post('/api/v1/advertisers', { name: 'A' })
+    const offer = await post('/api/v1/offers', {
+      advertiser_id: '1',
+      name: 'O',
+      destination_url: 'https://shop.example/?c={click_id}',
+      revenue: '1',
+      payout: '1',
+    })
+    const affiliate = await post('/api/v1/affiliates', { name: 'F' })
+    const link = `${url}/c/${offer.body.id}?aff_id=${affiliate.body.id}`
+    const click = await fetch(link, { redirect: 'manual' })
+    expect(click.status).toBe(302)
+    // The click is stored by its own thread: once it can be read back, the thread has run.
+    const clickId = new URL(click.headers.get('location')!).searchParams.get('c')
+    await waitFor(
+      async () => (await httpRequest(url!, 'GET', `/api/v1/clicks/${clickId}`)).status === 200,
+      { message: 'the click to be stored' },
+    )
+    await child.stop()
+    expect(child.output()).not.toContain('ExperimentalWarning')
   })
 
   it('migrates without an ExperimentalWarning', async () => {
