@@ -2,7 +2,7 @@ import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { AppError } from '../http/errors.ts'
-import { ADMIN_ERRORS } from '../http/schemas.ts'
+import { ADMIN_ERRORS, errorResponse } from '../http/schemas.ts'
 import { SessionBody } from './access-schemas.ts'
 import { changePassword } from './change-password.ts'
 import type { Principal } from './roles.ts'
@@ -24,7 +24,16 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
 
   api.get(
     '/me',
-    { schema: { tags, response: { 200: SessionBody, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'getMe',
+        summary: 'Who the caller is',
+        description:
+          "Any signed-in caller (a session or an API key), even a session that must set up two-factor first. Answers the caller's user (null for a key of no user), the session's CSRF token (null for keys) and whether two-factor set-up is required.",
+        tags,
+        response: { 200: SessionBody, 401: ADMIN_ERRORS[401] },
+      },
+    },
     async (request) => {
       const { principal } = request
       const user = principal.userId === undefined ? null : await findUser(db, principal.userId)
@@ -39,8 +48,11 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
     '/me/password',
     {
       schema: {
+        operationId: 'changeMyPassword',
+        summary: 'Change my password',
+        description:
+          'Any signed-in user (a key of no user gets 403). Needs `current_password`; a wrong one counts towards the sign-in limit. Ends every session of the user, this one included: sign in again.',
         tags,
-        description: 'Ends every session of the user, this one included: sign in again.',
         body: Type.Object({
           current_password: Type.String({ maxLength: 1024 }),
           new_password: Type.String({ maxLength: 1024 }),
@@ -57,11 +69,15 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
     '/me/totp',
     {
       schema: {
+        operationId: 'startTotp',
+        summary: 'Start two-factor set-up',
+        description:
+          'Any signed-in user (a key of no user gets 403), even a session that must set up two-factor first. Answers a new TOTP secret: add it to an authenticator, then confirm with a code. 409 when two-factor is on already.',
         tags,
-        description: 'Starts two-factor set-up: add the secret to an authenticator, then confirm.',
         response: {
           200: Type.Object({ secret: Type.String(), otpauth_url: Type.String() }),
           ...ADMIN_ERRORS,
+          409: errorResponse('`conflict`: two-factor is on already; turn it off first'),
         },
       },
     },
@@ -71,6 +87,10 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
     '/me/totp/confirm',
     {
       schema: {
+        operationId: 'confirmTotp',
+        summary: 'Turn two-factor on',
+        description:
+          'Any signed-in user (a key of no user gets 403), even a session that must set up two-factor first. A code from the authenticator turns two-factor on; the answer holds the recovery codes, shown this once. 409 without a set-up started.',
         tags,
         body: Type.Object({ code: Type.String({ maxLength: 16 }) }),
         response: {
@@ -78,6 +98,8 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
             recovery_codes: Type.Array(Type.String(), { description: 'shown once' }),
           }),
           ...ADMIN_ERRORS,
+          400: errorResponse('`invalid_code`: the code is wrong; or `validation_failed`'),
+          409: errorResponse('`conflict`: no set-up started (`POST /api/v1/me/totp` first)'),
         },
       },
     },
@@ -87,7 +109,16 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
   )
   api.delete(
     '/me/totp',
-    { schema: { tags, response: { 204: Type.Null(), ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        operationId: 'removeTotp',
+        summary: 'Turn two-factor off',
+        description:
+          'Any signed-in user (a key of no user gets 403). Forbidden for admins and managers when BACKTRACK_REQUIRE_2FA=staff requires two-factor.',
+        tags,
+        response: { 204: Type.Null(), ...ADMIN_ERRORS },
+      },
+    },
     async (request, reply) => {
       await disableTotp(db, userIdOf(request.principal), config.require2fa)
       return reply.status(204).send(null)

@@ -49,7 +49,7 @@ const UpdateBody = Type.Object({
   regenerate_postback_token: Type.Optional(Type.Boolean()),
 })
 
-// Advertisers are the network's own business: affiliate keys get 403 on writes, 404 on reads.
+// Advertisers are the network's own business: affiliates get 403 on writes, 404 on reads.
 export function registerAdvertiserRoutes(api: App, { config, database }: AppContext): void {
   const tags = ['advertisers']
   const { db } = database
@@ -61,7 +61,7 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
         operationId: 'createAdvertiser',
         summary: 'Create an advertiser',
         description:
-          "Admin keys only. The answer holds the advertiser's `postback_token` (a secret) and `postback_url`, a ready-to-copy inbound postback URL with the token filled in.",
+          "Admins and managers. The answer holds the advertiser's `postback_token` (a secret) and `postback_url`, a ready-to-copy inbound postback URL with the token filled in.",
         tags,
         body: CreateBody,
         response: { 201: Advertiser, ...ADMIN_ERRORS },
@@ -77,7 +77,8 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       schema: {
         operationId: 'listAdvertisers',
         summary: 'List advertisers',
-        description: 'Newest first, in cursor pages. Admin keys only (an affiliate key gets 404).',
+        description:
+          'Admins, managers and analysts (an affiliate gets 404). Newest first, in cursor pages.',
         tags,
         querystring: Type.Object(PageQuery),
         response: { 200: PageOf(Advertiser), ...ADMIN_ERRORS },
@@ -94,7 +95,7 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       schema: {
         operationId: 'getAdvertiser',
         summary: 'Read an advertiser',
-        description: 'Admin keys only (an affiliate key gets 404).',
+        description: 'Admins, managers and analysts (an affiliate gets 404).',
         tags,
         params: IdParams,
         response: { 200: Advertiser, ...ADMIN_ERRORS },
@@ -111,7 +112,7 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
         operationId: 'updateAdvertiser',
         summary: 'Change an advertiser',
         description:
-          'Admin keys only. `regenerate_postback_token: true` makes a new token; the old one stops working.',
+          'Admins and managers. `regenerate_postback_token: true` makes a new token; the old one stops working.',
         tags,
         params: IdParams,
         body: UpdateBody,

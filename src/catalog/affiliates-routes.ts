@@ -54,7 +54,7 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
         operationId: 'createAffiliate',
         summary: 'Create an affiliate',
         description:
-          "Admin keys only. The answer holds the affiliate's `api_key`, shown this once.",
+          "Admins and managers. The answer holds the affiliate's `api_key`, shown this once.",
         tags,
         body: CreateBody,
         response: { 201: Affiliate, ...ADMIN_ERRORS },
@@ -101,7 +101,8 @@ export function registerAffiliateRoutes(api: App, { database }: AppContext): voi
       schema: {
         operationId: 'updateAffiliate',
         summary: 'Change an affiliate',
-        description: "Admin keys only. A paused affiliate's tracking links stop recording clicks.",
+        description:
+          "Admins and managers. A paused affiliate's tracking links stop recording clicks.",
         tags,
         params: IdParams,
         body: UpdateBody,

@@ -72,13 +72,21 @@ const Goal = Type.Object({
 const Offer = Type.Object(
   {
     id: Type.String(),
-    advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
+    advertiser_id: Type.Optional(
+      Type.String({
+        description: 'for admins, managers, analysts and the advertiser; not affiliates',
+      }),
+    ),
     name: Type.String(),
     destination_url: Type.String(),
     fallback_url: Type.Union([Type.String(), Type.Null()]),
     status: Status,
     currency: Type.String(),
-    revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
+    revenue: Type.Optional(
+      Type.Number({
+        description: 'for admins, managers, analysts and the advertiser; not affiliates',
+      }),
+    ),
     revenue_type: Type.Optional(RateType),
     payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
     payout_type: Type.Optional(RateType),
@@ -148,7 +156,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
         operationId: 'createOffer',
         summary: 'Create an offer',
         description:
-          'Admin keys only. Money is in the offer\'s `currency`; `destination_url` may use the click macros (docs/api.md, "Click macros"). The answer holds the `tracking_url` to give affiliates.',
+          'Admins and managers. Money is in the offer\'s `currency`; `destination_url` may use the click macros (docs/api.md, "Click macros"). The answer holds the `tracking_url` to give affiliates.',
         tags,
         body: CreateBody,
         response: { 201: Offer, ...ADMIN_ERRORS },
@@ -166,7 +174,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
         operationId: 'listOffers',
         summary: 'List offers',
         description:
-          'Newest first, in cursor pages. Affiliate keys see every offer without `advertiser_id`, `revenue` and `revenue_type`.',
+          'Any role. Newest first, in cursor pages. Affiliates see every offer without `advertiser_id`, `revenue` and `revenue_type`; an advertiser sees its own offers without `payout` and `payout_type`.',
         tags,
         querystring: ListQuery,
         response: { 200: PageOf(Offer), ...ADMIN_ERRORS },
@@ -183,7 +191,8 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
       schema: {
         operationId: 'getOffer',
         summary: 'Read an offer',
-        description: 'Affiliate keys see it without `advertiser_id`, `revenue` and `revenue_type`.',
+        description:
+          'Any role. Affiliates see it without `advertiser_id`, `revenue` and `revenue_type`; an advertiser sees only its own offers (another is 404), without `payout` and `payout_type`.',
         tags,
         params: IdParams,
         response: { 200: Offer, ...ADMIN_ERRORS },
@@ -199,7 +208,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
         operationId: 'updateOffer',
         summary: 'Change an offer',
         description:
-          'Admin keys only. Only the fields sent change; `goals`, when sent, replaces the whole set.',
+          'Admins and managers. Only the fields sent change; `goals`, when sent, replaces the whole set.',
         tags,
         params: IdParams,
         body: UpdateBody,

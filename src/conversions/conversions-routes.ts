@@ -27,13 +27,21 @@ const Conversion = Type.Object(
     click_id: Type.String(),
     offer_id: Type.String(),
     affiliate_id: Type.Optional(Type.String({ description: 'not shown to advertisers' })),
-    advertiser_id: Type.Optional(Type.String({ description: 'admin keys only' })),
+    advertiser_id: Type.Optional(
+      Type.String({
+        description: 'for admins, managers, analysts and the advertiser; not affiliates',
+      }),
+    ),
     goal: Type.String(),
     txid: NullableText,
     status: Status,
     reason: NullableText,
     amount: Type.Union([Type.Number(), Type.Null()]),
-    revenue: Type.Optional(Type.Number({ description: 'admin keys only' })),
+    revenue: Type.Optional(
+      Type.Number({
+        description: 'for admins, managers, analysts and the advertiser; not affiliates',
+      }),
+    ),
     payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
     currency: Type.String(),
     sub1: NullableText,
@@ -114,7 +122,7 @@ const UpdateBody = Type.Object(
   { examples: [{ status: 'rejected', reason: 'refund' }] },
 )
 
-/** Conversions under the admin API; affiliate keys read their own and cannot change them. */
+/** Conversions under the API; affiliates and advertisers read their own and cannot change them. */
 export function registerConversionRoutes(api: App, { database }: AppContext): void {
   const tags = ['conversions']
   const { db } = database
@@ -126,7 +134,7 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
         operationId: 'listConversions',
         summary: 'List conversions',
         description:
-          "Newest first, in cursor pages, with each conversion's status history. Affiliate keys see their own, without `revenue` and `advertiser_id`.",
+          "Any role. Newest first, in cursor pages, with each conversion's status history. Affiliates see their own, without `revenue` and `advertiser_id`; an advertiser its own offers', without `payout` and `affiliate_id`.",
         tags,
         querystring: ListQuery,
         response: { 200: PageOf(Conversion), ...ADMIN_ERRORS },
@@ -144,7 +152,7 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
         operationId: 'getConversion',
         summary: 'Read a conversion',
         description:
-          'With its status history. Affiliate keys see their own, without `revenue` and `advertiser_id`.',
+          "Any role, with its status history. Affiliates see their own, without `revenue` and `advertiser_id`; an advertiser its own offers', without `payout` and `affiliate_id` (another is 404).",
         tags,
         params: IdParams,
         response: { 200: Conversion, ...ADMIN_ERRORS },
@@ -160,7 +168,7 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
         operationId: 'updateConversion',
         summary: "Change a conversion's status",
         description:
-          'Admin keys only. `pending` → `approved` or `rejected`, `approved` → `rejected`; any other change is 409 `invalid_status_transition`; the current status again changes nothing. A change queues the matching postbacks.',
+          'Admins and managers. `pending` → `approved` or `rejected`, `approved` → `rejected`; any other change is 409 `invalid_status_transition`; the current status again changes nothing. A change queues the matching postbacks.',
         tags,
         params: IdParams,
         body: UpdateBody,

@@ -54,7 +54,7 @@ export function registerPostbackLogRoutes(api: App, { database }: AppContext): v
         operationId: 'listPostbackLog',
         summary: 'List inbound postback calls',
         description:
-          'Every call to `/postback`, refused ones included: time, method, IP, parameters (secrets masked), how it authenticated, HTTP status, result, reason and the ids it reached. Newest first, in cursor pages. Admin keys only (404 for affiliate keys).',
+          'Every call to `/postback`, refused ones included: time, method, IP, parameters (secrets masked), how it authenticated, HTTP status, result, reason and the ids it reached. Newest first, in cursor pages. Admins, managers and analysts; an advertiser sees the calls made with its own token (404 for affiliates).',
         tags: ['postbacks (inbound)'],
         querystring: ListQuery,
         response: { 200: PageOf(LogEntry), ...ADMIN_ERRORS },

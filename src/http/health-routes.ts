@@ -24,7 +24,7 @@ export function registerHealthRoutes(
         operationId: 'getHealth',
         summary: 'Is the server and its database up',
         description:
-          'No key needed. 200 only while the database answers (within 2 s); else 503 with the reason.',
+          'No key needed. 200 only while the database answers (within 2 s); else 503 `{"status":"unavailable"}`, nothing more: the reason goes to the log and to /metrics (`backtrack_health_failures_total`).',
         tags: ['operations'],
         security: [],
         response: {

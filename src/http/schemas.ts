@@ -28,13 +28,13 @@ export function errorResponse(description: string) {
 
 export const ErrorResponse = errorResponse('an error (see `error.code`)')
 
-/** The error responses every admin route can give, for the OpenAPI document. */
+/** The error responses every signed-in route can give, for the OpenAPI document. */
 export const ADMIN_ERRORS = {
   400: errorResponse(
     '`validation_failed` (with `details`), `invalid_json`, `invalid_cursor`, or another 400 code',
   ),
   401: errorResponse('`unauthorized`: no `Authorization: Bearer` key, or a key that is not valid'),
-  403: errorResponse('`forbidden`: an affiliate key on an operation for admin keys only'),
+  403: errorResponse('`forbidden`: a role the operation does not admit (docs/api.md, Operations)'),
   404: errorResponse('`not_found`: no such id, or one this key may not see'),
 }
 
