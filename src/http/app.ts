@@ -22,6 +22,7 @@ import { observeRequest } from './metrics.ts'
 import { openApiOptions } from './openapi.ts'
 import { RequestLogController } from './request-log.ts'
 import { type FastPath, serverWithFastPath } from './server.ts'
+import { registerWebApp } from './web-app.ts'
 
 export type App = FastifyInstance<
   Server,
@@ -87,8 +88,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(swagger, openApiOptions(ctx.config.publicUrl))
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  // Until the web app takes `/`, a browser opening the server lands on the API reference.
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'))
+  await registerWebApp(app)
 
   registerHealthRoutes(app, ctx)
   registerTrackingLinkRoute(app, ctx)
