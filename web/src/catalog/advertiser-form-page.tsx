@@ -33,7 +33,9 @@ export function EditAdvertiserPage() {
             <Text size="sm" fw={600}>
               Postback URL for this advertiser
             </Text>
-            <Code block>{advertiser.data.postback_url}</Code>
+            <Code block tabIndex={0}>
+              {advertiser.data.postback_url}
+            </Code>
           </div>
           <AdvertiserForm advertiser={advertiser.data} />
         </Stack>

@@ -37,7 +37,9 @@ export function EditOfferPage() {
             <Text size="sm" fw={600}>
               Tracking link (replace {'{affiliate_id}'} with the affiliate's id)
             </Text>
-            <Code block>{offer.data.tracking_url}</Code>
+            <Code block tabIndex={0}>
+              {offer.data.tracking_url}
+            </Code>
           </div>
           <OfferForm offer={offer.data} />
         </Stack>

@@ -31,7 +31,11 @@ export function useApiForm<Values extends Record<string, unknown>, Result>(optio
     setError(undefined)
     try {
       const result = await options.save(values)
-      notifications.show({ message: options.message, color: 'green' })
+      notifications.show({
+        message: options.message,
+        color: 'green',
+        closeButtonProps: { 'aria-label': 'Dismiss' },
+      })
       await options.saved(result)
     } catch (failure) {
       if (failure instanceof ApiError) {

@@ -68,6 +68,7 @@ export function AppShell() {
             component={Link}
             to={page.to}
             label={page.label}
+            variant="filled"
             active={page.to === '/' ? pathname === '/' : pathname.startsWith(page.to)}
             aria-current={
               (page.to === '/' ? pathname === '/' : pathname.startsWith(page.to))
