@@ -72,5 +72,5 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
 /** Saves what the page shows under test-output/screenshots/, for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
 }

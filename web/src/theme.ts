@@ -3,9 +3,13 @@ import { type CSSVariablesResolver, createTheme } from '@mantine/core'
 // Mantine's defaults, with a primary colour dark enough for white text to pass contrast checks.
 export const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8 })
 
-// Mantine's dimmed grey (gray.6 on white, 3.3:1) fails WCAG AA for body text; gray.7 passes.
+// Mantine's dimmed grey (gray.6 on white, 3.3:1) and error red (red.6) fail WCAG AA for text;
+// one shade darker passes.
 export const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-error': 'var(--mantine-color-red-8)',
+  },
   dark: {},
 })

@@ -18,7 +18,7 @@ export function NewAffiliatePage() {
     <>
       <PageTitle>New affiliate</PageTitle>
       {created ? (
-        <Alert color="green" title="Affiliate created" role="status">
+        <Alert variant="outline" color="teal.9" title="Affiliate created" role="status">
           Affiliate id {created.id}. Its API key, shown this once: <Code>{created.api_key}</Code>
         </Alert>
       ) : (

@@ -80,7 +80,7 @@ export function AffiliatesPage() {
                 </Table.Td>
                 <Table.Td>{affiliate.id}</Table.Td>
                 <Table.Td>
-                  <Badge color={affiliate.status === 'active' ? 'green' : 'gray'} variant="light">
+                  <Badge color={affiliate.status === 'active' ? 'teal.9' : 'gray.7'}>
                     {affiliate.status}
                   </Badge>
                 </Table.Td>

@@ -86,7 +86,7 @@ export function OffersPage() {
                   </AnchorLink>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={offer.status === 'active' ? 'green' : 'gray'} variant="light">
+                  <Badge color={offer.status === 'active' ? 'teal.9' : 'gray.7'}>
                     {offer.status}
                   </Badge>
                 </Table.Td>

@@ -11,7 +11,8 @@ import { PageTitle } from '../shell/app-shell.tsx'
 import { CONVERSION_STATUSES } from './conversion-statuses.ts'
 
 const route = getRouteApi('/app/conversions')
-const STATUS_COLOURS = { pending: 'yellow', approved: 'green', rejected: 'red' } as const
+// Dark shades: white text on them passes WCAG AA.
+const STATUS_COLOURS = { pending: 'blue.9', approved: 'teal.9', rejected: 'red.9' } as const
 
 export function ConversionsPage() {
   const search = route.useSearch()
@@ -88,7 +89,7 @@ export function ConversionsPage() {
                 <Table.Td>{conversion.goal}</Table.Td>
                 <Table.Td>{conversion.txid ?? '—'}</Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS_COLOURS[conversion.status]} variant="light">
+                  <Badge color={STATUS_COLOURS[conversion.status]}>
                     {conversion.status}
                   </Badge>
                 </Table.Td>

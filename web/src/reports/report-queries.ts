@@ -8,6 +8,10 @@ export type ReportFilter = { group_by?: string; from?: string; to?: string; sort
 
 export const reportQuery = (filter: ReportFilter) => ({
   queryKey: ['reports', filter],
+  // Numbers on a dashboard are read at a glance: fetched anew each time it opens, and kept
+  // current by the live feed (which invalidates them) or, failing that, every 30 s.
+  refetchOnMount: 'always' as const,
+  refetchInterval: 30_000,
   queryFn: async () =>
     dataOrThrow(
       await api.GET('/api/v1/reports', { params: { query: { ...filter, tz: TIME_ZONE } } }),

@@ -5,7 +5,9 @@ export function ComingNext({ call }: { call: string }) {
   return (
     <Text c="dimmed">
       This page is not built yet. Meanwhile the API answers it: <code>{call}</code>, described in
-      the <Anchor href="/api/docs">API reference</Anchor>.
+      the <Anchor href="/api/docs" underline="always">
+        API reference
+      </Anchor>.
     </Text>
   )
 }
