@@ -26,10 +26,10 @@ export function PeriodTotals() {
               {period.label}
             </Text>
             <Text size="xl" fw={700}>
-              {totals ? metric(totals, 'clicks') : '…'} clicks
+              {totals ? counted(metric(totals, 'clicks'), 'click') : '… clicks'}
             </Text>
             <Text>
-              {totals ? metric(totals, 'conversions') : '…'} conversions
+              {totals ? counted(metric(totals, 'conversions'), 'conversion') : '… conversions'}
               {totals && metric(totals, 'pending_conversions') > 0
                 ? ` (+${metric(totals, 'pending_conversions')} pending)`
                 : ''}
@@ -42,4 +42,8 @@ export function PeriodTotals() {
       })}
     </SimpleGrid>
   )
+}
+
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

@@ -51,7 +51,7 @@ export function TrafficChart({
       <figcaption
         style={{ fontSize: 'var(--mantine-font-size-sm)', color: 'var(--mantine-color-dimmed)' }}
       >
-        Per hour over the last 7 days: {total(clicks)} clicks, {total(conversions)} conversions.
+        Per hour over the last 7 days: clicks {total(clicks)}, conversions {total(conversions)}.
       </figcaption>
     </figure>
   )
