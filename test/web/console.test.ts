@@ -153,12 +153,27 @@ describeEachEngine('the network console', (engine) => {
 
     // The dashboard counts them, and the remaining pages open.
     await openFromNavigation(page, 'Dashboard')
-    await page.getByRole('region', { name: 'Today' }).getByText('1 click', { exact: true }).waitFor()
+    await page
+      .getByRole('region', { name: 'Today' })
+      .getByText('1 click', { exact: true })
+      .waitFor()
     await inspect(page, name('dashboard'))
-    for (const other of ['Clicks', 'Reports', 'Postback log', 'Deliveries']) {
-      await openFromNavigation(page, other)
-      await inspect(page, name(other.toLowerCase().replace(' ', '-')))
-    }
+
+    // The other pages: a click looked up by its id, the report, the postback log, deliveries.
+    await openFromNavigation(page, 'Clicks')
+    await field(page, 'Click id').fill(clickId!)
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await page.getByRole('cell', { name: 'spring' }).waitFor()
+    await inspect(page, name('clicks'))
+    await openFromNavigation(page, 'Reports')
+    await page.getByRole('columnheader', { name: 'clicks', exact: true }).waitFor()
+    await inspect(page, name('reports'))
+    await openFromNavigation(page, 'Postback log')
+    await page.getByRole('cell', { name: 'accepted' }).waitFor()
+    await inspect(page, name('postback-log'))
+    await openFromNavigation(page, 'Deliveries')
+    await page.getByText('No deliveries yet').waitFor()
+    await inspect(page, name('deliveries'))
   }, 180_000)
 })
 

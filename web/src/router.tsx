@@ -10,6 +10,9 @@ import {
 import { SESSION_QUERY } from './access/session.ts'
 import { SignInPage } from './access/sign-in-page.tsx'
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
+import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
+import { DELIVERY_STATES, type DeliveryState } from './delivery/delivery-states.ts'
+import { GROUPINGS, type Grouping } from './reports/groupings.ts'
 import {
   type ListSearch,
   listSearch,
@@ -124,19 +127,32 @@ const clicks = createRoute({
     click_id: optionalText(search.click_id),
   }),
 })
-const reports = createRoute(
-  page('/reports', () => import('./reports/reports-page.tsx'), 'ReportsPage'),
-)
+const reports = createRoute({
+  ...page('/reports', () => import('./reports/reports-page.tsx'), 'ReportsPage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { group_by?: Grouping; from?: string; to?: string } => ({
+    group_by: optionalChoice(search.group_by, GROUPINGS),
+    from: optionalText(search.from),
+    to: optionalText(search.to),
+  }),
+})
 const postbackLog = createRoute({
   ...page('/postback-log', () => import('./conversions/postback-log-page.tsx'), 'PostbackLogPage'),
-  validateSearch: (search: Record<string, unknown>): { cursor?: string } => ({
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; result?: PostbackResult } => ({
     cursor: optionalText(search.cursor),
+    result: optionalChoice(search.result, POSTBACK_RESULTS),
   }),
 })
 const deliveries = createRoute({
   ...page('/deliveries', () => import('./delivery/deliveries-page.tsx'), 'DeliveriesPage'),
-  validateSearch: (search: Record<string, unknown>): { cursor?: string } => ({
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; state?: DeliveryState } => ({
     cursor: optionalText(search.cursor),
+    state: optionalChoice(search.state, DELIVERY_STATES),
   }),
 })
 

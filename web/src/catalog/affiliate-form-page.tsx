@@ -1,6 +1,6 @@
-import { Alert, Code, Loader, Select, TextInput } from '@mantine/core'
+import { Alert, Button, Code, Group, Loader, Select, TextInput } from '@mantine/core'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { getRouteApi, useNavigate } from '@tanstack/react-router'
+import { getRouteApi, Link, useNavigate } from '@tanstack/react-router'
 import { useState } from 'react'
 import type { Affiliate } from '../api/api-types.ts'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -20,6 +20,14 @@ export function NewAffiliatePage() {
       {created ? (
         <Alert variant="outline" color="teal.9" title="Affiliate created" role="status">
           Affiliate id {created.id}. Its API key, shown this once: <Code>{created.api_key}</Code>
+          <Group mt="sm">
+            <Button component={Link} to="/affiliates" variant="default" size="compact-sm">
+              Back to affiliates
+            </Button>
+            <Button component={Link} to="/offers" variant="default" size="compact-sm">
+              Offers to give them
+            </Button>
+          </Group>
         </Alert>
       ) : (
         <AffiliateForm onCreated={setCreated} />

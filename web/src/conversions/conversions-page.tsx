@@ -89,9 +89,7 @@ export function ConversionsPage() {
                 <Table.Td>{conversion.goal}</Table.Td>
                 <Table.Td>{conversion.txid ?? '—'}</Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS_COLOURS[conversion.status]}>
-                    {conversion.status}
-                  </Badge>
+                  <Badge color={STATUS_COLOURS[conversion.status]}>{conversion.status}</Badge>
                 </Table.Td>
                 <Table.Td>
                   {conversion.payout} {conversion.currency}
