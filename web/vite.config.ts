@@ -16,6 +16,8 @@ export default defineConfig({
     // The budget is 250 kB gzipped for the first page (shell + dashboard, ~180 kB); the shell
     // chunk is ~490 kB before compression, past Vite's default 500 kB warning only by a little.
     chunkSizeWarningLimit: 600,
+    // Which chunks each page loads: test/http/web-app.test.ts checks the first page's budget.
+    manifest: true,
   },
   // `npm run dev:web` beside `npm start`: the API calls go to the running server.
   server: {

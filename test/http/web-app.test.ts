@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WEB_DIST } from '../../src/http/web-app.ts'
 import { ensureWebBuilt } from '../../web/tools/build-web.ts'
@@ -48,6 +49,26 @@ describe('the web console', () => {
     expect(asset.status).toBe(404)
     const curl = await t.request('GET', '/offers', { key: null, headers: { accept: '*/*' } })
     expect(curl.status).toBe(404)
+  })
+
+  it("keeps the first page's JavaScript (shell and dashboard) within 250 kB gzipped", () => {
+    const manifest: Record<string, { file: string; imports?: string[] }> = JSON.parse(
+      readFileSync(join(WEB_DIST, '.vite/manifest.json'), 'utf8'),
+    )
+    const files = new Set<string>()
+    const load = (key: string) => {
+      const chunk = manifest[key]
+      if (!chunk || files.has(chunk.file)) return
+      files.add(chunk.file)
+      for (const imported of chunk.imports ?? []) load(imported)
+    }
+    load('index.html')
+    load('src/dashboard/dashboard-page.tsx')
+    const gzipped = [...files]
+      .map((file) => gzipSync(readFileSync(join(WEB_DIST, file)), { level: 9 }).length)
+      .reduce((sum, size) => sum + size, 0)
+    console.log(`first page: ${files.size} scripts, ${(gzipped / 1000).toFixed(1)} kB gzipped`)
+    expect(gzipped).toBeLessThanOrEqual(250_000)
   })
 
   it('leaves the API, its docs, the health check and the tracking link working', async () => {

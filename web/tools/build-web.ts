@@ -63,7 +63,20 @@ export async function buildWeb(): Promise<void> {
   await generateApiTypes()
   // Imported here: a start that finds the build current never loads Vite.
   const { build } = await import('vite')
-  await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn' })
+  // Vite keeps a NODE_ENV it finds set: under Vitest ('test') it would bundle React's development
+  // build, 50 % larger and slower. What is served is the production build, whoever builds it.
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({
+      configFile: join(WEB_DIR, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+    })
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
+  }
   precompress(WEB_DIST)
 }
 

@@ -92,7 +92,7 @@ export function ReportsPage() {
           <Table.Tbody>
             {rows.map((row) => (
               <Table.Tr key={`${row[groupBy]}-${row.currency}`}>
-                <Table.Td>{row[groupBy] ?? '—'}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{row[groupBy] ?? '—'}</Table.Td>
                 <Table.Td>{row.currency ?? '—'}</Table.Td>
                 {metrics.map((metric) => (
                   <Table.Td key={metric} ta="right">
