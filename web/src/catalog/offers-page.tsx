@@ -8,7 +8,7 @@ import { ListToolbar, matchingName } from '../shared/list-toolbar.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { STATUSES } from '../shared/search-params.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
-import { offersQuery } from './catalog-queries.ts'
+import { advertisersQuery, offersQuery } from './catalog-queries.ts'
 
 const route = getRouteApi('/app/offers')
 
@@ -22,6 +22,8 @@ export function OffersPage() {
       advertiser_id: search.advertiser_id,
     }),
   )
+  // The first page of advertisers names the filter's choices; any id still works in the URL.
+  const advertisers = useQuery(advertisersQuery())
   const rows = matchingName(list.data?.data ?? [], search.q)
   const filtered = Boolean(search.q || search.status || search.advertiser_id)
 
@@ -48,6 +50,19 @@ export function OffersPage() {
                 cursor: undefined,
                 status: (status ?? undefined) as typeof prev.status,
               }),
+            })
+          }
+        />
+        <Select
+          label="Advertiser"
+          placeholder="Any advertiser"
+          clearable
+          searchable
+          data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
+          value={search.advertiser_id ?? null}
+          onChange={(id) =>
+            navigate({
+              search: (prev) => ({ ...prev, cursor: undefined, advertiser_id: id ?? undefined }),
             })
           }
         />
@@ -96,7 +111,7 @@ export function OffersPage() {
                     : `${offer.payout} ${offer.currency}`}
                 </Table.Td>
                 <Table.Td>
-                  <Code>{offer.tracking_url}</Code>
+                  <Code style={{ wordBreak: 'break-all' }}>{offer.tracking_url}</Code>
                 </Table.Td>
               </Table.Tr>
             ))}

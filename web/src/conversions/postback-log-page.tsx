@@ -90,7 +90,9 @@ export function PostbackLogPage() {
                   {line.method} {line.ip}
                 </Table.Td>
                 <Table.Td>
-                  <Code>{new URLSearchParams(stringValues(line.params)).toString()}</Code>
+                  <Code style={{ wordBreak: 'break-all' }}>
+                    {new URLSearchParams(stringValues(line.params)).toString()}
+                  </Code>
                 </Table.Td>
               </Table.Tr>
             ))}
