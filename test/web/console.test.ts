@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureWebBuilt } from '../../web/tools/build-web.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
@@ -14,7 +14,7 @@ async function inspect(page: Page, name: string): Promise<void> {
 }
 
 /** A form field by its label; a required field's label ends in " *" (hidden from its name). */
-function field(page: Page, label: string) {
+function field(page: Page | Locator, label: string) {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   return page.getByLabel(new RegExp(`^${escaped}( \\*)?$`))
 }
@@ -99,6 +99,16 @@ describeEachEngine('the network console', (engine) => {
     await field(page, 'Destination URL').fill('ftp://shop.example/landing')
     await field(page, 'Revenue').fill('2.50')
     await field(page, 'Payout').fill('1.75')
+    await page.getByRole('button', { name: 'Add goal' }).click()
+    const goal = page.getByRole('group', { name: 'Goal 1' })
+    await field(goal, 'Key').fill('big sale!')
+    await field(goal, 'Goal revenue').fill('10')
+    await field(goal, 'Goal payout').fill('5')
+    await page.getByRole('button', { name: 'Create offer' }).click()
+    // A goal's key is checked by the schema, before the URL: its error lands in its fieldset.
+    await goal.getByText(/must match pattern/).waitFor()
+    expect(await field(goal, 'Key').getAttribute('aria-invalid')).toBe('true')
+    await field(goal, 'Key').fill('sale')
     await page.getByRole('button', { name: 'Create offer' }).click()
     const destination = field(page, 'Destination URL')
     await page.getByText('is not an absolute http(s) URL').waitFor()

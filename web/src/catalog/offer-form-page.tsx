@@ -7,6 +7,7 @@ import { FormFrame } from '../shared/form-frame.tsx'
 import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
+import { GoalFields, goalValues } from './goal-fields.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
 const RATE_TYPES = [
@@ -66,6 +67,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
       payout: String(offer?.payout ?? ''),
       payout_type: offer?.payout_type ?? 'fixed',
       conversion_window_days: offer?.conversion_window_days ?? 30,
+      goals: goalValues(offer),
     },
     validate: {
       advertiser_id: (value) => (value ? null : 'is required'),
@@ -79,6 +81,10 @@ function OfferForm({ offer }: { offer?: Offer }) {
         ...values,
         fallback_url: values.fallback_url.trim() || null,
         conversion_window_days: Number(values.conversion_window_days),
+        // The list replaces the offer's whole set of goals; an empty name means the key.
+        goals: values.goals.map(({ row: _row, name, ...goal }) =>
+          name.trim() ? { ...goal, name } : goal,
+        ),
       }),
     saved: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: ['offers'] })
@@ -162,6 +168,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
         max={3650}
         {...form.getInputProps('conversion_window_days')}
       />
+      <GoalFields form={form} />
     </FormFrame>
   )
 }
