@@ -67,42 +67,44 @@ export function GoalFields<V extends { goals: GoalValues[] }>({
       </Text>
       {goals.map((goal, index) => (
         <Fieldset key={goal.row} legend={`Goal ${index + 1}`}>
-          <Group grow align="flex-start">
-            <TextInput label="Key" withAsterisk {...list.getInputProps(`goals.${index}.key`)} />
-            <TextInput label="Goal name" {...list.getInputProps(`goals.${index}.name`)} />
-          </Group>
-          <Group grow align="flex-start">
-            <TextInput label="Goal revenue" {...list.getInputProps(`goals.${index}.revenue`)} />
-            <Select
-              label="Goal revenue type"
-              data={RATE_TYPES}
-              allowDeselect={false}
-              {...list.getInputProps(`goals.${index}.revenue_type`)}
-            />
-          </Group>
-          <Group grow align="flex-start">
-            <TextInput label="Goal payout" {...list.getInputProps(`goals.${index}.payout`)} />
-            <Select
-              label="Goal payout type"
-              data={RATE_TYPES}
-              allowDeselect={false}
-              {...list.getInputProps(`goals.${index}.payout_type`)}
-            />
-          </Group>
-          <Group justify="space-between" mt="sm">
-            <Checkbox
-              label="May convert more than once per click"
-              {...list.getInputProps(`goals.${index}.allow_multiple`, { type: 'checkbox' })}
-            />
-            <Button
-              variant="default"
-              size="compact-sm"
-              aria-label={`Remove goal ${index + 1}${goal.key ? ` (${goal.key})` : ''}`}
-              onClick={() => list.removeListItem('goals', index)}
-            >
-              Remove
-            </Button>
-          </Group>
+          <Stack gap="sm">
+            <Group grow align="flex-start">
+              <TextInput label="Key" withAsterisk {...list.getInputProps(`goals.${index}.key`)} />
+              <TextInput label="Goal name" {...list.getInputProps(`goals.${index}.name`)} />
+            </Group>
+            <Group grow align="flex-start">
+              <TextInput label="Goal revenue" {...list.getInputProps(`goals.${index}.revenue`)} />
+              <Select
+                label="Goal revenue type"
+                data={RATE_TYPES}
+                allowDeselect={false}
+                {...list.getInputProps(`goals.${index}.revenue_type`)}
+              />
+            </Group>
+            <Group grow align="flex-start">
+              <TextInput label="Goal payout" {...list.getInputProps(`goals.${index}.payout`)} />
+              <Select
+                label="Goal payout type"
+                data={RATE_TYPES}
+                allowDeselect={false}
+                {...list.getInputProps(`goals.${index}.payout_type`)}
+              />
+            </Group>
+            <Group justify="space-between">
+              <Checkbox
+                label="May convert more than once per click"
+                {...list.getInputProps(`goals.${index}.allow_multiple`, { type: 'checkbox' })}
+              />
+              <Button
+                variant="default"
+                size="compact-sm"
+                aria-label={`Remove goal ${index + 1}${goal.key ? ` (${goal.key})` : ''}`}
+                onClick={() => list.removeListItem('goals', index)}
+              >
+                Remove
+              </Button>
+            </Group>
+          </Stack>
         </Fieldset>
       ))}
       <Group>
