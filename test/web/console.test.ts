@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { ensureWebBuilt } from '../../web/tools/build-web.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server.ts'
@@ -39,6 +39,8 @@ describeEachEngine('the network console', (engine) => {
   it('signs in, builds a campaign through the forms, and shows its conversion without reload', async () => {
     const { page } = browser
     const name = (page: string) => `${engine}-${page}`
+    // What the browser showed when a step timed out, to look at beside the error.
+    onTestFailed(() => screenshot(page, name('failure')))
 
     // Signed out, any page leads to sign-in; email sign-in errors are shown in words.
     await page.goto(`${t.url}/conversions`)
