@@ -25,6 +25,7 @@ import { limitAuthFailures } from './rate-limits.ts'
 import { refuseNulCharacters } from './refuse-nul.ts'
 import { RequestLogController } from './request-log.ts'
 import { type FastPath, serverWithFastPath } from './server.ts'
+import { registerWebApp } from './web-app.ts'
 
 export type App = FastifyInstance<
   Server,
@@ -90,8 +91,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(swagger, openApiOptions(ctx.config.publicUrl))
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  // Until the web app takes `/`, a browser opening the server lands on the API reference.
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'))
+  await registerWebApp(app)
 
   registerHealthRoutes(app, ctx)
   registerTrackingLinkRoute(app, ctx)

@@ -103,10 +103,10 @@ describeEachEngine('health, metrics, OpenAPI', (engine) => {
     ])
   })
 
-  it('sends a browser opening the server to the API reference', async () => {
-    const res = await t.request('GET', '/', { key: null })
-    expect(res.status).toBe(302)
-    expect(res.headers.get('location')).toBe('/api/docs')
+  it('leaves / to the web console (test/http/web-app.test.ts), no longer a redirect', async () => {
+    const res = await t.request('GET', '/', { key: null, headers: { accept: 'text/html' } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/(html|plain)/)
   })
 
   it('answers unknown routes and malformed JSON with the error shape', async () => {

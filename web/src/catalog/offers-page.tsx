@@ -1,0 +1,128 @@
+import { Badge, Button, Code, Select, Table } from '@mantine/core'
+import { useQuery } from '@tanstack/react-query'
+import { getRouteApi, Link } from '@tanstack/react-router'
+import { AnchorLink } from '../shared/anchor-link.tsx'
+import { EmptyState } from '../shared/empty-state.tsx'
+import { ErrorAlert } from '../shared/error-alert.tsx'
+import { ListToolbar, matchingName } from '../shared/list-toolbar.tsx'
+import { NextPage } from '../shared/next-page.tsx'
+import { STATUSES } from '../shared/search-params.ts'
+import { PageTitle } from '../shell/app-shell.tsx'
+import { advertisersQuery, offersQuery } from './catalog-queries.ts'
+
+const route = getRouteApi('/app/offers')
+
+export function OffersPage() {
+  const search = route.useSearch()
+  const navigate = route.useNavigate()
+  const list = useQuery(
+    offersQuery({
+      cursor: search.cursor,
+      status: search.status,
+      advertiser_id: search.advertiser_id,
+    }),
+  )
+  // The first page of advertisers names the filter's choices; any id still works in the URL.
+  const advertisers = useQuery(advertisersQuery())
+  const rows = matchingName(list.data?.data ?? [], search.q)
+  const filtered = Boolean(search.q || search.status || search.advertiser_id)
+
+  return (
+    <>
+      <PageTitle>Offers</PageTitle>
+      <ListToolbar
+        q={search.q}
+        onSearch={(q) => navigate({ search: (prev) => ({ ...prev, q }), replace: true })}
+        searchLabel="Search offers"
+        newTo="/offers/new"
+        newLabel="New offer"
+      >
+        <Select
+          label="Status"
+          placeholder="Any status"
+          clearable
+          data={[...STATUSES]}
+          value={search.status ?? null}
+          onChange={(status) =>
+            navigate({
+              search: (prev) => ({
+                ...prev,
+                cursor: undefined,
+                status: (status ?? undefined) as typeof prev.status,
+              }),
+            })
+          }
+        />
+        <Select
+          label="Advertiser"
+          placeholder="Any advertiser"
+          clearable
+          searchable
+          data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
+          value={search.advertiser_id ?? null}
+          onChange={(id) =>
+            navigate({
+              search: (prev) => ({ ...prev, cursor: undefined, advertiser_id: id ?? undefined }),
+            })
+          }
+        />
+      </ListToolbar>
+      <ErrorAlert error={list.error} title="Could not load offers" />
+      {list.isSuccess && rows.length === 0 ? (
+        <EmptyState
+          title={filtered ? 'No offer matches these filters' : 'No offers yet'}
+          next={
+            filtered
+              ? 'Clear the search or the filters.'
+              : 'Create an offer for an advertiser, then give affiliates its tracking link.'
+          }
+          action={
+            <Button component={Link} to="/offers/new">
+              Create an offer
+            </Button>
+          }
+        />
+      ) : (
+        <Table striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Payout</Table.Th>
+              <Table.Th>Tracking link</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((offer) => (
+              <Table.Tr key={offer.id}>
+                <Table.Td>
+                  <AnchorLink to="/offers/$id" params={{ id: offer.id }}>
+                    {offer.name}
+                  </AnchorLink>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={offer.status === 'active' ? 'teal.9' : 'gray.7'}>
+                    {offer.status}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {offer.payout_type === 'percent'
+                    ? `${offer.payout} %`
+                    : `${offer.payout} ${offer.currency}`}
+                </Table.Td>
+                <Table.Td>
+                  <Code style={{ wordBreak: 'break-all' }}>{offer.tracking_url}</Code>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <NextPage
+        cursor={search.cursor}
+        nextCursor={list.data?.next_cursor}
+        onPage={(cursor) => navigate({ search: (prev) => ({ ...prev, cursor }) })}
+      />
+    </>
+  )
+}

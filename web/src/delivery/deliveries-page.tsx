@@ -1,0 +1,126 @@
+import { Badge, Button, Group, Select, Table } from '@mantine/core'
+import { notifications } from '@mantine/notifications'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { getRouteApi } from '@tanstack/react-router'
+import { dataOrThrow } from '../api/api-error.ts'
+import { api } from '../api/client.ts'
+import { EmptyState } from '../shared/empty-state.tsx'
+import { ErrorAlert } from '../shared/error-alert.tsx'
+import { NextPage } from '../shared/next-page.tsx'
+import { PageTitle } from '../shell/app-shell.tsx'
+import { DELIVERY_STATES } from './delivery-states.ts'
+
+const route = getRouteApi('/app/deliveries')
+// Dark shades: white text on them passes WCAG AA.
+const STATE_COLOURS = {
+  pending: 'blue.9',
+  delivered: 'teal.9',
+  failed: 'red.9',
+  cancelled: 'gray.7',
+} as const
+
+export function DeliveriesPage() {
+  const search = route.useSearch()
+  const navigate = route.useNavigate()
+  const queryClient = useQueryClient()
+  const list = useQuery({
+    queryKey: ['deliveries', search],
+    queryFn: async () =>
+      dataOrThrow(await api.GET('/api/v1/deliveries', { params: { query: search } })),
+    refetchInterval: 10_000,
+  })
+  const retry = useMutation({
+    mutationFn: async (id: string) =>
+      dataOrThrow(await api.POST('/api/v1/deliveries/{id}/retry', { params: { path: { id } } })),
+    onSuccess: () => {
+      notifications.show({
+        message: 'Queued again',
+        color: 'green',
+        closeButtonProps: { 'aria-label': 'Dismiss' },
+      })
+      return queryClient.invalidateQueries({ queryKey: ['deliveries'] })
+    },
+  })
+  const rows = list.data?.data ?? []
+
+  return (
+    <>
+      <PageTitle>Deliveries</PageTitle>
+      <Group mb="md">
+        <Select
+          label="State"
+          placeholder="Any state"
+          clearable
+          data={[...DELIVERY_STATES]}
+          value={search.state ?? null}
+          onChange={(state) =>
+            navigate({
+              search: (prev) => ({
+                ...prev,
+                cursor: undefined,
+                state: (state ?? undefined) as typeof prev.state,
+              }),
+            })
+          }
+        />
+      </Group>
+      <ErrorAlert error={list.error} title="Could not load deliveries" />
+      <ErrorAlert error={retry.error} title="Could not retry" />
+      {list.isSuccess && rows.length === 0 ? (
+        <EmptyState
+          title={search.state ? `No ${search.state} deliveries` : 'No deliveries yet'}
+          next="A delivery is a postback sent to an affiliate's endpoint. Add an endpoint for an affiliate (POST /api/v1/postbacks); each conversion of theirs is then delivered and listed here."
+        />
+      ) : (
+        <Table striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Queued</Table.Th>
+              <Table.Th>Endpoint</Table.Th>
+              <Table.Th>Conversion</Table.Th>
+              <Table.Th>State</Table.Th>
+              <Table.Th>Attempts</Table.Th>
+              <Table.Th>Last answer</Table.Th>
+              <Table.Th>Action</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((delivery) => {
+              const last = delivery.attempts.at(-1)
+              return (
+                <Table.Tr key={delivery.id}>
+                  <Table.Td>{new Date(delivery.created_at).toLocaleString()}</Table.Td>
+                  <Table.Td>{delivery.postback_id}</Table.Td>
+                  <Table.Td>{delivery.conversion_id}</Table.Td>
+                  <Table.Td>
+                    <Badge color={STATE_COLOURS[delivery.state]}>{delivery.state}</Badge>
+                  </Table.Td>
+                  <Table.Td>{delivery.attempts.length}</Table.Td>
+                  <Table.Td>{last ? (last.status_code ?? last.error ?? '—') : '—'}</Table.Td>
+                  <Table.Td>
+                    {delivery.state !== 'pending' && (
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        aria-label={`Retry delivery ${delivery.id}`}
+                        loading={retry.isPending && retry.variables === delivery.id}
+                        onClick={() => retry.mutate(delivery.id)}
+                      >
+                        Retry
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              )
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      <NextPage
+        cursor={search.cursor}
+        nextCursor={list.data?.next_cursor}
+        onPage={(cursor) => navigate({ search: (prev) => ({ ...prev, cursor }) })}
+      />
+    </>
+  )
+}

@@ -1,0 +1,13 @@
+/** The dimensions a report can be grouped by, as `group_by` names them. */
+export const GROUPINGS = [
+  'day',
+  'hour',
+  'offer_id',
+  'affiliate_id',
+  'goal',
+  'country',
+  'device',
+  'source',
+  'sub1',
+] as const
+export type Grouping = (typeof GROUPINGS)[number]

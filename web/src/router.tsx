@@ -1,0 +1,189 @@
+import type { QueryClient } from '@tanstack/react-query'
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+} from '@tanstack/react-router'
+import { SESSION_QUERY } from './access/session.ts'
+import { SignInPage } from './access/sign-in-page.tsx'
+import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
+import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
+import { DELIVERY_STATES, type DeliveryState } from './delivery/delivery-states.ts'
+import { GROUPINGS, type Grouping } from './reports/groupings.ts'
+import {
+  type ListSearch,
+  listSearch,
+  optionalChoice,
+  optionalText,
+  STATUSES,
+  type Status,
+} from './shared/search-params.ts'
+import { AppShell } from './shell/app-shell.tsx'
+
+export interface RouterContext {
+  queryClient: QueryClient
+}
+
+const root = createRootRouteWithContext<RouterContext>()({ component: Outlet })
+
+const signIn = createRoute({
+  getParentRoute: () => root,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } => ({
+    redirect: optionalText(search.redirect),
+  }),
+  component: SignInPage,
+})
+
+// Every page but sign-in: a signed-out visitor is sent to sign in, then brought back.
+const app = createRoute({
+  getParentRoute: () => root,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    const session = await context.queryClient.ensureQueryData(SESSION_QUERY)
+    if (!session) throw redirect({ to: '/sign-in', search: { redirect: location.href } })
+    return { session }
+  },
+  component: AppShell,
+})
+
+// Pages load when first opened, so the first page downloads only itself.
+function page<P extends string, M extends Record<string, unknown>>(
+  path: P,
+  load: () => Promise<M>,
+  name: keyof M & string,
+) {
+  return {
+    getParentRoute: () => app,
+    path,
+    // biome-ignore lint/suspicious/noExplicitAny: each page module exports its component by name
+    component: lazyRouteComponent(load as () => Promise<Record<string, any>>, name),
+  }
+}
+
+const dashboard = createRoute(
+  page('/', () => import('./dashboard/dashboard-page.tsx'), 'DashboardPage'),
+)
+const offers = createRoute({
+  ...page('/offers', () => import('./catalog/offers-page.tsx'), 'OffersPage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): ListSearch & { status?: Status; advertiser_id?: string } => ({
+    ...listSearch(search),
+    status: optionalChoice(search.status, STATUSES),
+    advertiser_id: optionalText(search.advertiser_id),
+  }),
+})
+const newOffer = createRoute(
+  page('/offers/new', () => import('./catalog/offer-form-page.tsx'), 'NewOfferPage'),
+)
+const editOffer = createRoute(
+  page('/offers/$id', () => import('./catalog/offer-form-page.tsx'), 'EditOfferPage'),
+)
+const advertisers = createRoute({
+  ...page('/advertisers', () => import('./catalog/advertisers-page.tsx'), 'AdvertisersPage'),
+  validateSearch: listSearch,
+})
+const newAdvertiser = createRoute(
+  page('/advertisers/new', () => import('./catalog/advertiser-form-page.tsx'), 'NewAdvertiserPage'),
+)
+const editAdvertiser = createRoute(
+  page(
+    '/advertisers/$id',
+    () => import('./catalog/advertiser-form-page.tsx'),
+    'EditAdvertiserPage',
+  ),
+)
+const affiliates = createRoute({
+  ...page('/affiliates', () => import('./catalog/affiliates-page.tsx'), 'AffiliatesPage'),
+  validateSearch: (search: Record<string, unknown>): ListSearch & { status?: Status } => ({
+    ...listSearch(search),
+    status: optionalChoice(search.status, STATUSES),
+  }),
+})
+const newAffiliate = createRoute(
+  page('/affiliates/new', () => import('./catalog/affiliate-form-page.tsx'), 'NewAffiliatePage'),
+)
+const editAffiliate = createRoute(
+  page('/affiliates/$id', () => import('./catalog/affiliate-form-page.tsx'), 'EditAffiliatePage'),
+)
+const conversions = createRoute({
+  ...page('/conversions', () => import('./conversions/conversions-page.tsx'), 'ConversionsPage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; status?: ConversionStatus; offer_id?: string; affiliate_id?: string } => ({
+    cursor: optionalText(search.cursor),
+    status: optionalChoice(search.status, CONVERSION_STATUSES),
+    offer_id: optionalText(search.offer_id),
+    affiliate_id: optionalText(search.affiliate_id),
+  }),
+})
+const clicks = createRoute({
+  ...page('/clicks', () => import('./clicks/clicks-page.tsx'), 'ClicksPage'),
+  validateSearch: (search: Record<string, unknown>): { click_id?: string } => ({
+    click_id: optionalText(search.click_id),
+  }),
+})
+const reports = createRoute({
+  ...page('/reports', () => import('./reports/reports-page.tsx'), 'ReportsPage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { group_by?: Grouping; from?: string; to?: string } => ({
+    group_by: optionalChoice(search.group_by, GROUPINGS),
+    from: optionalText(search.from),
+    to: optionalText(search.to),
+  }),
+})
+const postbackLog = createRoute({
+  ...page('/postback-log', () => import('./conversions/postback-log-page.tsx'), 'PostbackLogPage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; result?: PostbackResult } => ({
+    cursor: optionalText(search.cursor),
+    result: optionalChoice(search.result, POSTBACK_RESULTS),
+  }),
+})
+const deliveries = createRoute({
+  ...page('/deliveries', () => import('./delivery/deliveries-page.tsx'), 'DeliveriesPage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; state?: DeliveryState } => ({
+    cursor: optionalText(search.cursor),
+    state: optionalChoice(search.state, DELIVERY_STATES),
+  }),
+})
+
+const routeTree = root.addChildren([
+  signIn,
+  app.addChildren([
+    dashboard,
+    offers,
+    newOffer,
+    editOffer,
+    advertisers,
+    newAdvertiser,
+    editAdvertiser,
+    affiliates,
+    newAffiliate,
+    editAffiliate,
+    conversions,
+    clicks,
+    reports,
+    postbackLog,
+    deliveries,
+  ]),
+])
+
+/** The app's router; its context carries the query cache the guards and loaders share. */
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent' })
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>
+  }
+}
