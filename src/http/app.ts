@@ -25,7 +25,7 @@ import { limitAuthFailures } from './rate-limits.ts'
 import { refuseNulCharacters } from './refuse-nul.ts'
 import { RequestLogController } from './request-log.ts'
 import { type FastPath, serverWithFastPath } from './server.ts'
-import { registerWebApp } from './web-app.ts'
+import { type PageFallback, registerWebApp } from './web-app.ts'
 
 export type App = FastifyInstance<
   Server,
@@ -66,7 +66,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       ),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  useJsonErrors(app)
+  // The console's page fallback exists once its files are registered, below; the not-found
+  // handler is set here, before any route, like the error handler and validators.
+  let pageFallback: PageFallback | undefined
+  useJsonErrors(app, (request, reply) => pageFallback?.(request, reply))
   acceptEmptyJsonBodies(app)
   app.addHook('onClose', async () => destination?.flushSync())
   const observe = observeRequest(ctx.metrics)
@@ -91,7 +94,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(swagger, openApiOptions(ctx.config.publicUrl))
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  await registerWebApp(app)
+  pageFallback = await registerWebApp(app)
 
   registerHealthRoutes(app, ctx)
   registerTrackingLinkRoute(app, ctx)

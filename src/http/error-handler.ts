@@ -3,6 +3,7 @@ import { isDatabaseUnavailable } from '../db/database-unavailable.ts'
 import type { App } from './app.ts'
 import { AppError, type ErrorBody, type ErrorCode, errorBody } from './errors.ts'
 import { compileValidator } from './validation.ts'
+import type { PageFallback } from './web-app.ts'
 
 // Fastify's own 4xx errors (body parsing, limits) mapped onto our closed set of codes.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -85,13 +86,20 @@ function issueMessage(context: string | undefined, keyword: string, message: str
   return message ?? 'is invalid'
 }
 
-/** Our validators, and every error or unknown route answered in the `{"error":…}` shape. */
-export function useJsonErrors(app: App): void {
+/**
+ * Our validators, and every error or unknown route answered in the `{"error":…}` shape; an
+ * unknown route is offered to `pageFallback` first (the console's pages).
+ */
+export function useJsonErrors(app: App, pageFallback?: PageFallback): void {
   app.setValidatorCompiler(compileValidator)
   app.setErrorHandler(handleError)
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      pageFallback?.(request, reply) ??
+      reply
+        .status(404)
+        .send(
+          errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
+        ),
   )
 }

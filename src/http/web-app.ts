@@ -16,11 +16,20 @@ const PAGE_CACHE = 'no-cache'
 // What the server answers itself; an unknown path under them is a 404 in the API's shape.
 const SERVER_PREFIXES = ['/api/', '/c/', '/postback', '/healthz', '/metrics']
 
+/** Answers a request no route took with the console's page, or returns undefined. */
+export type PageFallback = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => FastifyReply | undefined
+
 /**
- * Serves the console at `/`: its files from web/dist, and index.html for any other GET of a page
- * (a bookmarked `/offers?status=paused`), so the app's router takes it from there.
+ * Serves the console at `/`: its files from web/dist, and, through the returned fallback that the
+ * not-found handler asks first, index.html for any other GET of a page (a bookmarked
+ * `/offers?status=paused`), so the app's router takes it from there. A fallback rather than a
+ * `/*` route: a catch-all route would also catch what the router refuses itself (a tracking
+ * link's offer id over 100 characters is a 414).
  */
-export async function registerWebApp(app: App, dist = WEB_DIST): Promise<void> {
+export async function registerWebApp(app: App, dist = WEB_DIST): Promise<PageFallback | undefined> {
   if (!existsSync(join(dist, 'index.html'))) {
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
       reply
@@ -28,7 +37,7 @@ export async function registerWebApp(app: App, dist = WEB_DIST): Promise<void> {
         .header('cache-control', PAGE_CACHE)
         .send('The web console is not built: run `npm run build:web`, then reload.\n'),
     )
-    return
+    return undefined
   }
   await app.register(fastifyStatic, {
     root: dist,
@@ -41,14 +50,15 @@ export async function registerWebApp(app: App, dist = WEB_DIST): Promise<void> {
     setHeaders: (reply, path) =>
       reply.header('cache-control', path.includes('/assets/') ? ASSET_CACHE : PAGE_CACHE),
   })
-  app.get('/*', { schema: { hide: true } }, (request, reply) => pageOrNotFound(request, reply))
+  return pageFallback
 }
 
-function pageOrNotFound(request: FastifyRequest, reply: FastifyReply) {
+function pageFallback(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
   const path = request.url.split('?')[0] ?? '/'
   const isServerPath = SERVER_PREFIXES.some((prefix) => path.startsWith(prefix))
-  if (isServerPath || !acceptsHtml(request)) return reply.callNotFound()
-  return reply.header('cache-control', PAGE_CACHE).sendFile('index.html')
+  if (isServerPath || !acceptsHtml(request)) return undefined
+  return reply.status(200).header('cache-control', PAGE_CACHE).sendFile('index.html')
 }
 
 /** A browser navigating names text/html; fetch, curl and asset loads ask for `*\/*` or JSON. */
