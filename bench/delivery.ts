@@ -138,7 +138,12 @@ async function drain(
     database.config.engine === 'postgres' ? new BackendPids(database.config.url) : undefined
   try {
     const config: Config = {
-      ...loadConfig({ BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY, BACKTRACK_LOG_LEVEL: 'silent' }),
+      ...loadConfig({
+        BACKTRACK_ADMIN_KEY: BENCH_ADMIN_KEY,
+        BACKTRACK_LOG_LEVEL: 'silent',
+        // The receiver is on loopback: endpoints there are refused when saved otherwise.
+        BACKTRACK_ALLOW_PRIVATE_TARGETS: '1',
+      }),
       host: '127.0.0.1',
       port: 0,
       database: database.config,
