@@ -13,6 +13,7 @@ export {
   type Role,
   type Scope,
   seesNetworkMoney,
+  seesSecrets,
 } from './roles.ts'
 export { rotateAdminKey } from './rotate-admin-key.ts'
 export { ROUTE_ROLES, type RouteAccess, routeAccess } from './route-roles.ts'

@@ -9,14 +9,15 @@ import {
   listAdvertisers,
   updateAdvertiser,
 } from './advertisers.ts'
+import { hideSecrets, hideSecretsInPage } from './hide-secrets.ts'
 
 const Advertiser = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
     postback_ip_allowlist: Type.Array(Type.String()),
-    postback_token: Type.String(),
-    postback_url: Type.String(),
+    postback_token: Type.Optional(Type.String({ description: 'admins and managers only' })),
+    postback_url: Type.Optional(Type.String({ description: 'admins and managers only' })),
     created_at: Type.String(),
     updated_at: Type.String(),
   },
@@ -86,7 +87,8 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
     },
     async (request) => {
       const { limit = 50, cursor } = request.query
-      return listAdvertisers(db, { limit, cursor }, config.publicUrl)
+      const page = await listAdvertisers(db, { limit, cursor }, config.publicUrl)
+      return hideSecretsInPage(page, request.principal)
     },
   )
   api.get(
@@ -102,7 +104,12 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       },
     },
     async (request) => {
-      return getAdvertiser(db, pathId(request.params.id, 'advertiser'), config.publicUrl)
+      const advertiser = await getAdvertiser(
+        db,
+        pathId(request.params.id, 'advertiser'),
+        config.publicUrl,
+      )
+      return hideSecrets(advertiser, request.principal)
     },
   )
   api.patch(

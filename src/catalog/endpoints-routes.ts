@@ -10,6 +10,7 @@ import {
   listEndpoints,
   updateEndpoint,
 } from './endpoints.ts'
+import { hideSecrets, hideSecretsInPage } from './hide-secrets.ts'
 
 const Method = Type.Union([Type.Literal('GET'), Type.Literal('POST')])
 const ConversionStatus = Type.Union([
@@ -137,7 +138,8 @@ export function registerEndpointRoutes(api: App, { database, config }: AppContex
     },
     async (request) => {
       const { limit = 50, ...filters } = request.query
-      return listEndpoints(db, { limit, ...filters }, request.principal)
+      const page = await listEndpoints(db, { limit, ...filters }, request.principal)
+      return hideSecretsInPage(page, request.principal)
     },
   )
   api.get(
@@ -152,7 +154,11 @@ export function registerEndpointRoutes(api: App, { database, config }: AppContex
         response: { 200: Endpoint, ...ADMIN_ERRORS },
       },
     },
-    async (request) => getEndpoint(db, pathId(request.params.id, 'postback'), request.principal),
+    async (request) =>
+      hideSecrets(
+        await getEndpoint(db, pathId(request.params.id, 'postback'), request.principal),
+        request.principal,
+      ),
   )
   api.patch(
     '/postbacks/:id',
