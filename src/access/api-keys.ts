@@ -3,7 +3,7 @@ import { AppError } from '../http/errors.ts'
 import { formatId } from '../shared/ids.ts'
 import { generateSecret, hashApiKey, secretsEqual } from '../shared/secrets.ts'
 import { recordChange } from './audit-log.ts'
-import { type Principal, type Role, type Scope, scopeOf } from './roles.ts'
+import { mayGrant, type Principal, type Role, type Scope, scopeOf } from './roles.ts'
 
 // A used key's last_used_at is written at most this often: a write per request would turn every
 // read of the API into a write.
@@ -43,6 +43,9 @@ export async function authenticateKey(
       'api_keys.user_id',
       'api_keys.last_used_at',
       'users.disabled_at',
+      'users.role as user_role',
+      'users.affiliate_id as user_affiliate_id',
+      'users.advertiser_id as user_advertiser_id',
       'affiliates.status as affiliate_status',
     ])
     .where('api_keys.key_hash', '=', hash)
@@ -51,7 +54,7 @@ export async function authenticateKey(
   if (isBootstrapAdminKey(row) && configuredAdminKey !== undefined) return undefined
   if (row.affiliate_id !== null && row.affiliate_status !== 'active') return undefined
   const scope = scopeOf(row)
-  if (!scope) return undefined
+  if (!scope || !withinOwner(row, scope)) return undefined
   const now = Date.now()
   if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) {
     await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute()
@@ -62,6 +65,28 @@ export async function authenticateKey(
     actor: { type: 'key', id, name: row.name ?? `key ${id}` },
     ...(row.user_id === null ? {} : { userId: row.user_id }),
   }
+}
+
+/**
+ * A person's key is as wide as its owner is now, not as when it was made: a user demoted or moved
+ * to another affiliate keeps keys that would be wider than themselves, and they stop working.
+ */
+function withinOwner(
+  row: {
+    user_id: number | null
+    user_role: Role | null
+    user_affiliate_id: number | null
+    user_advertiser_id: number | null
+  },
+  scope: Scope,
+): boolean {
+  if (row.user_id === null || row.user_role === null) return true
+  const owner = scopeOf({
+    role: row.user_role,
+    affiliate_id: row.user_affiliate_id,
+    advertiser_id: row.user_advertiser_id,
+  })
+  return owner !== undefined && mayGrant(owner, scope)
 }
 
 /**

@@ -77,4 +77,21 @@ describeEachEngine('named API keys', (engine) => {
     await t.request('PATCH', `/api/v1/users/${user.id}`, { body: { disabled: true } })
     expect((await t.request('GET', '/api/v1/offers', { key: made.body.key })).status).toBe(401)
   })
+
+  it('stops the keys of a user demoted below them, and keeps those still within its role', async () => {
+    const user = await invite(t, { email: 'mg@example.com', role: 'manager' })
+    const manager = await login(t, 'mg@example.com')
+    const make = async (role: string) =>
+      (await t.request('POST', '/api/v1/api-keys', { ...as(manager), body: { name: role, role } }))
+        .body.key as string
+    const managerKey = await make('manager')
+    const analystKey = await make('analyst')
+    const write = (key: string) =>
+      t.request('POST', '/api/v1/advertisers', { key, body: { name: 'x' } })
+    expect((await write(managerKey)).status).toBe(201)
+
+    await t.request('PATCH', `/api/v1/users/${user.id}`, { body: { role: 'analyst' } })
+    expect((await write(managerKey)).status).toBe(401)
+    expect((await t.request('GET', '/api/v1/offers', { key: analystKey })).status).toBe(200)
+  })
 })
