@@ -155,7 +155,7 @@ const POSTGRES_RECORD = `
     locked_by = null, locked_until = null, attempt_count = deliveries.attempt_count + 1,
     updated_at = $10
   from results cross join relax
-  where deliveries.id = results.delivery_id`
+  where deliveries.id = results.delivery_id and deliveries.locked_by = $11`
 
 /**
  * PostgreSQL's delivery queries: each one fixed text, run as a prepared statement (lists travel
@@ -176,7 +176,7 @@ export function postgresDeliveries(
       )
       return splitJoined(rows)
     },
-    async recordAttempts(tx, records, now) {
+    async recordAttempts(tx, records, now, workerId) {
       if (records.length === 0) return
       const columns = [
         records.map((r) => r.delivery_id),
@@ -189,7 +189,7 @@ export function postgresDeliveries(
         records.map((r) => r.run_at),
         records.map((r) => r.step),
       ]
-      await runPrepared(tx, POSTGRES_RECORD, [...columns, now])
+      await runPrepared(tx, POSTGRES_RECORD, [...columns, now, workerId])
     },
   }
 }
@@ -222,7 +222,7 @@ const SQLITE_UPDATE = `
     locked_by = null, locked_until = null, attempt_count = deliveries.attempt_count + 1,
     updated_at = ?2
   from (${SQLITE_RESULTS}) as results
-  where deliveries.id = results.delivery_id`
+  where deliveries.id = results.delivery_id and deliveries.locked_by = ?3`
 
 /** SQLite's delivery queries: fixed texts, so the driver's statement cache keeps them prepared. */
 export function sqliteDeliveries(db: Db): DeliveryOperations {
@@ -241,7 +241,7 @@ export function sqliteDeliveries(db: Db): DeliveryOperations {
       )
       return { deliveries, endpoints: endpoints.rows }
     },
-    async recordAttempts(tx, records, now) {
+    async recordAttempts(tx, records, now, workerId) {
       if (records.length === 0) return
       const rows = JSON.stringify(
         records.map((r) => [
@@ -258,7 +258,7 @@ export function sqliteDeliveries(db: Db): DeliveryOperations {
       )
       const write = async (into: Db) => {
         await into.executeQuery(CompiledQuery.raw(SQLITE_INSERT, [rows]))
-        await into.executeQuery(CompiledQuery.raw(SQLITE_UPDATE, [rows, now]))
+        await into.executeQuery(CompiledQuery.raw(SQLITE_UPDATE, [rows, now, workerId]))
       }
       if (tx.isTransaction) await write(tx)
       else await tx.transaction().execute(write)

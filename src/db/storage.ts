@@ -51,8 +51,17 @@ export interface Storage {
   runPrepared<Row>(tx: Db, text: string, parameters: readonly unknown[]): Promise<Row[]>
   /** Leases due deliveries to one worker (see `delivery-queries.ts`). */
   claimDeliveries(options: ClaimOptions): Promise<Claim>
-  /** Stores a batch of attempts and moves each delivery on, releasing its lease. */
-  recordAttempts(tx: Db, records: readonly AttemptRecord[], now: number): Promise<void>
+  /**
+   * Stores a batch of attempts and moves each delivery on, releasing its lease: only deliveries
+   * `workerId` still holds, since a result kept through an outage may come after the lease
+   * lapsed and another worker claimed the delivery (its attempt row is stored all the same).
+   */
+  recordAttempts(
+    tx: Db,
+    records: readonly AttemptRecord[],
+    now: number,
+    workerId: string,
+  ): Promise<void>
 }
 
 /** A dialect adapter that knows its storage. */

@@ -78,7 +78,7 @@ export class DeliveryWorker {
     this.#metrics = deliveryMetrics(ctx.registry, ctx.database.db)
     const endpoints = new KnownEndpoints(this.#baseCooldownMs)
     this.#endpoints = endpoints
-    this.#recorder = new ResultRecorder(ctx.database, this.#baseCooldownMs, {
+    this.#recorder = new ResultRecorder(ctx.database, this.id, this.#baseCooldownMs, {
       knownHealthy: (id) => endpoints.knownHealthy(id),
       recorded: (batch, health) => {
         endpoints.recorded(batch, health)

@@ -24,6 +24,7 @@ export interface FinishedAttempt {
  */
 export async function recordResults(
   database: Database,
+  workerId: string,
   finished: readonly FinishedAttempt[],
   baseCooldownMs: number,
   knownHealthy: (endpointId: number) => boolean = () => false,
@@ -42,14 +43,14 @@ export async function recordResults(
   }))
   const changes = healthToUpdate(finished, knownHealthy)
   if (changes.size === 0) {
-    await database.recordAttempts(database.db, records, now)
+    await database.recordAttempts(database.db, records, now, workerId)
     return new Map()
   }
   return database.db.transaction().execute(async (tx) => {
     // Endpoint rows first, deliveries after: the order deleting an endpoint takes them in, so
     // the two can't deadlock.
     const current = await readHealthForUpdate(database, tx, [...changes.keys()])
-    await database.recordAttempts(tx, records, now)
+    await database.recordAttempts(tx, records, now, workerId)
     return updateHealth(tx, current, changes, baseCooldownMs)
   })
 }

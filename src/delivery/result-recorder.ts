@@ -28,6 +28,7 @@ export interface RecorderHooks {
  */
 export class ResultRecorder {
   readonly #database: Database
+  readonly #workerId: string
   readonly #baseCooldownMs: number
   readonly #hooks: RecorderHooks
   #finished: FinishedAttempt[] = []
@@ -36,8 +37,9 @@ export class ResultRecorder {
   #timer: NodeJS.Timeout | undefined
   #failures = 0
 
-  constructor(database: Database, baseCooldownMs: number, hooks: RecorderHooks) {
+  constructor(database: Database, workerId: string, baseCooldownMs: number, hooks: RecorderHooks) {
     this.#database = database
+    this.#workerId = workerId
     this.#baseCooldownMs = baseCooldownMs
     this.#hooks = hooks
   }
@@ -100,8 +102,12 @@ export class ResultRecorder {
       this.#finished = []
       this.#recording = batch.length
       try {
-        const health = await recordResults(this.#database, batch, this.#baseCooldownMs, (id) =>
-          this.#hooks.knownHealthy(id),
+        const health = await recordResults(
+          this.#database,
+          this.#workerId,
+          batch,
+          this.#baseCooldownMs,
+          (id) => this.#hooks.knownHealthy(id),
         )
         this.#failures = 0
         this.#hooks.recorded(batch, health)

@@ -48,6 +48,7 @@ describePostgres('endpoint health under concurrent recorders', () => {
       deliveries.map((delivery, i) =>
         recordResults(
           database,
+          'w',
           [
             {
               delivery,
