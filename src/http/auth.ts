@@ -23,15 +23,6 @@ declare module 'fastify' {
   }
 }
 
-/** Resolves the Bearer key of a request to a principal, or answers 401. */
-export function bearerAuth(db: Db, configuredAdminKey: string | undefined) {
-  return async (request: FastifyRequest): Promise<void> => {
-    const principal = await bearerPrincipal(db, request, configuredAdminKey)
-    if (!principal) throw new AppError('unauthorized', 'missing Authorization: Bearer <key> header')
-    request.principal = principal
-  }
-}
-
 async function bearerPrincipal(
   db: Db,
   request: FastifyRequest,
@@ -75,9 +66,13 @@ export async function callerStillValid(
   request: FastifyRequest,
 ): Promise<boolean> {
   const then = request.principal
+  // A key that no longer authenticates is refused with an AppError; a database error is not an
+  // answer about the key, and is left to the caller (the live feed keeps its stream then).
   const now =
-    (await bearerPrincipal(db, request, config.adminKey).catch(() => undefined)) ??
-    (await sessionPrincipal(db, request, config))
+    (await bearerPrincipal(db, request, config.adminKey).catch((error: unknown) => {
+      if (error instanceof AppError) return undefined
+      throw error
+    })) ?? (await sessionPrincipal(db, request, config))
   return now !== undefined && sameScope(now, then)
 }
 
@@ -130,22 +125,7 @@ export function asCaller(route: RouteOptions): void {
   }
 }
 
-/** Refuses everything but admins (the /metrics route, outside the API's route table). */
-export function requireAdmin(principal: Principal): void {
-  if (principal.role !== 'admin') {
-    throw new AppError('forbidden', 'this operation needs an admin key')
-  }
-}
-
 /** The affiliate a scoped key is limited to, or undefined for other callers. */
 export function affiliateScope(principal: Principal): number | undefined {
   return principal.role === 'affiliate' ? principal.affiliateId : undefined
-}
-
-/**
- * Answers 404 to affiliate callers, so they cannot even learn what exists outside their scope.
- * Prefer `hidden` in access/route-roles.ts, which answers before the body is read.
- */
-export function hideFromAffiliates(principal: Principal, what: string): void {
-  if (principal.role === 'affiliate') throw new AppError('not_found', `${what} not found`)
 }

@@ -35,6 +35,10 @@ describeEachEngine('health, metrics, OpenAPI', (engine) => {
     await t.request('GET', '/api/v1/offers')
     await t.request('GET', '/api/v1/offers')
     expect((await t.request('GET', '/metrics', { key: null })).status).toBe(401)
+    const manager = await t.request('POST', '/api/v1/api-keys', {
+      body: { name: 'ops', role: 'manager' },
+    })
+    expect((await t.request('GET', '/metrics', { key: manager.body.key })).status).toBe(403)
     const res = await t.request('GET', '/metrics')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/plain')
