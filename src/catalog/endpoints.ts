@@ -3,6 +3,7 @@ import { type Principal, recordChange } from '../access/index.ts'
 import type { ConversionStatus } from '../conversions/index.ts'
 import type { Db } from '../db/database.ts'
 import type { PostbacksTable } from '../db/schema.ts'
+import { storageOf } from '../db/storage.ts'
 import { cancelDeliveries } from '../delivery/index.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
@@ -108,14 +109,16 @@ export async function updateEndpoint(
   principal: Principal,
   allowPrivateTargets: boolean,
 ): Promise<EndpointView> {
-  const current = presentEndpoint(await findEndpointRow(db, id, principal))
-  const merged: EndpointInput = { ...current, ...patch }
-  const affiliateId = await requireAffiliate(db, merged.affiliate_id, principal)
-  const offerId = await requireOffer(db, merged.offer_id ?? null, merged.goals ?? null)
-  const keepSecret = merged.sign && current.signing_secret !== undefined
-  const rotate = keepSecret && patch.rotate_signing_secret === true
-  const now = Date.now()
-  const row = await db.transaction().execute(async (tx) => {
+  // Read, merged and written in one transaction, the row locked: a concurrent change or delete
+  // can neither be lost nor be recorded in the audit log against a stale "before".
+  return db.transaction().execute(async (tx) => {
+    const current = presentEndpoint(await findEndpointRow(tx, id, principal, { lock: true }))
+    const merged: EndpointInput = { ...current, ...patch }
+    const affiliateId = await requireAffiliate(tx, merged.affiliate_id, principal)
+    const offerId = await requireOffer(tx, merged.offer_id ?? null, merged.goals ?? null)
+    const keepSecret = merged.sign && current.signing_secret !== undefined
+    const rotate = keepSecret && patch.rotate_signing_secret === true
+    const now = Date.now()
     const updated = await tx
       .updateTable('postbacks')
       .set({
@@ -152,7 +155,6 @@ export async function updateEndpoint(
     })
     return after
   })
-  return row
 }
 
 // Re-enabling clears the endpoint's failure record, so its waiting deliveries are claimed again.
@@ -175,9 +177,9 @@ function enabledChange(enabled: boolean | undefined, now: number) {
  * affiliate's endpoint, or one already deleted, is a 404.
  */
 export async function deleteEndpoint(db: Db, id: number, principal: Principal): Promise<void> {
-  const before = presentEndpoint(await findEndpointRow(db, id, principal))
   const now = Date.now()
   await db.transaction().execute(async (tx) => {
+    const before = presentEndpoint(await findEndpointRow(tx, id, principal, { lock: true }))
     const deleted = await tx
       .updateTable('postbacks')
       .set({ deleted_at: now, updated_at: now })
@@ -193,7 +195,13 @@ export async function deleteEndpoint(db: Db, id: number, principal: Principal): 
 }
 
 // A deleted endpoint is gone from the catalog API; its row stays for the delivery history.
-async function findEndpointRow(db: Db, id: number, principal: Principal): Promise<EndpointRow> {
+// `lock`: inside a transaction that will change the row, held until it ends (PostgreSQL).
+async function findEndpointRow(
+  db: Db,
+  id: number,
+  principal: Principal,
+  options: { lock?: boolean } = {},
+): Promise<EndpointRow> {
   let select = db
     .selectFrom('postbacks')
     .selectAll()
@@ -201,6 +209,7 @@ async function findEndpointRow(db: Db, id: number, principal: Principal): Promis
     .where('deleted_at', 'is', null)
   if (principal.role === 'affiliate')
     select = select.where('affiliate_id', '=', principal.affiliateId)
+  if (options.lock) select = storageOf(db).lockForUpdate(select)
   const row = await select.executeTakeFirst()
   if (!row) throw new AppError('not_found', `postback ${id} not found`)
   return row

@@ -1,6 +1,7 @@
 import { recordChange } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { OfferGoalsTable, OfferStatus, OffersTable, RateType } from '../db/schema.ts'
+import { storageOf } from '../db/storage.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId, parseId } from '../shared/ids.ts'
@@ -144,12 +145,19 @@ export async function listOffers(
  * `goals`, when given, replaces the whole set.
  */
 export async function updateOffer(db: Db, id: number, patch: OfferPatch, audience: OfferAudience) {
-  const current = await getOffer(db, id, { ...audience, admin: true })
-  const advertiserId =
-    patch.advertiser_id !== undefined ? await requireAdvertiser(db, patch.advertiser_id) : undefined
-  const merged: OfferInput = { ...toInput(current), ...patch }
-  const { goals, ...fields } = normalizeOffer(merged)
+  // Read, merged and written in one transaction, the row locked: a concurrent change can neither
+  // be lost nor be recorded in the audit log against a stale "before".
   await db.transaction().execute(async (tx) => {
+    await storageOf(tx)
+      .lockForUpdate(tx.selectFrom('offers').select('id').where('id', '=', id))
+      .execute()
+    const current = await getOffer(tx, id, { ...audience, admin: true })
+    const advertiserId =
+      patch.advertiser_id !== undefined
+        ? await requireAdvertiser(tx, patch.advertiser_id)
+        : undefined
+    const merged: OfferInput = { ...toInput(current), ...patch }
+    const { goals, ...fields } = normalizeOffer(merged)
     await tx
       .updateTable('offers')
       .set({

@@ -187,4 +187,23 @@ describeEachEngine('offers', (engine) => {
     const other = await t.request('GET', '/api/v1/offers?advertiser_id=424242')
     expect(other.body.data).toEqual([])
   })
+
+  it('loses no field when patches of different fields race, and audits each against the last', async () => {
+    const created = await t.request('POST', '/api/v1/offers', { body: offer() })
+    const id = created.body.id
+    const patches = Array.from({ length: 6 }, (_, i) =>
+      i % 2 === 0 ? { name: `Shoes ${i}` } : { payout: `${i}.00` },
+    )
+    const answers = await Promise.all(
+      patches.map((body) => t.request('PATCH', `/api/v1/offers/${id}`, { body })),
+    )
+    expect(answers.map((a) => a.status)).toEqual(patches.map(() => 200))
+    const after = await t.request('GET', `/api/v1/offers/${id}`)
+    expect(after.body.name).toMatch(/^Shoes \d$/)
+    expect(after.body.payout).not.toBe(0.2)
+    // Each change was audited against the state the one before it left.
+    const log = await t.request('GET', `/api/v1/audit-log?entity=offer&entity_id=${id}`)
+    const updates = log.body.data.filter((entry: { action: string }) => entry.action === 'update')
+    expect(updates).toHaveLength(patches.length)
+  })
 })
