@@ -7,6 +7,7 @@ import {
   Outlet,
   redirect,
 } from '@tanstack/react-router'
+import type { AuditFilter } from './access/access-queries.ts'
 import { SESSION_QUERY } from './access/session.ts'
 import { SignInPage } from './access/sign-in-page.tsx'
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
@@ -156,6 +157,20 @@ const deliveries = createRoute({
   }),
 })
 
+const users = createRoute(page('/users', () => import('./access/users-page.tsx'), 'UsersPage'))
+const apiKeys = createRoute(
+  page('/api-keys', () => import('./access/api-keys-page.tsx'), 'ApiKeysPage'),
+)
+const auditLog = createRoute({
+  ...page('/audit-log', () => import('./access/audit-log-page.tsx'), 'AuditLogPage'),
+  validateSearch: (search: Record<string, unknown>): AuditFilter => ({
+    cursor: optionalText(search.cursor),
+    entity: optionalText(search.entity),
+    entity_id: optionalText(search.entity_id),
+    actor_id: optionalText(search.actor_id),
+  }),
+})
+
 const routeTree = root.addChildren([
   signIn,
   app.addChildren([
@@ -174,6 +189,9 @@ const routeTree = root.addChildren([
     reports,
     postbackLog,
     deliveries,
+    users,
+    apiKeys,
+    auditLog,
   ]),
 ])
 
