@@ -13,8 +13,9 @@ export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url)
 const ASSET_CACHE = 'public, max-age=31536000, immutable'
 const PAGE_CACHE = 'no-cache'
 
-// What the server answers itself; an unknown path under them is a 404 in the API's shape.
-const SERVER_PREFIXES = ['/api/', '/c/', '/postback', '/healthz', '/metrics']
+// What the server answers itself; an unknown path under them is a 404 in the API's shape. A
+// prefix is a whole path segment: `/postback` is the server's, `/postbacks` a console page.
+const SERVER_PREFIXES = ['/api', '/c', '/postback', '/healthz', '/metrics']
 
 /**
  * Serves the console at `/`: its files from web/dist, and index.html for any other GET of a page
@@ -46,7 +47,9 @@ export async function registerWebApp(app: App, dist = WEB_DIST): Promise<void> {
 
 function pageOrNotFound(request: FastifyRequest, reply: FastifyReply) {
   const path = request.url.split('?')[0] ?? '/'
-  const isServerPath = SERVER_PREFIXES.some((prefix) => path.startsWith(prefix))
+  const isServerPath = SERVER_PREFIXES.some(
+    (prefix) => path === prefix || path.startsWith(`${prefix}/`),
+  )
   if (isServerPath || !acceptsHtml(request)) return reply.callNotFound()
   return reply.header('cache-control', PAGE_CACHE).sendFile('index.html')
 }

@@ -157,6 +157,21 @@ const deliveries = createRoute({
   }),
 })
 
+const postbacks = createRoute({
+  ...page('/postbacks', () => import('./catalog/postbacks-page.tsx'), 'PostbacksPage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; affiliate_id?: string } => ({
+    cursor: optionalText(search.cursor),
+    affiliate_id: optionalText(search.affiliate_id),
+  }),
+})
+const newPostback = createRoute(
+  page('/postbacks/new', () => import('./catalog/postback-form-page.tsx'), 'NewPostbackPage'),
+)
+const editPostback = createRoute(
+  page('/postbacks/$id', () => import('./catalog/postback-form-page.tsx'), 'EditPostbackPage'),
+)
 const users = createRoute(page('/users', () => import('./access/users-page.tsx'), 'UsersPage'))
 const apiKeys = createRoute(
   page('/api-keys', () => import('./access/api-keys-page.tsx'), 'ApiKeysPage'),
@@ -184,6 +199,9 @@ const routeTree = root.addChildren([
     affiliates,
     newAffiliate,
     editAffiliate,
+    postbacks,
+    newPostback,
+    editPostback,
     conversions,
     clicks,
     reports,
