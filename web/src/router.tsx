@@ -39,7 +39,16 @@ const signIn = createRoute({
   component: SignInPage,
 })
 
-// Every page but sign-in: a signed-out visitor is sent to sign in, then brought back.
+const acceptInvite = createRoute({
+  getParentRoute: () => root,
+  path: '/accept-invite',
+  component: lazyRouteComponent(
+    () => import('./access/accept-invite-page.tsx'),
+    'AcceptInvitePage',
+  ),
+})
+
+// Every page but sign-in and accepting an invite: a signed-out visitor is sent to sign in, then brought back.
 const app = createRoute({
   getParentRoute: () => root,
   id: 'app',
@@ -188,6 +197,7 @@ const auditLog = createRoute({
 
 const routeTree = root.addChildren([
   signIn,
+  acceptInvite,
   app.addChildren([
     dashboard,
     offers,
