@@ -48,7 +48,7 @@ export function AcceptInvitePage() {
             >
               <Text size="sm">Sign in with your email and this password.</Text>
             </Alert>
-            <Button component={Link} to="/sign-in" search={{}}>
+            <Button component={Link} to="/sign-in" search>
               Go to sign in
             </Button>
           </Stack>
