@@ -136,6 +136,13 @@ describeEachEngine('people signing in to the console', (engine) => {
       expect(await navigation.getByRole('link', { name: hidden }).count()).toBe(0)
     }
 
+    // An edit page opened by its address reads, but offers nothing to save.
+    await page.goto(`${t.url}/advertisers/${advertiser.body.id}`)
+    await page.getByText('Your role may read this, not change it.').waitFor()
+    expect(await field(page, 'Name').isDisabled()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Save advertiser' }).count()).toBe(0)
+    await inspect(page, name('analyst-advertiser'))
+
     // The server refuses too: a write with this browser's session and its CSRF token.
     const status = await page.evaluate(async () => {
       const me = (await (await fetch('/api/v1/me')).json()) as { csrf_token: string }
