@@ -89,7 +89,16 @@ describeEachEngine('the postbacks page', (engine) => {
     expect((await t.request('GET', `/api/v1/postbacks/${id}`)).body.enabled).toBe(true)
 
     await openFromNavigation(page, 'Postbacks')
-    await page.getByRole('link', { name: `${t.url}/healthz?tx={txid}&c={click_id}` }).waitFor()
+    const link = page.getByRole('link', { name: `${t.url}/healthz?tx={txid}&c={click_id}` })
+    await link.waitFor()
     await inspect(page, name('list'))
+
+    // Deleted after a second confirmation, it leaves the list.
+    await link.click()
+    await page.getByRole('heading', { name: 'Edit postback', level: 1 }).waitFor()
+    await page.getByRole('button', { name: 'Delete postback' }).click()
+    await page.getByRole('button', { name: 'Delete for good' }).click()
+    await page.getByText('No postbacks yet').waitFor()
+    expect((await t.request('GET', `/api/v1/postbacks/${id}`)).status).toBe(404)
   }, 120_000)
 })

@@ -25,7 +25,13 @@ import { PageTitle } from '../shell/app-shell.tsx'
 import { affiliatesQuery, offersQuery } from './catalog-queries.ts'
 import { HealthBadge, postbackHealth } from './postback-health.tsx'
 import { MACROS, macroProblem } from './postback-macros.ts'
-import { changePostback, createPostback, postbackQuery, testPostback } from './postback-queries.ts'
+import {
+  changePostback,
+  createPostback,
+  deletePostback,
+  postbackQuery,
+  testPostback,
+} from './postback-queries.ts'
 
 const editRoute = getRouteApi('/app/postbacks/$id')
 const STATUSES = ['approved', 'pending', 'rejected'] as const
@@ -63,6 +69,7 @@ export function EditPostbackPage() {
             </div>
           )}
           <PostbackForm endpoint={endpoint.data} key={endpoint.data.updated_at} />
+          <DeletePostback id={endpoint.data.id} />
         </Stack>
       )}
     </>
@@ -99,6 +106,49 @@ function Health({ endpoint }: { endpoint: Endpoint }) {
         {health.detail}
       </Text>
       <ErrorAlert error={enable.error} title="Not enabled" />
+    </Paper>
+  )
+}
+
+/** Deleting asks once more: the endpoint's pending deliveries are cancelled with it. */
+function DeletePostback({ id }: { id: string }) {
+  const queryClient = useQueryClient()
+  const navigate = useNavigate()
+  const [confirming, setConfirming] = useState(false)
+  const remove = useMutation({
+    mutationFn: () => deletePostback(id),
+    onSuccess: async () => {
+      queryClient.removeQueries({ queryKey: ['postbacks', id] })
+      await queryClient.invalidateQueries({ queryKey: ['postbacks'] })
+      await navigate({ to: '/postbacks' })
+    },
+  })
+  return (
+    <Paper withBorder p="md" maw={640} component="section" aria-labelledby="postback-delete">
+      <Title order={2} size="h4" id="postback-delete" mb="xs">
+        Delete
+      </Title>
+      <ErrorAlert error={remove.error} title="Not deleted" />
+      {confirming ? (
+        <Stack gap="xs">
+          <Text size="sm">
+            It gets no new deliveries and its pending ones are cancelled; its past deliveries stay
+            listed.
+          </Text>
+          <Group>
+            <Button color="red.8" onClick={() => remove.mutate()} loading={remove.isPending}>
+              Delete for good
+            </Button>
+            <Button variant="default" onClick={() => setConfirming(false)}>
+              Keep it
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <Button variant="default" onClick={() => setConfirming(true)}>
+          Delete postback
+        </Button>
+      )}
     </Paper>
   )
 }

@@ -28,3 +28,11 @@ export async function changePostback(id: string, body: EndpointChange) {
 export async function testPostback(id: string) {
   return dataOrThrow(await api.POST('/api/v1/postbacks/{id}/test', { params: { path: { id } } }))
 }
+
+/** Deletes an endpoint: no new deliveries, its pending ones cancelled; its log stays. */
+export async function deletePostback(id: string) {
+  const { error, response } = await api.DELETE('/api/v1/postbacks/{id}', {
+    params: { path: { id } },
+  })
+  dataOrThrow({ data: null, error, response })
+}
