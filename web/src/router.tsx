@@ -5,7 +5,9 @@ import {
   createRouter,
   lazyRouteComponent,
   Outlet,
+  parseSearchWith,
   redirect,
+  stringifySearchWith,
 } from '@tanstack/react-router'
 import type { AuditFilter } from './access/access-queries.ts'
 import { SESSION_QUERY } from './access/session.ts'
@@ -55,6 +57,14 @@ const app = createRoute({
   beforeLoad: async ({ context, location }) => {
     const session = await context.queryClient.ensureQueryData(SESSION_QUERY)
     if (!session) throw redirect({ to: '/sign-in', search: { redirect: location.href } })
+    // A staff member the server asks to set up two-factor (BACKTRACK_REQUIRE_2FA=staff) can do
+    // nothing else until then: every other call would be refused.
+    if (
+      session.kind === 'user' &&
+      session.twoFactorSetupRequired &&
+      location.pathname !== '/two-factor'
+    )
+      throw redirect({ to: '/two-factor' })
     return { session }
   },
   component: AppShell,
@@ -181,6 +191,9 @@ const newPostback = createRoute(
 const editPostback = createRoute(
   page('/postbacks/$id', () => import('./catalog/postback-form-page.tsx'), 'EditPostbackPage'),
 )
+const twoFactor = createRoute(
+  page('/two-factor', () => import('./access/two-factor-page.tsx'), 'TwoFactorPage'),
+)
 const users = createRoute(page('/users', () => import('./access/users-page.tsx'), 'UsersPage'))
 const apiKeys = createRoute(
   page('/api-keys', () => import('./access/api-keys-page.tsx'), 'ApiKeysPage'),
@@ -219,13 +232,23 @@ const routeTree = root.addChildren([
     deliveries,
     users,
     apiKeys,
+    twoFactor,
     auditLog,
   ]),
 ])
 
 /** The app's router; its context carries the query cache the guards and loaders share. */
 export function createAppRouter(queryClient: QueryClient) {
-  return createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent' })
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    // Search params stay plain text in the URL (`?actor_id=3`, not the default
+    // `?actor_id=%223%22`), so a shared view reads as typed; each page's validateSearch reads
+    // them back as text.
+    parseSearch: parseSearchWith((value) => value),
+    stringifySearch: stringifySearchWith(JSON.stringify),
+  })
 }
 
 declare module '@tanstack/react-router' {

@@ -8,7 +8,9 @@ import { apiKey, forgetCredentials, rememberCsrfToken } from '../api/credentials
  * Who this tab is: a person with a session cookie, or the holder of an API key (`user` is the
  * key's owner, or null for a key of no user such as the bootstrap admin key).
  */
-export type Session = { kind: 'user'; user: User } | { kind: 'key'; user: User | null }
+export type Session =
+  | { kind: 'user'; user: User; twoFactorSetupRequired: boolean }
+  | { kind: 'key'; user: User | null }
 
 /**
  * The current session, or null when signed out: `/api/v1/me` answers for the stored key, or
@@ -26,7 +28,11 @@ export async function loadSession(): Promise<Session | null> {
   if (apiKey()) return { kind: 'key', user: data.user }
   if (!data.user) return null
   rememberCsrfToken(data.csrf_token ?? undefined)
-  return { kind: 'user', user: data.user }
+  return {
+    kind: 'user',
+    user: data.user,
+    twoFactorSetupRequired: data.two_factor_setup_required,
+  }
 }
 
 /** The session query: read once per tab load, then set by sign-in and cleared by sign-out. */

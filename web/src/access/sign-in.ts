@@ -14,7 +14,11 @@ export async function signInWithPassword(body: {
   const { data, error, response } = await api.POST('/api/v1/auth/login', { body })
   if (!data?.user) throw new ApiError(response.status, error)
   rememberCsrfToken(data.csrf_token ?? undefined)
-  return { kind: 'user', user: data.user }
+  return {
+    kind: 'user',
+    user: data.user,
+    twoFactorSetupRequired: data.two_factor_setup_required,
+  }
 }
 
 /** Signs in with an API key: kept for this tab only once the server has accepted it. */

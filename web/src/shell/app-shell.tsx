@@ -3,7 +3,7 @@ import { useDisclosure } from '@mantine/hooks'
 import { useQueryClient } from '@tanstack/react-query'
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router'
 import { may } from '../access/may.ts'
-import { useSession } from '../access/session.ts'
+import { type Session, useSession } from '../access/session.ts'
 import { signOut } from '../access/sign-in.ts'
 
 // Each page with the API call it stands on: the navigation shows what the role may use.
@@ -21,6 +21,7 @@ const PAGES = [
   { to: '/users', label: 'Users', uses: 'GET /api/v1/users' },
   { to: '/api-keys', label: 'API keys', uses: 'GET /api/v1/api-keys' },
   { to: '/audit-log', label: 'Audit log', uses: 'GET /api/v1/audit-log' },
+  { to: '/two-factor', label: 'Two-factor', uses: 'POST /api/v1/me/totp' },
 ] as const
 
 /** The frame of every signed-in page: header, the navigation, and the page in the main area. */
@@ -68,7 +69,7 @@ export function AppShell() {
         </Group>
       </Frame.Header>
       <Frame.Navbar p="xs" component="nav" aria-label="Main">
-        {PAGES.filter((page) => may(session, page.uses)).map((page) => (
+        {PAGES.filter((page) => shown(session, page)).map((page) => (
           <NavLink
             key={page.to}
             component={Link}
@@ -90,6 +91,16 @@ export function AppShell() {
       </Frame.Main>
     </Frame>
   )
+}
+
+/**
+ * Whether the navigation lists a page: one the role may use; two-factor only for a person; and
+ * while the server requires two-factor set up first, nothing else.
+ */
+function shown(session: Session | null, page: (typeof PAGES)[number]): boolean {
+  if (page.to === '/two-factor') return Boolean(session?.user)
+  if (session?.kind === 'user' && session.twoFactorSetupRequired) return false
+  return may(session, page.uses)
 }
 
 /** A page's one heading, the name tests and screen readers find it by. */
