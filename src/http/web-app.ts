@@ -13,8 +13,9 @@ export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url)
 const ASSET_CACHE = 'public, max-age=31536000, immutable'
 const PAGE_CACHE = 'no-cache'
 
-// What the server answers itself; an unknown path under them is a 404 in the API's shape.
-const SERVER_PREFIXES = ['/api/', '/c/', '/postback', '/healthz', '/metrics']
+// What the server answers itself; an unknown path under them is a 404 in the API's shape. A
+// prefix is a whole path segment: `/postback` is the server's, `/postbacks` a console page.
+const SERVER_PREFIXES = ['/api', '/c', '/postback', '/healthz', '/metrics']
 
 /** Answers a request no route took with the console's page, or returns undefined. */
 export type PageFallback = (
@@ -56,7 +57,9 @@ export async function registerWebApp(app: App, dist = WEB_DIST): Promise<PageFal
 function pageFallback(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
   const path = request.url.split('?')[0] ?? '/'
-  const isServerPath = SERVER_PREFIXES.some((prefix) => path.startsWith(prefix))
+  const isServerPath = SERVER_PREFIXES.some(
+    (prefix) => path === prefix || path.startsWith(`${prefix}/`),
+  )
   if (isServerPath || !acceptsHtml(request)) return undefined
   return reply.status(200).header('cache-control', PAGE_CACHE).sendFile('index.html')
 }

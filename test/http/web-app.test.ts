@@ -25,6 +25,16 @@ describe('the web console', () => {
     expect(res.body).toContain('<div id="root">')
   })
 
+  it('tells its pages from server paths by whole segments: /postbacks is a page, /postback/x not', async () => {
+    for (const page of ['/postbacks', '/postbacks/3', '/postback-log', '/clicks', '/api-keys']) {
+      const res = await t.request('GET', page, { key: null, headers: HTML })
+      expect(res.body, page).toContain('<div id="root">')
+    }
+    const server = await t.request('GET', '/postback/nope', { key: null, headers: HTML })
+    expect(server.status).toBe(404)
+    expect(server.body.error.code).toBe('not_found')
+  })
+
   it('caches hashed assets for a year and sends them compressed when asked', async () => {
     const script = readdirSync(join(WEB_DIST, 'assets')).find((name) => name.endsWith('.js'))
     const res = await fetch(`${t.url}/assets/${script}`, { headers: { 'accept-encoding': 'br' } })

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 /** Debian's Chromium; .ci/run installs it when missing. */
 export const CHROMIUM = process.env.BACKTRACK_CHROMIUM ?? '/usr/bin/chromium'
@@ -73,4 +74,22 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false })
+}
+
+/** Checks the page as shown now: no serious accessibility problem, and a screenshot saved. */
+export async function inspect(page: Page, name: string): Promise<void> {
+  expect(await seriousA11yViolations(page)).toEqual([])
+  await screenshot(page, name)
+}
+
+/** A form field by its label; a required field's label ends in " *" (hidden from its name). */
+export function field(page: Page | Locator, label: string) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return page.getByLabel(new RegExp(`^${escaped}( \\*)?$`))
+}
+
+/** Opens a page by its link in the navigation, and waits for its heading. */
+export async function openFromNavigation(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click()
+  await page.getByRole('heading', { name, level: 1 }).waitFor()
 }

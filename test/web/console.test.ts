@@ -1,28 +1,17 @@
-import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { ensureWebBuilt } from '../../web/tools/build-web.ts'
 import { describeEachEngine } from '../helpers/engines.ts'
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server.ts'
-import { type Browser, openBrowser, screenshot, seriousA11yViolations } from './browser.ts'
+import {
+  type Browser,
+  field,
+  inspect,
+  openBrowser,
+  openFromNavigation,
+  screenshot,
+} from './browser.ts'
 
 beforeAll(() => ensureWebBuilt(), 180_000)
-
-/** Checks the page as shown now: no serious accessibility problem, and a screenshot saved. */
-async function inspect(page: Page, name: string): Promise<void> {
-  expect(await seriousA11yViolations(page)).toEqual([])
-  await screenshot(page, name)
-}
-
-/** A form field by its label; a required field's label ends in " *" (hidden from its name). */
-function field(page: Page | Locator, label: string) {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return page.getByLabel(new RegExp(`^${escaped}( \\*)?$`))
-}
-
-async function openFromNavigation(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click()
-  await page.getByRole('heading', { name, level: 1 }).waitFor()
-}
 
 describeEachEngine('the network console', (engine) => {
   let t: TestServer

@@ -5,8 +5,11 @@ import {
   createRouter,
   lazyRouteComponent,
   Outlet,
+  parseSearchWith,
   redirect,
+  stringifySearchWith,
 } from '@tanstack/react-router'
+import type { AuditFilter } from './access/access-queries.ts'
 import { SESSION_QUERY } from './access/session.ts'
 import { SignInPage } from './access/sign-in-page.tsx'
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
@@ -38,13 +41,30 @@ const signIn = createRoute({
   component: SignInPage,
 })
 
-// Every page but sign-in: a signed-out visitor is sent to sign in, then brought back.
+const acceptInvite = createRoute({
+  getParentRoute: () => root,
+  path: '/accept-invite',
+  component: lazyRouteComponent(
+    () => import('./access/accept-invite-page.tsx'),
+    'AcceptInvitePage',
+  ),
+})
+
+// Every page but sign-in and accepting an invite: a signed-out visitor is sent to sign in, then brought back.
 const app = createRoute({
   getParentRoute: () => root,
   id: 'app',
   beforeLoad: async ({ context, location }) => {
     const session = await context.queryClient.ensureQueryData(SESSION_QUERY)
     if (!session) throw redirect({ to: '/sign-in', search: { redirect: location.href } })
+    // A staff member the server asks to set up two-factor (BACKTRACK_REQUIRE_2FA=staff) can do
+    // nothing else until then: every other call would be refused.
+    if (
+      session.kind === 'user' &&
+      session.twoFactorSetupRequired &&
+      location.pathname !== '/two-factor'
+    )
+      throw redirect({ to: '/two-factor' })
     return { session }
   },
   component: AppShell,
@@ -156,8 +176,41 @@ const deliveries = createRoute({
   }),
 })
 
+const postbacks = createRoute({
+  ...page('/postbacks', () => import('./catalog/postbacks-page.tsx'), 'PostbacksPage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; affiliate_id?: string } => ({
+    cursor: optionalText(search.cursor),
+    affiliate_id: optionalText(search.affiliate_id),
+  }),
+})
+const newPostback = createRoute(
+  page('/postbacks/new', () => import('./catalog/postback-form-page.tsx'), 'NewPostbackPage'),
+)
+const editPostback = createRoute(
+  page('/postbacks/$id', () => import('./catalog/postback-form-page.tsx'), 'EditPostbackPage'),
+)
+const twoFactor = createRoute(
+  page('/two-factor', () => import('./access/two-factor-page.tsx'), 'TwoFactorPage'),
+)
+const users = createRoute(page('/users', () => import('./access/users-page.tsx'), 'UsersPage'))
+const apiKeys = createRoute(
+  page('/api-keys', () => import('./access/api-keys-page.tsx'), 'ApiKeysPage'),
+)
+const auditLog = createRoute({
+  ...page('/audit-log', () => import('./access/audit-log-page.tsx'), 'AuditLogPage'),
+  validateSearch: (search: Record<string, unknown>): AuditFilter => ({
+    cursor: optionalText(search.cursor),
+    entity: optionalText(search.entity),
+    entity_id: optionalText(search.entity_id),
+    actor_id: optionalText(search.actor_id),
+  }),
+})
+
 const routeTree = root.addChildren([
   signIn,
+  acceptInvite,
   app.addChildren([
     dashboard,
     offers,
@@ -169,17 +222,33 @@ const routeTree = root.addChildren([
     affiliates,
     newAffiliate,
     editAffiliate,
+    postbacks,
+    newPostback,
+    editPostback,
     conversions,
     clicks,
     reports,
     postbackLog,
     deliveries,
+    users,
+    apiKeys,
+    twoFactor,
+    auditLog,
   ]),
 ])
 
 /** The app's router; its context carries the query cache the guards and loaders share. */
 export function createAppRouter(queryClient: QueryClient) {
-  return createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent' })
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    // Search params stay plain text in the URL (`?actor_id=3`, not the default
+    // `?actor_id=%223%22`), so a shared view reads as typed; each page's validateSearch reads
+    // them back as text.
+    parseSearch: parseSearchWith((value) => value),
+    stringifySearch: stringifySearchWith(JSON.stringify),
+  })
 }
 
 declare module '@tanstack/react-router' {

@@ -1,37 +1,44 @@
+import { useQuery } from '@tanstack/react-query'
+import { ApiError } from '../api/api-error.ts'
+import type { User } from '../api/api-types.ts'
 import { api } from '../api/client.ts'
 import { apiKey, forgetCredentials, rememberCsrfToken } from '../api/credentials.ts'
 
-/** A signed-in person, as `/api/v1/me` and `/api/v1/auth/login` answer them. */
-export interface User {
-  id: string
-  email: string
-  name: string
-  role: string
-  affiliate_id: string | null
-  advertiser_id: string | null
-}
-
-/** Who this tab is: a person with a session cookie, or the holder of an API key. */
-export type Session = { kind: 'user'; user: User } | { kind: 'key' }
+/**
+ * Who this tab is: a person with a session cookie, or the holder of an API key (`user` is the
+ * key's owner, or null for a key of no user such as the bootstrap admin key).
+ */
+export type Session =
+  | { kind: 'user'; user: User; twoFactorSetupRequired: boolean }
+  | { kind: 'key'; user: User | null }
 
 /**
- * The current session, or null when signed out. A stored API key is checked with a cheap call
- * any key may make; otherwise the session cookie is asked about through `/api/v1/me`, which a
- * server without accounts answers 404: signed out, the key form still works.
+ * The current session, or null when signed out: `/api/v1/me` answers for the stored key, or
+ * else for the session cookie, and gives the CSRF token a cookie session sends on writes.
  */
 export async function loadSession(): Promise<Session | null> {
-  if (apiKey()) {
-    const { response } = await api.GET('/api/v1/affiliates', { params: { query: { limit: 1 } } })
-    if (response.ok) return { kind: 'key' }
-    if (response.status === 401) forgetCredentials()
-    return null
+  const { data, response } = await api.GET('/api/v1/me')
+  if (!data) {
+    if (response.status === 401) {
+      forgetCredentials()
+      return null
+    }
+    throw new ApiError(response.status, undefined)
   }
-  const response = await fetch('/api/v1/me', { credentials: 'same-origin' })
-  if (!response.ok) return null
-  const body = (await response.json()) as { user: User; csrf_token: string }
-  rememberCsrfToken(body.csrf_token)
-  return { kind: 'user', user: body.user }
+  if (apiKey()) return { kind: 'key', user: data.user }
+  if (!data.user) return null
+  rememberCsrfToken(data.csrf_token ?? undefined)
+  return {
+    kind: 'user',
+    user: data.user,
+    twoFactorSetupRequired: data.two_factor_setup_required,
+  }
 }
 
 /** The session query: read once per tab load, then set by sign-in and cleared by sign-out. */
 export const SESSION_QUERY = { queryKey: ['session'], queryFn: loadSession, staleTime: Infinity }
+
+/** The signed-in session; pages are behind the sign-in guard, so it is loaded already. */
+export function useSession(): Session | null {
+  return useQuery(SESSION_QUERY).data ?? null
+}

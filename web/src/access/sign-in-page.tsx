@@ -14,6 +14,7 @@ import { useDisclosure } from '@mantine/hooks'
 import { useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, useNavigate } from '@tanstack/react-router'
 import { type FormEvent, useState } from 'react'
+import { ApiError } from '../api/api-error.ts'
 import type { Session } from './session.ts'
 import { signInWithApiKey, signInWithPassword } from './sign-in.ts'
 
@@ -27,6 +28,8 @@ export function SignInPage() {
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
   const [withKey, { toggle }] = useDisclosure(false)
+  // Shown once the server asks for it (`code_required`): the account has two-factor on.
+  const [needsCode, setNeedsCode] = useState(false)
 
   const submit =
     (attempt: (form: FormData) => Promise<Session>) =>
@@ -39,6 +42,7 @@ export function SignInPage() {
         queryClient.setQueryData(['session'], session)
         await navigate({ to: redirect?.startsWith('/') ? redirect : '/' })
       } catch (failure) {
+        if (failure instanceof ApiError && failure.code === 'code_required') setNeedsCode(true)
         setError(failure instanceof Error ? failure.message : String(failure))
       } finally {
         setBusy(false)
@@ -62,6 +66,7 @@ export function SignInPage() {
             signInWithPassword({
               email: String(form.get('email')),
               password: String(form.get('password')),
+              ...(needsCode ? { code: String(form.get('code')).replace(/\s/g, '') } : {}),
             }),
           )}
         >
@@ -73,6 +78,15 @@ export function SignInPage() {
               autoComplete="current-password"
               required
             />
+            {needsCode && (
+              <TextInput
+                label="Code"
+                name="code"
+                description="From your authenticator app, or one of your recovery codes."
+                autoComplete="one-time-code"
+                required
+              />
+            )}
             <Button type="submit" loading={busy}>
               Sign in
             </Button>

@@ -1,6 +1,8 @@
 import { Checkbox, Code, Loader, Stack, Text, Textarea, TextInput } from '@mantine/core'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, useNavigate } from '@tanstack/react-router'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import type { Advertiser } from '../api/api-types.ts'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { FormFrame } from '../shared/form-frame.tsx'
@@ -47,6 +49,7 @@ export function EditAdvertiserPage() {
 function AdvertiserForm({ advertiser }: { advertiser?: Advertiser }) {
   const queryClient = useQueryClient()
   const navigate = useNavigate()
+  const session = useSession()
   const { form, onSubmit, error, busy } = useApiForm({
     initialValues: {
       name: advertiser?.name ?? '',
@@ -73,6 +76,10 @@ function AdvertiserForm({ advertiser }: { advertiser?: Advertiser }) {
       error={error}
       busy={busy}
       submit={advertiser ? 'Save advertiser' : 'Create advertiser'}
+      allowed={may(
+        session,
+        advertiser ? 'PATCH /api/v1/advertisers/:id' : 'POST /api/v1/advertisers',
+      )}
     >
       <TextInput label="Name" withAsterisk {...form.getInputProps('name')} />
       <Textarea

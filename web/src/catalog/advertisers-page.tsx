@@ -1,6 +1,8 @@
 import { Button, Table } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -13,6 +15,9 @@ const route = getRouteApi('/app/advertisers')
 
 export function AdvertisersPage() {
   const search = route.useSearch()
+  const session = useSession()
+  const canCreate = may(session, 'POST /api/v1/advertisers')
+  const canEdit = may(session, 'PATCH /api/v1/advertisers/:id')
   const navigate = route.useNavigate()
   const list = useQuery(advertisersQuery(search.cursor))
   const rows = matchingName(list.data?.data ?? [], search.q)
@@ -25,6 +30,7 @@ export function AdvertisersPage() {
         onSearch={(q) => navigate({ search: (prev) => ({ ...prev, q }), replace: true })}
         searchLabel="Search advertisers"
         newTo="/advertisers/new"
+        canCreate={canCreate}
         newLabel="New advertiser"
       />
       <ErrorAlert error={list.error} title="Could not load advertisers" />
@@ -37,9 +43,11 @@ export function AdvertisersPage() {
               : 'Create the advertiser who pays for conversions; it gets the postback URL to give them.'
           }
           action={
-            <Button component={Link} to="/advertisers/new">
-              Create an advertiser
-            </Button>
+            canCreate && (
+              <Button component={Link} to="/advertisers/new">
+                Create an advertiser
+              </Button>
+            )
           }
         />
       ) : (
@@ -55,9 +63,13 @@ export function AdvertisersPage() {
             {rows.map((advertiser) => (
               <Table.Tr key={advertiser.id}>
                 <Table.Td>
-                  <AnchorLink to="/advertisers/$id" params={{ id: advertiser.id }}>
-                    {advertiser.name}
-                  </AnchorLink>
+                  {canEdit ? (
+                    <AnchorLink to="/advertisers/$id" params={{ id: advertiser.id }}>
+                      {advertiser.name}
+                    </AnchorLink>
+                  ) : (
+                    advertiser.name
+                  )}
                 </Table.Td>
                 <Table.Td>{advertiser.postback_ip_allowlist.join(', ') || 'any address'}</Table.Td>
                 <Table.Td>{new Date(advertiser.created_at).toLocaleString()}</Table.Td>

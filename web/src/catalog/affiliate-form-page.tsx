@@ -2,6 +2,8 @@ import { Alert, Button, Code, Group, Loader, Select, TextInput } from '@mantine/
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router'
 import { useState } from 'react'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import type { Affiliate } from '../api/api-types.ts'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { FormFrame } from '../shared/form-frame.tsx'
@@ -58,6 +60,7 @@ function AffiliateForm({
 }) {
   const queryClient = useQueryClient()
   const navigate = useNavigate()
+  const session = useSession()
   const { form, onSubmit, error, busy } = useApiForm({
     initialValues: { name: affiliate?.name ?? '', status: affiliate?.status ?? 'active' },
     validate: { name: (name) => (name.trim() ? null : 'is required') },
@@ -79,6 +82,7 @@ function AffiliateForm({
       error={error}
       busy={busy}
       submit={affiliate ? 'Save affiliate' : 'Create affiliate'}
+      allowed={may(session, affiliate ? 'PATCH /api/v1/affiliates/:id' : 'POST /api/v1/affiliates')}
     >
       <TextInput label="Name" withAsterisk {...form.getInputProps('name')} />
       <Select

@@ -1,6 +1,8 @@
 import { Badge, Button, Select, Table } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -14,6 +16,9 @@ const route = getRouteApi('/app/affiliates')
 
 export function AffiliatesPage() {
   const search = route.useSearch()
+  const session = useSession()
+  const canCreate = may(session, 'POST /api/v1/affiliates')
+  const canEdit = may(session, 'PATCH /api/v1/affiliates/:id')
   const navigate = route.useNavigate()
   const list = useQuery(affiliatesQuery({ cursor: search.cursor, status: search.status }))
   const rows = matchingName(list.data?.data ?? [], search.q)
@@ -27,6 +32,7 @@ export function AffiliatesPage() {
         onSearch={(q) => navigate({ search: (prev) => ({ ...prev, q }), replace: true })}
         searchLabel="Search affiliates"
         newTo="/affiliates/new"
+        canCreate={canCreate}
         newLabel="New affiliate"
       >
         <Select
@@ -56,9 +62,11 @@ export function AffiliatesPage() {
               : 'Create an affiliate: it gets an id for tracking links and an API key for its own reports.'
           }
           action={
-            <Button component={Link} to="/affiliates/new">
-              Create an affiliate
-            </Button>
+            canCreate && (
+              <Button component={Link} to="/affiliates/new">
+                Create an affiliate
+              </Button>
+            )
           }
         />
       ) : (
@@ -74,9 +82,13 @@ export function AffiliatesPage() {
             {rows.map((affiliate) => (
               <Table.Tr key={affiliate.id}>
                 <Table.Td>
-                  <AnchorLink to="/affiliates/$id" params={{ id: affiliate.id }}>
-                    {affiliate.name}
-                  </AnchorLink>
+                  {canEdit ? (
+                    <AnchorLink to="/affiliates/$id" params={{ id: affiliate.id }}>
+                      {affiliate.name}
+                    </AnchorLink>
+                  ) : (
+                    affiliate.name
+                  )}
                 </Table.Td>
                 <Table.Td>{affiliate.id}</Table.Td>
                 <Table.Td>

@@ -1,6 +1,8 @@
 import { Code, Group, Loader, NumberInput, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, useNavigate } from '@tanstack/react-router'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import type { Offer } from '../api/api-types.ts'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { FormFrame } from '../shared/form-frame.tsx'
@@ -54,6 +56,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
   const navigate = useNavigate()
   // The first page of advertisers fills the choice; a network with more picks by id in the URL.
   const advertisers = useQuery(advertisersQuery())
+  const session = useSession()
   const { form, onSubmit, error, busy } = useApiForm({
     initialValues: {
       advertiser_id: offer?.advertiser_id ?? '',
@@ -104,6 +107,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
       error={error}
       busy={busy}
       submit={offer ? 'Save offer' : 'Create offer'}
+      allowed={may(session, offer ? 'PATCH /api/v1/offers/:id' : 'POST /api/v1/offers')}
     >
       <Select
         label="Advertiser"

@@ -1,6 +1,8 @@
 import { Badge, Button, Code, Select, Table } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -14,6 +16,9 @@ const route = getRouteApi('/app/offers')
 
 export function OffersPage() {
   const search = route.useSearch()
+  const session = useSession()
+  const canCreate = may(session, 'POST /api/v1/offers')
+  const canEdit = may(session, 'PATCH /api/v1/offers/:id')
   const navigate = route.useNavigate()
   const list = useQuery(
     offersQuery({
@@ -35,6 +40,7 @@ export function OffersPage() {
         onSearch={(q) => navigate({ search: (prev) => ({ ...prev, q }), replace: true })}
         searchLabel="Search offers"
         newTo="/offers/new"
+        canCreate={canCreate}
         newLabel="New offer"
       >
         <Select
@@ -77,9 +83,11 @@ export function OffersPage() {
               : 'Create an offer for an advertiser, then give affiliates its tracking link.'
           }
           action={
-            <Button component={Link} to="/offers/new">
-              Create an offer
-            </Button>
+            canCreate && (
+              <Button component={Link} to="/offers/new">
+                Create an offer
+              </Button>
+            )
           }
         />
       ) : (
@@ -96,9 +104,13 @@ export function OffersPage() {
             {rows.map((offer) => (
               <Table.Tr key={offer.id}>
                 <Table.Td>
-                  <AnchorLink to="/offers/$id" params={{ id: offer.id }}>
-                    {offer.name}
-                  </AnchorLink>
+                  {canEdit ? (
+                    <AnchorLink to="/offers/$id" params={{ id: offer.id }}>
+                      {offer.name}
+                    </AnchorLink>
+                  ) : (
+                    offer.name
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <Badge color={offer.status === 'active' ? 'teal.9' : 'gray.7'}>

@@ -2,20 +2,23 @@ import { Button, Group, TextInput } from '@mantine/core'
 import { Link } from '@tanstack/react-router'
 import type { ReactNode } from 'react'
 
-/** Above a list: a name search over the page shown, filters, and the "New …" link. */
+/** Above a list: a name search over the page shown, filters, and the "New …" link if allowed. */
 export function ListToolbar({
   q,
   onSearch,
   searchLabel,
   newTo,
   newLabel,
+  canCreate,
   children,
 }: {
   q: string | undefined
   onSearch: (q: string | undefined) => void
   searchLabel: string
-  newTo: '/offers/new' | '/advertisers/new' | '/affiliates/new'
+  newTo: '/offers/new' | '/advertisers/new' | '/affiliates/new' | '/postbacks/new'
   newLabel: string
+  /** False for a role that may not create these: the link is not shown. */
+  canCreate: boolean
   children?: ReactNode
 }) {
   return (
@@ -29,9 +32,11 @@ export function ListToolbar({
         />
         {children}
       </Group>
-      <Button component={Link} to={newTo}>
-        {newLabel}
-      </Button>
+      {canCreate && (
+        <Button component={Link} to={newTo}>
+          {newLabel}
+        </Button>
+      )}
     </Group>
   )
 }

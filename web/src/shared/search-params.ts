@@ -2,7 +2,8 @@
 // either a value of the right kind or nothing.
 
 export function optionalText(value: unknown): string | undefined {
-  if (typeof value === 'number') return String(value)
+  // The URL's reader turns `3` and `true` into a number and a boolean; here they are text again.
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 

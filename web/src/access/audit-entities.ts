@@ -1,0 +1,10 @@
+/** What the audit log records changes of (docs/api.md "Audit log"), for its entity filter. */
+export const AUDIT_ENTITIES = [
+  'offer',
+  'advertiser',
+  'affiliate',
+  'postback',
+  'conversion',
+  'user',
+  'api_key',
+] as const
