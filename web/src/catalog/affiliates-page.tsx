@@ -20,6 +20,9 @@ export function AffiliatesPage() {
   const canCreate = may(session, 'POST /api/v1/affiliates')
   const canEdit = may(session, 'PATCH /api/v1/affiliates/:id')
   const navigate = route.useNavigate()
+  // A filter changed: the list starts again from its first page.
+  const filter = (change: Partial<typeof search>) =>
+    navigate({ search: (prev) => ({ ...prev, ...change, cursor: undefined }) })
   const list = useQuery(affiliatesQuery({ cursor: search.cursor, status: search.status }))
   const rows = matchingName(list.data?.data ?? [], search.q)
   const filtered = Boolean(search.q || search.status)
@@ -41,15 +44,7 @@ export function AffiliatesPage() {
           clearable
           data={[...STATUSES]}
           value={search.status ?? null}
-          onChange={(status) =>
-            navigate({
-              search: (prev) => ({
-                ...prev,
-                cursor: undefined,
-                status: (status ?? undefined) as typeof prev.status,
-              }),
-            })
-          }
+          onChange={(status) => filter({ status: (status ?? undefined) as typeof search.status })}
         />
       </ListToolbar>
       <ErrorAlert error={list.error} title="Could not load affiliates" />

@@ -20,6 +20,9 @@ export function OffersPage() {
   const canCreate = may(session, 'POST /api/v1/offers')
   const canEdit = may(session, 'PATCH /api/v1/offers/:id')
   const navigate = route.useNavigate()
+  // A filter changed: the list starts again from its first page.
+  const filter = (change: Partial<typeof search>) =>
+    navigate({ search: (prev) => ({ ...prev, ...change, cursor: undefined }) })
   const list = useQuery(
     offersQuery({
       cursor: search.cursor,
@@ -49,15 +52,7 @@ export function OffersPage() {
           clearable
           data={[...STATUSES]}
           value={search.status ?? null}
-          onChange={(status) =>
-            navigate({
-              search: (prev) => ({
-                ...prev,
-                cursor: undefined,
-                status: (status ?? undefined) as typeof prev.status,
-              }),
-            })
-          }
+          onChange={(status) => filter({ status: (status ?? undefined) as typeof search.status })}
         />
         <Select
           label="Advertiser"
@@ -66,11 +61,7 @@ export function OffersPage() {
           searchable
           data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
           value={search.advertiser_id ?? null}
-          onChange={(id) =>
-            navigate({
-              search: (prev) => ({ ...prev, cursor: undefined, advertiser_id: id ?? undefined }),
-            })
-          }
+          onChange={(id) => filter({ advertiser_id: id ?? undefined })}
         />
       </ListToolbar>
       <ErrorAlert error={list.error} title="Could not load offers" />

@@ -18,6 +18,9 @@ const route = getRouteApi('/app/postbacks')
 export function PostbacksPage() {
   const search = route.useSearch()
   const navigate = route.useNavigate()
+  // A filter changed: the list starts again from its first page.
+  const filter = (change: Partial<typeof search>) =>
+    navigate({ search: (prev) => ({ ...prev, ...change, cursor: undefined }) })
   const session = useSession()
   const canCreate = may(session, 'POST /api/v1/postbacks')
   const canEdit = may(session, 'PATCH /api/v1/postbacks/:id')
@@ -44,11 +47,7 @@ export function PostbacksPage() {
             searchable
             data={(affiliates.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
             value={search.affiliate_id ?? null}
-            onChange={(id) =>
-              navigate({
-                search: (prev) => ({ ...prev, cursor: undefined, affiliate_id: id ?? undefined }),
-              })
-            }
+            onChange={(id) => filter({ affiliate_id: id ?? undefined })}
           />
         )}
         {canCreate && (

@@ -17,6 +17,9 @@ const STATUS_COLOURS = { pending: 'blue.9', approved: 'teal.9', rejected: 'red.9
 export function ConversionsPage() {
   const search = route.useSearch()
   const navigate = route.useNavigate()
+  // A filter changed: the list starts again from its first page.
+  const filter = (change: Partial<typeof search>) =>
+    navigate({ search: (prev) => ({ ...prev, ...change, cursor: undefined }) })
   const queryClient = useQueryClient()
   const list = useQuery({
     queryKey: ['conversions', search],
@@ -41,15 +44,7 @@ export function ConversionsPage() {
           clearable
           data={[...CONVERSION_STATUSES]}
           value={search.status ?? null}
-          onChange={(status) =>
-            navigate({
-              search: (prev) => ({
-                ...prev,
-                cursor: undefined,
-                status: (status ?? undefined) as typeof prev.status,
-              }),
-            })
-          }
+          onChange={(status) => filter({ status: (status ?? undefined) as typeof search.status })}
         />
         <Text size="sm" c="dimmed" aria-live="polite">
           {list.dataUpdatedAt ? `Updated ${new Date(list.dataUpdatedAt).toLocaleTimeString()}` : ''}

@@ -23,6 +23,9 @@ const RESULT_COLOURS = {
 export function PostbackLogPage() {
   const search = route.useSearch()
   const navigate = route.useNavigate()
+  // A filter changed: the list starts again from its first page.
+  const filter = (change: Partial<typeof search>) =>
+    navigate({ search: (prev) => ({ ...prev, ...change, cursor: undefined }) })
   const list = useQuery({
     queryKey: ['postback-log', search],
     queryFn: async () =>
@@ -41,15 +44,7 @@ export function PostbackLogPage() {
           clearable
           data={[...POSTBACK_RESULTS]}
           value={search.result ?? null}
-          onChange={(result) =>
-            navigate({
-              search: (prev) => ({
-                ...prev,
-                cursor: undefined,
-                result: (result ?? undefined) as typeof prev.result,
-              }),
-            })
-          }
+          onChange={(result) => filter({ result: (result ?? undefined) as typeof search.result })}
         />
       </Group>
       <ErrorAlert error={list.error} title="Could not load the postback log" />

@@ -22,6 +22,9 @@ const STATE_COLOURS = {
 export function DeliveriesPage() {
   const search = route.useSearch()
   const navigate = route.useNavigate()
+  // A filter changed: the list starts again from its first page.
+  const filter = (change: Partial<typeof search>) =>
+    navigate({ search: (prev) => ({ ...prev, ...change, cursor: undefined }) })
   const queryClient = useQueryClient()
   const list = useQuery({
     queryKey: ['deliveries', search],
@@ -53,15 +56,7 @@ export function DeliveriesPage() {
           clearable
           data={[...DELIVERY_STATES]}
           value={search.state ?? null}
-          onChange={(state) =>
-            navigate({
-              search: (prev) => ({
-                ...prev,
-                cursor: undefined,
-                state: (state ?? undefined) as typeof prev.state,
-              }),
-            })
-          }
+          onChange={(state) => filter({ state: (state ?? undefined) as typeof search.state })}
         />
       </Group>
       <ErrorAlert error={list.error} title="Could not load deliveries" />
