@@ -53,6 +53,7 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/deliveries/retry': { roles: AFFILIATE_WRITE },
   'POST /api/v1/deliveries/:id/retry': { roles: AFFILIATE_WRITE },
   // clicks, conversions, inbound postback log
+  'GET /api/v1/clicks': { roles: AFFILIATE_READ },
   'GET /api/v1/clicks/:click_id': { roles: AFFILIATE_READ },
   'GET /api/v1/conversions': { roles: EVERYONE },
   'GET /api/v1/conversions/:id': { roles: EVERYONE },

@@ -3,10 +3,12 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { affiliateScope } from '../http/auth.ts'
 import { AppError } from '../http/errors.ts'
-import { ADMIN_ERRORS } from '../http/schemas.ts'
+import { PageQuery } from '../http/pagination.ts'
+import { ADMIN_ERRORS, PageOf } from '../http/schemas.ts'
 import { formatId } from '../shared/ids.ts'
 import { decodeClickId } from './click-id.ts'
 import { type ClickRecord, findClick } from './click-record.ts'
+import { listClicks } from './list-clicks.ts'
 
 const Text = Type.Union([Type.String(), Type.Null()])
 
@@ -34,8 +36,47 @@ const Click = Type.Object({
   created_at: Type.String(),
 })
 
-/** `GET /api/v1/clicks/{click_id}`; an affiliate key sees its own clicks only. */
+const exact = (what: string) => Type.Optional(Type.String({ description: `${what}, exact value` }))
+
+const ListQuery = Type.Object({
+  ...PageQuery,
+  offer_id: Type.Optional(Type.String()),
+  affiliate_id: Type.Optional(Type.String()),
+  sub1: exact('sub1'),
+  sub2: exact('sub2'),
+  sub3: exact('sub3'),
+  sub4: exact('sub4'),
+  sub5: exact('sub5'),
+  source: exact('source'),
+  country: exact('ISO 3166-1 alpha-2 country'),
+  device: exact('device type (desktop, mobile, tablet, …)'),
+  is_bot: Type.Optional(Type.Boolean()),
+  is_unique: Type.Optional(Type.Boolean()),
+  from: Type.Optional(Type.String({ description: 'ISO date or datetime, inclusive' })),
+  to: Type.Optional(Type.String({ description: 'ISO date (whole day) or datetime, inclusive' })),
+})
+
+/** `GET /api/v1/clicks` and `/clicks/{click_id}`; an affiliate key sees its own clicks only. */
 export function registerClickRoutes(api: App, { clicks, database }: AppContext): void {
+  api.get(
+    '/clicks',
+    {
+      schema: {
+        operationId: 'listClicks',
+        summary: 'Search clicks',
+        description:
+          'Stored clicks, newest first, in cursor pages, filtered by offer, affiliate, sub ids, source, country, device, the bot and unique flags and time (`from`/`to`, click time). Clicks still waiting to be written (about 20 ms) are not listed yet. An affiliate key sees its own clicks.',
+        tags: ['clicks'],
+        querystring: ListQuery,
+        response: { 200: PageOf(Click), ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => {
+      const { limit = 50, ...filters } = request.query
+      const page = await listClicks(database.db, { limit, ...filters }, request.principal)
+      return { data: page.data.map(presentClick), next_cursor: page.next_cursor }
+    },
+  )
   api.get(
     '/clicks/:click_id',
     {
