@@ -12,6 +12,7 @@ import {
 import type { AuditFilter } from './access/access-queries.ts'
 import { SESSION_QUERY } from './access/session.ts'
 import { SignInPage } from './access/sign-in-page.tsx'
+import { clickSearch } from './clicks/click-search.ts'
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
 import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
 import { DELIVERY_STATES, type DeliveryState } from './delivery/delivery-states.ts'
@@ -143,10 +144,14 @@ const conversions = createRoute({
 })
 const clicks = createRoute({
   ...page('/clicks', () => import('./clicks/clicks-page.tsx'), 'ClicksPage'),
-  validateSearch: (search: Record<string, unknown>): { click_id?: string } => ({
-    click_id: optionalText(search.click_id),
-  }),
+  validateSearch: clickSearch,
 })
+const click = createRoute(
+  page('/clicks/$clickId', () => import('./clicks/click-page.tsx'), 'ClickPage'),
+)
+const conversion = createRoute(
+  page('/conversions/$id', () => import('./conversions/conversion-page.tsx'), 'ConversionPage'),
+)
 const reports = createRoute({
   ...page('/reports', () => import('./reports/reports-page.tsx'), 'ReportsPage'),
   validateSearch: (
@@ -226,7 +231,9 @@ const routeTree = root.addChildren([
     newPostback,
     editPostback,
     conversions,
+    conversion,
     clicks,
+    click,
     reports,
     postbackLog,
     deliveries,

@@ -1,18 +1,18 @@
-import { Badge, Button, Group, Select, Table, Text } from '@mantine/core'
+import { Button, Group, Select, Table, Text } from '@mantine/core'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { useLiveEvents } from '../live/use-live-events.ts'
+import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
 import { CONVERSION_STATUSES } from './conversion-statuses.ts'
+import { StatusBadge } from './status-badge.tsx'
 
 const route = getRouteApi('/app/conversions')
-// Dark shades: white text on them passes WCAG AA.
-const STATUS_COLOURS = { pending: 'blue.9', approved: 'teal.9', rejected: 'red.9' } as const
 
 export function ConversionsPage() {
   const search = route.useSearch()
@@ -65,6 +65,7 @@ export function ConversionsPage() {
         <Table striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
+              <Table.Th>Conversion</Table.Th>
               <Table.Th>Time</Table.Th>
               <Table.Th>Offer</Table.Th>
               <Table.Th>Affiliate</Table.Th>
@@ -78,13 +79,18 @@ export function ConversionsPage() {
           <Table.Tbody>
             {rows.map((conversion) => (
               <Table.Tr key={conversion.id}>
+                <Table.Td>
+                  <AnchorLink to="/conversions/$id" params={{ id: conversion.id }}>
+                    {conversion.id}
+                  </AnchorLink>
+                </Table.Td>
                 <Table.Td>{new Date(conversion.created_at).toLocaleString()}</Table.Td>
                 <Table.Td>{conversion.offer_id}</Table.Td>
                 <Table.Td>{conversion.affiliate_id}</Table.Td>
                 <Table.Td>{conversion.goal}</Table.Td>
                 <Table.Td>{conversion.txid ?? '—'}</Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS_COLOURS[conversion.status]}>{conversion.status}</Badge>
+                  <StatusBadge status={conversion.status} />
                 </Table.Td>
                 <Table.Td>
                   {conversion.payout} {conversion.currency}

@@ -3,10 +3,12 @@ import { useQuery } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
+import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { reasonInWords } from './postback-reasons.ts'
 import { POSTBACK_RESULTS } from './postback-results.ts'
 
 const route = getRouteApi('/app/postback-log')
@@ -78,9 +80,17 @@ export function PostbackLogPage() {
                 <Table.Td>
                   <Badge color={RESULT_COLOURS[line.result]}>{line.result}</Badge>
                 </Table.Td>
-                <Table.Td>{line.reason ?? '—'}</Table.Td>
+                <Table.Td>{reasonInWords(line.reason) ?? '—'}</Table.Td>
                 <Table.Td>{line.click_id ?? '—'}</Table.Td>
-                <Table.Td>{line.conversion_id ?? '—'}</Table.Td>
+                <Table.Td>
+                  {line.conversion_id ? (
+                    <AnchorLink to="/conversions/$id" params={{ id: line.conversion_id }}>
+                      {line.conversion_id}
+                    </AnchorLink>
+                  ) : (
+                    '—'
+                  )}
+                </Table.Td>
                 <Table.Td>
                   {line.method} {line.ip}
                 </Table.Td>

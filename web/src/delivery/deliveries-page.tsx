@@ -1,23 +1,22 @@
-import { Badge, Button, Group, Select, Table } from '@mantine/core'
+import { Button, Checkbox, Group, Select, Table } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi } from '@tanstack/react-router'
+import { useState } from 'react'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
+import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { BulkReplay } from './bulk-replay.tsx'
 import { DELIVERY_STATES } from './delivery-states.ts'
+import { StateBadge } from './state-badge.tsx'
 
 const route = getRouteApi('/app/deliveries')
-// Dark shades: white text on them passes WCAG AA.
-const STATE_COLOURS = {
-  pending: 'blue.9',
-  delivered: 'teal.9',
-  failed: 'red.9',
-  cancelled: 'gray.7',
-} as const
 
 export function DeliveriesPage() {
   const search = route.useSearch()
@@ -45,11 +44,25 @@ export function DeliveriesPage() {
     },
   })
   const rows = list.data?.data ?? []
+  const session = useSession()
+  const canRetry = may(session, 'POST /api/v1/deliveries/:id/retry')
+  const canReplay = may(session, 'POST /api/v1/deliveries/retry')
+  // Picked rows, by id; one being sent right now cannot be queued again, so it has no box.
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set())
+  const pickable = rows.filter((delivery) => delivery.state !== 'pending').map((d) => d.id)
+  const selected = pickable.filter((id) => picked.has(id))
+  const pick = (id: string, on: boolean) =>
+    setPicked((before) => {
+      const after = new Set(before)
+      if (on) after.add(id)
+      else after.delete(id)
+      return after
+    })
 
   return (
     <>
       <PageTitle>Deliveries</PageTitle>
-      <Group mb="md">
+      <Group mb="md" justify="space-between" align="flex-end">
         <Select
           label="State"
           placeholder="Any state"
@@ -58,6 +71,7 @@ export function DeliveriesPage() {
           value={search.state ?? null}
           onChange={(state) => filter({ state: (state ?? undefined) as typeof search.state })}
         />
+        {canReplay && <BulkReplay selected={selected} onReplayed={() => setPicked(new Set())} />}
       </Group>
       <ErrorAlert error={list.error} title="Could not load deliveries" />
       <ErrorAlert error={retry.error} title="Could not retry" />
@@ -70,6 +84,19 @@ export function DeliveriesPage() {
         <Table striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
+              {canReplay && (
+                <Table.Th>
+                  <Checkbox
+                    aria-label="Select every delivery shown"
+                    checked={pickable.length > 0 && selected.length === pickable.length}
+                    indeterminate={selected.length > 0 && selected.length < pickable.length}
+                    disabled={pickable.length === 0}
+                    onChange={(event) =>
+                      setPicked(new Set(event.currentTarget.checked ? pickable : []))
+                    }
+                  />
+                </Table.Th>
+              )}
               <Table.Th>Queued</Table.Th>
               <Table.Th>Endpoint</Table.Th>
               <Table.Th>Conversion</Table.Th>
@@ -84,16 +111,31 @@ export function DeliveriesPage() {
               const last = delivery.attempts.at(-1)
               return (
                 <Table.Tr key={delivery.id}>
+                  {canReplay && (
+                    <Table.Td>
+                      {delivery.state !== 'pending' && (
+                        <Checkbox
+                          aria-label={`Select delivery ${delivery.id}`}
+                          checked={picked.has(delivery.id)}
+                          onChange={(event) => pick(delivery.id, event.currentTarget.checked)}
+                        />
+                      )}
+                    </Table.Td>
+                  )}
                   <Table.Td>{new Date(delivery.created_at).toLocaleString()}</Table.Td>
                   <Table.Td>{delivery.postback_id}</Table.Td>
-                  <Table.Td>{delivery.conversion_id}</Table.Td>
                   <Table.Td>
-                    <Badge color={STATE_COLOURS[delivery.state]}>{delivery.state}</Badge>
+                    <AnchorLink to="/conversions/$id" params={{ id: delivery.conversion_id }}>
+                      {delivery.conversion_id}
+                    </AnchorLink>
+                  </Table.Td>
+                  <Table.Td>
+                    <StateBadge state={delivery.state} />
                   </Table.Td>
                   <Table.Td>{delivery.attempts.length}</Table.Td>
                   <Table.Td>{last ? (last.status_code ?? last.error ?? '—') : '—'}</Table.Td>
                   <Table.Td>
-                    {delivery.state !== 'pending' && (
+                    {canRetry && delivery.state !== 'pending' && (
                       <Button
                         size="compact-sm"
                         variant="default"

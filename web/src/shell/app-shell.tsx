@@ -14,7 +14,7 @@ const PAGES = [
   { to: '/affiliates', label: 'Affiliates', uses: 'GET /api/v1/affiliates' },
   { to: '/postbacks', label: 'Postbacks', uses: 'GET /api/v1/postbacks' },
   { to: '/conversions', label: 'Conversions', uses: 'GET /api/v1/conversions' },
-  { to: '/clicks', label: 'Clicks', uses: 'GET /api/v1/clicks/:click_id' },
+  { to: '/clicks', label: 'Clicks', uses: 'GET /api/v1/clicks' },
   { to: '/reports', label: 'Reports', uses: 'GET /api/v1/reports' },
   { to: '/postback-log', label: 'Postback log', uses: 'GET /api/v1/postback-log' },
   { to: '/deliveries', label: 'Deliveries', uses: 'GET /api/v1/deliveries' },
