@@ -47,7 +47,12 @@ export function ChangeStatusButton({ conversion }: { conversion: Conversion }) {
   return (
     <>
       <Button onClick={open}>Change status</Button>
-      <Modal opened={opened} onClose={() => setOpened(false)} title="Change status">
+      <Modal
+        opened={opened}
+        onClose={() => setOpened(false)}
+        title="Change status"
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         <form onSubmit={save}>
           <Stack>
             <ErrorAlert error={change.error} title="Could not change the status" />

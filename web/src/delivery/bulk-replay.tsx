@@ -77,7 +77,12 @@ export function BulkReplay({
           {done ?? ''}
         </Text>
       </Group>
-      <Modal opened={asked !== null} onClose={() => setAsked(null)} title="Replay deliveries">
+      <Modal
+        opened={asked !== null}
+        onClose={() => setAsked(null)}
+        title="Replay deliveries"
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         <Text mb="sm">{question}</Text>
         <Text size="sm" c="dimmed" mb="md">
           Each goes with its original event id, so a receiver that already has it can tell a repeat;
