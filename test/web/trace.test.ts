@@ -113,6 +113,10 @@ describeEachEngine('clicks, the conversion trace and replays in the console', (e
     const bad = page.getByRole('region', { name: `Delivery ${failed.id}` })
     await bad.getByText('HTTP 410').waitFor()
     await inspect(page, name('conversion'))
+    await calls.scrollIntoViewIfNeeded()
+    await screenshot(page, name('conversion-calls'))
+    await bad.scrollIntoViewIfNeeded()
+    await screenshot(page, name('conversion-deliveries'))
 
     // "Change status": approved → rejected, with a reason, into the history.
     await page.getByRole('button', { name: 'Change status' }).click()

@@ -74,7 +74,7 @@ export function ClickPage() {
                     <Table.Tr key={conversion.id}>
                       <Table.Td>{new Date(conversion.created_at).toLocaleString()}</Table.Td>
                       <Table.Td>
-                        <AnchorLink to="/conversions/$id" params={{ id: conversion.id }}>
+                        <AnchorLink to="/conversions/$id" params={{ id: conversion.id }} size="sm">
                           Trace of conversion {conversion.id}
                         </AnchorLink>
                       </Table.Td>

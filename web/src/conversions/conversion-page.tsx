@@ -98,8 +98,8 @@ function Summary({ conversion, canChange }: { conversion: Conversion; canChange:
   ]
   return (
     <Paper withBorder p="md">
-      <Group justify="space-between" align="flex-start">
-        <SimpleGrid cols={{ base: 2, md: 5 }} spacing="md" component="dl" m={0}>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <SimpleGrid cols={{ base: 2, md: 5 }} spacing="md" component="dl" m={0} flex={1}>
           {facts
             .filter(([, value]) => value !== null)
             .map(([label, value]) => (

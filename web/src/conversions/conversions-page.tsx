@@ -80,7 +80,7 @@ export function ConversionsPage() {
             {rows.map((conversion) => (
               <Table.Tr key={conversion.id}>
                 <Table.Td>
-                  <AnchorLink to="/conversions/$id" params={{ id: conversion.id }}>
+                  <AnchorLink to="/conversions/$id" params={{ id: conversion.id }} size="sm">
                     {conversion.id}
                   </AnchorLink>
                 </Table.Td>

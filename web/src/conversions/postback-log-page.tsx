@@ -84,7 +84,7 @@ export function PostbackLogPage() {
                 <Table.Td>{line.click_id ?? '—'}</Table.Td>
                 <Table.Td>
                   {line.conversion_id ? (
-                    <AnchorLink to="/conversions/$id" params={{ id: line.conversion_id }}>
+                    <AnchorLink to="/conversions/$id" params={{ id: line.conversion_id }} size="sm">
                       {line.conversion_id}
                     </AnchorLink>
                   ) : (

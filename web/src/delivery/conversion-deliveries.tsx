@@ -110,10 +110,7 @@ function DeliveryCard({ delivery }: { delivery: Delivery }) {
               <Table.Tr key={attempt.at}>
                 <Table.Td>{index + 1}</Table.Td>
                 <Table.Td>{new Date(attempt.at).toLocaleString()}</Table.Td>
-                <Table.Td>
-                  {attempt.status_code === null ? '' : `HTTP ${attempt.status_code}`}
-                  {attempt.error ? ` ${attempt.error}` : ''}
-                </Table.Td>
+                <Table.Td>{answerOf(attempt)}</Table.Td>
                 <Table.Td>{attempt.duration_ms} ms</Table.Td>
                 <Table.Td style={{ wordBreak: 'break-all' }}>
                   {attempt.response_body ?? '—'}
@@ -125,4 +122,11 @@ function DeliveryCard({ delivery }: { delivery: Delivery }) {
       )}
     </Paper>
   )
+}
+
+/** The status code, and the error when it says more than the code (a timeout, a refused address). */
+function answerOf(attempt: Delivery['attempts'][number]): string {
+  const status = attempt.status_code === null ? null : `HTTP ${attempt.status_code}`
+  const error = attempt.error === status ? null : attempt.error
+  return [status, error].filter(Boolean).join(': ') || '—'
 }

@@ -125,7 +125,11 @@ export function DeliveriesPage() {
                   <Table.Td>{new Date(delivery.created_at).toLocaleString()}</Table.Td>
                   <Table.Td>{delivery.postback_id}</Table.Td>
                   <Table.Td>
-                    <AnchorLink to="/conversions/$id" params={{ id: delivery.conversion_id }}>
+                    <AnchorLink
+                      to="/conversions/$id"
+                      params={{ id: delivery.conversion_id }}
+                      size="sm"
+                    >
                       {delivery.conversion_id}
                     </AnchorLink>
                   </Table.Td>
