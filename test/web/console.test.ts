@@ -163,8 +163,8 @@ describeEachEngine('the network console', (engine) => {
     // The other pages: a click looked up by its id, the report, the postback log, deliveries.
     await openFromNavigation(page, 'Clicks')
     await field(page, 'Click id').fill(clickId!)
-    await page.getByRole('button', { name: 'Look up' }).click()
-    await page.getByRole('cell', { name: 'spring' }).waitFor()
+    await page.getByRole('button', { name: 'Open click' }).click()
+    await page.getByRole('cell', { name: 'sub1=spring' }).waitFor()
     await inspect(page, name('clicks'))
     await openFromNavigation(page, 'Reports')
     await page.getByRole('columnheader', { name: 'clicks', exact: true }).waitFor()
