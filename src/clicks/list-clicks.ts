@@ -45,12 +45,15 @@ export async function listClicks(
     .limit(query.limit + 1)
   const after = decodeClickCursor(query.cursor)
   if (after) {
-    select = select.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.at),
-        eb.and([eb('created_at', '=', after.at), eb('click_id', '<', after.clickId)]),
-      ]),
-    )
+    // The plain bound lets both engines start the index scan at the cursor; the OR alone is a filter.
+    select = select
+      .where('created_at', '<=', after.at)
+      .where((eb) =>
+        eb.or([
+          eb('created_at', '<', after.at),
+          eb.and([eb('created_at', '=', after.at), eb('click_id', '<', after.clickId)]),
+        ]),
+      )
   }
   if (principal.role === 'affiliate') {
     select = select.where('affiliate_id', '=', principal.affiliateId)
