@@ -37,5 +37,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.BACKTRACK_WORKER_METRICS_PORT || process.env.PORT || 8080}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # bin/backtrack.js starts Node with its memory flags (its shebang) and handles SIGTERM itself.
-ENTRYPOINT ["bin/backtrack.js"]
+ENTRYPOINT ["/app/bin/backtrack.js"]
 CMD ["serve"]

@@ -88,8 +88,9 @@ describe('the production install the Dockerfile makes', () => {
       ...instruction(/^ENTRYPOINT (\[.*\])$/gm),
       ...instruction(/^CMD (\[.*\])$/gm),
     ]
-    expect([file, ...args]).toEqual(['bin/backtrack.js', 'serve'])
-    server = spawn(join(app, file!), args, {
+    expect([file, ...args]).toEqual(['/app/bin/backtrack.js', 'serve'])
+    // The image's /app is the temporary copy here.
+    server = spawn(join(app, file!.replace(/^\/app\//, '')), args, {
       cwd: app,
       env: imageEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
