@@ -180,7 +180,7 @@ describePostgres('two servers and a worker on one database', () => {
 
     for (const child of [a.child, b.child, worker]) await child.stop()
     for (const child of [a.child, b.child, worker]) expect(await child.exited).toBe(0)
-  }, 90_000)
+  }, 150_000)
 })
 
 function reportSlow(what: string, elapsedMs: number): void {
