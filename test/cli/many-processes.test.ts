@@ -45,7 +45,7 @@ describePostgres('two servers and a worker on one database', () => {
     await database?.drop()
   })
 
-  it('migrate once, store each acknowledged conversion once, send each event once and share catalog changes', async () => {
+  it('migrates once, stores each acknowledged conversion once, sends each event once and shares catalog changes', async () => {
     database = await createTestDatabase('postgres')
     receiver = await startReceiver()
     const env = { ...databaseEnv(database.config), BACKTRACK_ALLOW_PRIVATE_TARGETS: '1' }
