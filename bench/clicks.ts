@@ -20,13 +20,32 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = 50
 const USER_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
-const QUERY = 'sub1=campaign-42&sub2=creative%20A&source=bench'
+const QUERY = 'sub2=creative%20A&source=bench'
 // Distinct visitors (IP addresses, sent as X-Forwarded-For from a trusted proxy) the requests
 // cycle through. 1, the default, is one visitor clicking again and again: every click after the
 // first is a repeat, and the click store writes to one spot of each index. Real traffic comes
 // from many addresses, each a unique click on first sight and a row at its own place in the
 // visitor index; BENCH_VISITORS=100000 measures that.
 const VISITORS = Number(process.env.BENCH_VISITORS ?? 1)
+// Offers × affiliates × sub1 values the clicks cycle through (BENCH_KEYS=20x50x100). 1x1x1, the
+// default, sends every click to one rollup row per tier; real traffic spreads over many, each a
+// row of its own in the rollups' indexes.
+const KEYS = parseKeys(process.env.BENCH_KEYS ?? '1x1x1')
+const KEY_COUNT = KEYS.offers * KEYS.affiliates * KEYS.subs
+
+interface Keys {
+  offers: number
+  affiliates: number
+  subs: number
+}
+
+function parseKeys(text: string): Keys {
+  const parts = text.split('x').map(Number)
+  if (parts.length !== 3 || !parts.every((n) => Number.isInteger(n) && n >= 1))
+    throw new Error(`BENCH_KEYS=${text}: expected offers x affiliates x sub ids, e.g. 20x50x100`)
+  const [offers, affiliates, subs] = parts as [number, number, number]
+  return { offers, affiliates, subs }
+}
 
 interface Row {
   name: string
@@ -37,7 +56,12 @@ interface Row {
 export async function run(): Promise<void> {
   const rows: Row[] = []
   const baseline = await startBaseline('redirect')
-  rows.push(await load('bare node:http 302', baseline, `/c/1?aff_id=1&${QUERY}`))
+  rows.push(
+    await load('bare node:http 302', baseline, {
+      offerIds: ['1'],
+      affiliateIds: ['1'],
+    }),
+  )
   await baseline.stop()
   const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as BenchEngine[]
   for (const engine of engines) {
@@ -46,15 +70,19 @@ export async function run(): Promise<void> {
       VISITORS > 1 ? { BACKTRACK_TRUST_PROXY: '127.0.0.1' } : {},
     )
     try {
-      const path = await trackingLink(server)
-      rows.push(await load(`backtrack /c (${engine})`, server, path))
+      const catalog = await trackingCatalog(server)
+      rows.push(await load(`backtrack /c (${engine})`, server, catalog))
     } finally {
       await server.stop()
     }
   }
   const visitors = VISITORS > 1 ? `, ${VISITORS} visitors` : ''
+  const keys =
+    KEY_COUNT > 1
+      ? `, ${KEYS.offers} offers × ${KEYS.affiliates} affiliates × ${KEYS.subs} sub1 values`
+      : ''
   printComparison(
-    `clicks: GET /c/{offer_id}, ${CONNECTIONS} connections, ${SECONDS} s each${visitors} (target ≥ 0.6× the bare server, p99 ≤ 15 ms, RSS ≤ 250 MB)`,
+    `clicks: GET /c/{offer_id}, ${CONNECTIONS} connections, ${SECONDS} s each${visitors}${keys} (target ≥ 0.6× the bare server, p99 ≤ 15 ms, RSS ≤ 250 MB)`,
     rows,
   )
   console.log(
@@ -62,21 +90,37 @@ export async function run(): Promise<void> {
   )
 }
 
-async function trackingLink(server: ServerProcess): Promise<string> {
-  const advertiser = await api(server.url, 'POST', '/api/v1/advertisers', { name: 'Bench' })
-  const offer = await api(server.url, 'POST', '/api/v1/offers', {
-    advertiser_id: advertiser.id,
-    name: 'Bench offer',
-    destination_url:
-      'https://shop.example/landing?cid={click_id}&s1={sub1}&s2={sub2}&src={source}&cc={country}',
-    revenue: '2.50',
-    payout: '1.75',
-  })
-  const affiliate = await api(server.url, 'POST', '/api/v1/affiliates', { name: 'Bench' })
-  return `/c/${offer.id}?aff_id=${affiliate.id}&${QUERY}`
+interface TrackingCatalog {
+  offerIds: string[]
+  affiliateIds: string[]
 }
 
-async function load(name: string, server: ServerProcess, path: string): Promise<Row> {
+/** BENCH_KEYS's offers and affiliates, made through the API. */
+async function trackingCatalog(server: ServerProcess): Promise<TrackingCatalog> {
+  const advertiser = await api(server.url, 'POST', '/api/v1/advertisers', { name: 'Bench' })
+  const offerIds: string[] = []
+  for (let i = 0; i < KEYS.offers; i++) {
+    const offer = await api(server.url, 'POST', '/api/v1/offers', {
+      advertiser_id: advertiser.id,
+      name: `Bench offer ${i + 1}`,
+      destination_url:
+        'https://shop.example/landing?cid={click_id}&s1={sub1}&s2={sub2}&src={source}&cc={country}',
+      revenue: '2.50',
+      payout: '1.75',
+    })
+    offerIds.push(offer.id)
+  }
+  const affiliateIds: string[] = []
+  for (let i = 0; i < KEYS.affiliates; i++) {
+    const affiliate = await api(server.url, 'POST', '/api/v1/affiliates', {
+      name: `Bench ${i + 1}`,
+    })
+    affiliateIds.push(affiliate.id)
+  }
+  return { offerIds, affiliateIds }
+}
+
+async function load(name: string, server: ServerProcess, catalog: TrackingCatalog): Promise<Row> {
   const databaseUrl = server.databaseEnv.DATABASE_URL
   const backends = databaseUrl ? new BackendPids(databaseUrl) : undefined
   try {
@@ -93,7 +137,7 @@ async function load(name: string, server: ServerProcess, path: string): Promise<
       url: server.url,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
-      requests: visitorRequests(path),
+      requests: clickRequests(catalog),
       expectStatus: 302,
     })
     const serverAfter = threadCpuSeconds(server.pid)
@@ -119,12 +163,24 @@ async function load(name: string, server: ServerProcess, path: string): Promise<
   }
 }
 
-function visitorRequests(path: string): autocannon.Request[] {
+/**
+ * One request per visitor and per key (offer, affiliate, sub1), as many as the larger of the two
+ * counts: request i comes from visitor i mod VISITORS and carries key i mod KEY_COUNT. The bare
+ * server gets the same paths with every id 1, which it ignores.
+ */
+function clickRequests(catalog: TrackingCatalog): autocannon.Request[] {
   const headers = { 'user-agent': USER_AGENT }
-  if (VISITORS <= 1) return [{ method: 'GET', path, headers }]
-  // Addresses spread over the IPv4 space by a fixed stride, so each run sends the same ones.
-  return Array.from({ length: VISITORS }, (_, i) => {
-    const n = (0x0b000000 + i * 2_654_435_761) >>> 0
+  return Array.from({ length: Math.max(VISITORS, KEY_COUNT) }, (_, i) => {
+    const key = i % KEY_COUNT
+    const offerId = catalog.offerIds[key % KEYS.offers] ?? catalog.offerIds[0]!
+    const affiliateId =
+      catalog.affiliateIds[Math.floor(key / KEYS.offers) % KEYS.affiliates] ??
+      catalog.affiliateIds[0]!
+    const sub = Math.floor(key / (KEYS.offers * KEYS.affiliates)) + 42
+    const path = `/c/${offerId}?aff_id=${affiliateId}&sub1=campaign-${sub}&${QUERY}`
+    if (VISITORS <= 1) return { method: 'GET' as const, path, headers }
+    // Addresses spread over the IPv4 space by a fixed stride, so each run sends the same ones.
+    const n = (0x0b000000 + (i % VISITORS) * 2_654_435_761) >>> 0
     const ip = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
     return { method: 'GET' as const, path, headers: { ...headers, 'x-forwarded-for': ip } }
   })

@@ -20,6 +20,7 @@ import {
   BENCH_ADMIN_KEY,
   BENCH_PG_URL,
   type BenchEngine,
+  peakRssMb,
   type ServerProcess,
   startBaseline,
 } from './lib/processes.ts'
@@ -43,6 +44,8 @@ interface Row {
   seconds: number
   /** CPU seconds used while draining: sender or worker processes, receiver, database server. */
   cpu: { sender: number; receiver: number; database: number; machineIdleShare: number }
+  /** The largest peak RSS of the worker processes, in MB; none for the in-memory baseline. */
+  peakRssMb?: number
 }
 
 export async function run(): Promise<void> {
@@ -66,7 +69,7 @@ export async function run(): Promise<void> {
   for (const row of rows) {
     const rate = Math.round(COUNT / row.seconds)
     console.log(
-      `  ${row.name.padEnd(32)} ${String(rate).padStart(7)} deliveries/s  drain ${row.seconds.toFixed(2)} s  ratio ${(base.seconds / row.seconds).toFixed(2)}×`,
+      `  ${row.name.padEnd(32)} ${String(rate).padStart(7)} deliveries/s  drain ${row.seconds.toFixed(2)} s  ratio ${(base.seconds / row.seconds).toFixed(2)}×${row.peakRssMb === undefined ? '' : `  peak RSS ${row.peakRssMb} MB`}`,
     )
   }
   console.log(
@@ -164,9 +167,11 @@ async function drain(
     const [sender, receiverCpu, databaseCpu] = await Promise.all(
       Object.values(meters).map((meter) => meter.stop()),
     )
+    const peakRss = Math.max(...children.map((child) => peakRssMb(child.pid)))
     await Promise.all(children.map((child) => child.stop()))
     return {
       seconds,
+      peakRssMb: peakRss,
       cpu: {
         sender: sender!.seconds,
         receiver: receiverCpu!.seconds,

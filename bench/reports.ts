@@ -71,6 +71,7 @@ async function benchEngine(engine: BenchEngine): Promise<void> {
       )
     }
     await checkTotals(database, server.url, data.to, range)
+    console.log(`  server peak RSS ${server.peakRssMb()} MB`)
   } finally {
     await database.close()
     await server.stop()

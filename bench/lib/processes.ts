@@ -43,6 +43,13 @@ export function waitForListening(child: ChildProcess): Promise<string> {
   })
 }
 
+/** Peak resident memory of a running process so far, in MB (Linux VmHWM). */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return Math.round(kb / 1024)
+}
+
 function track(
   child: ChildProcess,
   url: string,
@@ -53,11 +60,7 @@ function track(
     url,
     pid: child.pid!,
     databaseEnv,
-    peakRssMb: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
-      return Math.round(kb / 1024)
-    },
+    peakRssMb: () => peakRssMb(child.pid!),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')

@@ -13,6 +13,9 @@ Usage:
   npx backtrack worker [--db PATH]                        outbound postback delivery only (scale out on PostgreSQL)
   npx backtrack admin-key rotate [--db PATH]              a new admin key, printed once to stderr;
                                                           the previous generated one stops working
+  npx backtrack backup <file> [--db PATH]                 a consistent copy of the SQLite database, taken
+                                                          while servers run; never overwrites <file>
+                                                          (PostgreSQL: pg_dump, see docs/operations.md)
   npx backtrack --help                                    this text
   npx backtrack --version                                 the version
 

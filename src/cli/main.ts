@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { type Config, type ConfigFlags, loadConfig } from '../config.ts'
 import { StartupError } from '../shared/startup-error.ts'
 import { rotateAdminKeyCommand } from './admin-key.ts'
+import { backupCommand } from './backup.ts'
 import { HELP } from './help.ts'
 
 // The server's modules are imported by the command that needs them: loading them all takes
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
         throw new StartupError('usage: backtrack admin-key rotate; see backtrack --help')
       }
       return rotateAdminKeyCommand(config)
+    case 'backup':
+      return backupCommand(config, positionals[1])
     default:
       throw new StartupError(`unknown command "${command}"; see backtrack --help`)
   }

@@ -1,15 +1,15 @@
+import { runBoundedBatches } from '../db/bounded-batches.ts'
 import type { Db } from '../db/database.ts'
 import type { BackgroundService } from '../main.ts'
 import { prunePostbackLog } from './postback-log.ts'
 
 const DAY_MS = 86_400_000
-const BATCH = 1000
 const EVERY_MS = 10 * 60_000
 const FIRST_RUN_MS = 5_000
 
 /**
- * Deletes postback log lines older than the retention, in small batches so no delete holds the
- * database for long (SQLite has one writer). Runs shortly after start, then every ten minutes;
+ * Deletes postback log lines older than the retention, in batches of a few milliseconds each
+ * (`runBoundedBatches`), so no delete holds the database for long (SQLite has one writer). Runs shortly after start, then every ten minutes;
  * `retentionDays` 0 keeps the log forever.
  */
 export function startPostbackLogPruner(
@@ -41,13 +41,6 @@ export function startPostbackLogPruner(
 }
 
 /** Prunes batch after batch until nothing old is left (or the service stops); returns the count. */
-export async function pruneAll(db: Db, before: number, stopped: () => boolean): Promise<number> {
-  let total = 0
-  while (!stopped()) {
-    const deleted = await prunePostbackLog(db, before, BATCH)
-    total += deleted
-    if (deleted < BATCH) break
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  return total
+export function pruneAll(db: Db, before: number, stopped: () => boolean): Promise<number> {
+  return runBoundedBatches((rows) => prunePostbackLog(db, before, rows), { stopped })
 }

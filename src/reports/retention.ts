@@ -1,26 +1,25 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { type BatchBounds, runBoundedBatches } from '../db/bounded-batches.ts'
 import type { Db } from '../db/database.ts'
 
 const DAY_MS = 86_400_000
-const BATCH = 1000
-const PAUSE_MS = 20
 const EVERY_MS = 60_000
 /** How far back a live-feed client can resume. */
 export const LIVE_EVENTS_KEPT_MS = DAY_MS
 
 /**
- * Deletes raw clicks older than the retention and live-feed events older than a day, a thousand
- * rows per statement with a pause between, so a large backlog never holds the write lock for long.
- * Rollups and conversions are kept. Returns how many clicks went.
+ * Deletes raw clicks older than the retention and live-feed events older than a day, in batches
+ * of a few milliseconds each with pauses between (`runBoundedBatches`), so a large backlog never
+ * holds the write lock for long. Rollups and conversions are kept. Returns how many clicks went.
  */
 export async function purgeExpired(
   db: Db,
   retentionDays: number,
   now = Date.now(),
+  bounds: BatchBounds = {},
 ): Promise<number> {
   const clickCutoff = now - retentionDays * DAY_MS
-  let purged = 0
-  for (;;) {
+  const purged = await runBoundedBatches(async (rows) => {
     const result = await db
       .deleteFrom('clicks')
       .where('click_id', 'in', (eb) =>
@@ -28,37 +27,53 @@ export async function purgeExpired(
           .selectFrom('clicks')
           .select('click_id')
           .where('created_at', '<', clickCutoff)
-          .limit(BATCH),
+          .limit(rows),
       )
       .executeTakeFirst()
-    const deleted = Number(result.numDeletedRows)
-    purged += deleted
-    if (deleted < BATCH) break
-    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS))
-  }
-  await db
-    .deleteFrom('live_events')
-    .where('created_at', '<', now - LIVE_EVENTS_KEPT_MS)
-    .execute()
+    return Number(result.numDeletedRows)
+  }, bounds)
+  await runBoundedBatches(async (rows) => {
+    const result = await db
+      .deleteFrom('live_events')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('live_events')
+          .select('id')
+          .where('created_at', '<', now - LIVE_EVENTS_KEPT_MS)
+          .limit(rows),
+      )
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }, bounds)
   return purged
 }
 
-/** Runs the purge once a minute in the background; stop() waits for a run in progress. */
+/** Runs the purge once a minute in the background; stop() ends a run in progress after its batch. */
 export function startRetention(db: Db, retentionDays: number, log: FastifyBaseLogger) {
   let running: Promise<void> = Promise.resolve()
+  let stopped = false
+  let busy = false
   const run = () => {
-    running = purgeExpired(db, retentionDays).then(
-      (purged) => {
-        if (purged > 0) log.info({ purged, retentionDays }, 'purged expired clicks')
-      },
-      (error: unknown) => log.error({ err: error }, 'click retention failed'),
-    )
+    // A first run over a large backlog outlasts the minute: the next one waits its turn.
+    if (busy) return
+    busy = true
+    running = purgeExpired(db, retentionDays, Date.now(), { stopped: () => stopped })
+      .then(
+        (purged) => {
+          if (purged > 0) log.info({ purged, retentionDays }, 'purged expired clicks')
+        },
+        (error: unknown) => log.error({ err: error }, 'click retention failed'),
+      )
+      .finally(() => {
+        busy = false
+      })
   }
   const timer = setInterval(run, EVERY_MS)
   timer.unref()
   run()
   return {
     async stop() {
+      stopped = true
       clearInterval(timer)
       await running
     },

@@ -19,6 +19,7 @@ describe('npx backtrack', () => {
     for (const word of [
       'serve',
       'migrate',
+      'backup',
       'PORT',
       'HOST',
       'BACKTRACK_DB',

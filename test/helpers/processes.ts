@@ -75,9 +75,13 @@ export interface ServeProcess {
 
 /**
  * Starts `backtrack serve` as an OS process on a loopback port of its own (admin key
- * `TEST_ADMIN_KEY`, `env` on top) and resolves once it prints its "listening on" line.
+ * `TEST_ADMIN_KEY`, `env` on top) and resolves once it prints its "listening on" line (within
+ * `startTimeoutMs`).
  */
-export async function serveProcess(env: Record<string, string>): Promise<ServeProcess> {
+export async function serveProcess(
+  env: Record<string, string>,
+  startTimeoutMs = 45_000,
+): Promise<ServeProcess> {
   const child = runBacktrack(['serve'], {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -86,7 +90,7 @@ export async function serveProcess(env: Record<string, string>): Promise<ServePr
     ...env,
   })
   try {
-    const url = (await child.waitFor(/listening on (http:\/\/\S+)/, 45_000))[1]!
+    const url = (await child.waitFor(/listening on (http:\/\/\S+)/, startTimeoutMs))[1]!
     return {
       child,
       url,

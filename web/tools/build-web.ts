@@ -10,7 +10,6 @@ import {
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
-import { generateApiTypes } from './generate-api-types.ts'
 
 const WEB_DIR = fileURLToPath(new URL('..', import.meta.url))
 const ROOT_DIR = join(WEB_DIR, '..')
@@ -60,8 +59,10 @@ async function lock(): Promise<() => void> {
 
 /** Generates the API types from the server's OpenAPI document, then builds with Vite. */
 export async function buildWeb(): Promise<void> {
+  // Imported here: a start that finds the build current never loads them, and a production
+  // install (`npm ci --omit=dev`), which has neither, can still run this file (see below).
+  const { generateApiTypes } = await import('./generate-api-types.ts')
   await generateApiTypes()
-  // Imported here: a start that finds the build current never loads Vite.
   const { build } = await import('vite')
   // Vite keeps a NODE_ENV it finds set: under Vitest ('test') it would bundle React's development
   // build, 50 % larger and slower. What is served is the production build, whoever builds it.
@@ -118,8 +119,30 @@ function newestIn(path: string): number {
   return newest
 }
 
+/**
+ * Whether the build tools are installed: a production install (`npm ci --omit=dev`, as the
+ * Dockerfile's last stage does) has none of them and serves a `web/dist` built elsewhere.
+ */
+function canBuild(): boolean {
+  try {
+    import.meta.resolve('vite')
+    import.meta.resolve('openapi-typescript')
+    return true
+  } catch {
+    return false
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const force = process.argv.includes('--force')
-  if (force) await buildWeb()
+  if (!canBuild()) {
+    // The `prepare` script of `npm ci --omit=dev` lands here: the install must not fail.
+    process.stderr.write(
+      existsSync(BUILT_MARK)
+        ? 'web app: build tools not installed (production install); serving web/dist as it is\n'
+        : 'web app: not built, and the build tools are not installed (production install): copy a web/dist built with `npm ci && npm run build:web`\n',
+    )
+    if (force) process.exitCode = 1
+  } else if (force) await buildWeb()
   else await ensureWebBuilt()
 }
