@@ -194,6 +194,9 @@ const editPostback = createRoute(
 const twoFactor = createRoute(
   page('/two-factor', () => import('./access/two-factor-page.tsx'), 'TwoFactorPage'),
 )
+const changePassword = createRoute(
+  page('/change-password', () => import('./access/change-password-page.tsx'), 'ChangePasswordPage'),
+)
 const users = createRoute(page('/users', () => import('./access/users-page.tsx'), 'UsersPage'))
 const apiKeys = createRoute(
   page('/api-keys', () => import('./access/api-keys-page.tsx'), 'ApiKeysPage'),
@@ -233,6 +236,7 @@ const routeTree = root.addChildren([
     users,
     apiKeys,
     twoFactor,
+    changePassword,
     auditLog,
   ]),
 ])
