@@ -14,6 +14,7 @@ import { SESSION_QUERY } from './access/session.ts'
 import { SignInPage } from './access/sign-in-page.tsx'
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
 import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
+import { PERIOD_KEYS, type PeriodKey, RANKS, type Rank } from './dashboard/periods.ts'
 import { DELIVERY_STATES, type DeliveryState } from './delivery/delivery-states.ts'
 import { GROUPINGS, type Grouping } from './reports/groupings.ts'
 import {
@@ -84,9 +85,13 @@ function page<P extends string, M extends Record<string, unknown>>(
   }
 }
 
-const dashboard = createRoute(
-  page('/', () => import('./dashboard/dashboard-page.tsx'), 'DashboardPage'),
-)
+const dashboard = createRoute({
+  ...page('/', () => import('./dashboard/dashboard-page.tsx'), 'DashboardPage'),
+  validateSearch: (search: Record<string, unknown>): { period?: PeriodKey; rank?: Rank } => ({
+    period: optionalChoice(search.period, PERIOD_KEYS),
+    rank: optionalChoice(search.rank, RANKS),
+  }),
+})
 const offers = createRoute({
   ...page('/offers', () => import('./catalog/offers-page.tsx'), 'OffersPage'),
   validateSearch: (

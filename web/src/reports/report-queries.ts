@@ -1,10 +1,15 @@
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
+import type { operations } from '../api/schema.d.ts'
 
 /** The browser's time zone: days and hours in reports are the viewer's own. */
 export const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 
-export type ReportFilter = { group_by?: string; from?: string; to?: string; sort?: string }
+/** A report's query as the API takes it, but for the time zone, which is always the viewer's. */
+export type ReportFilter = Omit<
+  NonNullable<operations['getReport']['parameters']['query']>,
+  'tz' | 'format'
+>
 
 export const reportQuery = (filter: ReportFilter) => ({
   queryKey: ['reports', filter],
