@@ -16,7 +16,7 @@ import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conver
 import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
 import { PERIOD_KEYS, type PeriodKey, RANKS, type Rank } from './dashboard/periods.ts'
 import { DELIVERY_STATES, type DeliveryState } from './delivery/delivery-states.ts'
-import { GROUPINGS, type Grouping } from './reports/groupings.ts'
+import { reportSearch } from './reports/groupings.ts'
 import {
   type ListSearch,
   listSearch,
@@ -154,13 +154,7 @@ const clicks = createRoute({
 })
 const reports = createRoute({
   ...page('/reports', () => import('./reports/reports-page.tsx'), 'ReportsPage'),
-  validateSearch: (
-    search: Record<string, unknown>,
-  ): { group_by?: Grouping; from?: string; to?: string } => ({
-    group_by: optionalChoice(search.group_by, GROUPINGS),
-    from: optionalText(search.from),
-    to: optionalText(search.to),
-  }),
+  validateSearch: reportSearch,
 })
 const postbackLog = createRoute({
   ...page('/postback-log', () => import('./conversions/postback-log-page.tsx'), 'PostbackLogPage'),
