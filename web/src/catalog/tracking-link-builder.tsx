@@ -82,7 +82,7 @@ export function TrackingLinkBuilder({ offer }: { offer: Offer }) {
               block
               aria-label="Tracking link"
               tabIndex={0}
-              style={{ flex: 1, wordBreak: 'break-all' }}
+              style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
             >
               {link}
             </Code>

@@ -84,6 +84,7 @@ export function ReportsPage() {
         <Group align="flex-end" wrap="wrap">
           <MultiSelect
             label="Group by"
+            searchable
             data={GROUPINGS.map((value) => ({ value, label: label(value) }))}
             value={groups}
             onChange={(value) => change({ group_by: value.length ? value.join(',') : undefined })}
