@@ -4,6 +4,9 @@ import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import type { Step } from '../reports/time-series.ts'
 
+const DAY = 86_400
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
+
 /**
  * Clicks and conversions as lines over time; `times` are epoch seconds, one per point, drawn in
  * the browser's time zone (the one the report was asked in). `caption` says what is shown.
@@ -36,7 +39,13 @@ export function TrafficChart({
           { label: 'Conversions', stroke: '#c2255c', width: 2, scale: 'conversions' },
         ],
         axes: [
-          {},
+          step === 'day'
+            ? {
+                // Whole days only: no "12pm" ticks between them.
+                incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY],
+                values: (_u, splits) => splits.map((at) => dayLabel.format(at * 1000)),
+              }
+            : {},
           { label: 'Clicks' },
           { side: 1, scale: 'conversions', label: 'Conversions', grid: { show: false } },
         ],
