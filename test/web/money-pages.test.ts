@@ -195,6 +195,8 @@ describeEachEngine('links, postbacks and money in the console', (engine) => {
     const { page } = browser
     onTestFailed(() => screenshot(page, name('failure-person')))
     await invite(t, { email: 'pat@example.test', name: 'Pat', role: 'manager' })
+    // Signed out of the tab's key too, from a page of the server's origin.
+    await page.goto(`${t.url}/healthz`)
     await page.evaluate(() => sessionStorage.clear())
     await page.goto(`${t.url}/`)
     await field(page, 'Email').fill('pat@example.test')
@@ -229,4 +231,27 @@ describeEachEngine('links, postbacks and money in the console', (engine) => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor()
   }, 120_000)
+
+  it("hides the advertiser's token and the test conversion from an analyst", async () => {
+    const { page } = browser
+    onTestFailed(() => screenshot(page, name('failure-analyst')))
+    const advertiser = await t.request('POST', '/api/v1/advertisers', { body: { name: 'Zeta' } })
+    await invite(t, { email: 'ann@example.test', name: 'Ann', role: 'analyst' })
+    await browser.context.clearCookies()
+    // Signed out of the tab's key too, from a page of the server's origin.
+    await page.goto(`${t.url}/healthz`)
+    await page.evaluate(() => sessionStorage.clear())
+    await page.goto(`${t.url}/advertisers/${advertiser.body.id}`)
+    await field(page, 'Email').fill('ann@example.test')
+    await field(page, 'Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    const postbacks = page.getByRole('region', { name: 'Postback URL builder' })
+    const url = postbacks.getByLabel('Postback URL')
+    await url.waitFor()
+    expect(await url.textContent()).toMatch(/&token=\{token\}$/)
+    expect(await url.textContent()).not.toContain(advertiser.body.postback_token)
+    await postbacks.getByText("Your role does not see the advertiser's token").waitFor()
+    expect(await page.getByRole('form', { name: 'Send a test conversion' }).count()).toBe(0)
+    await inspect(page, name('postback-builder-analyst'))
+  }, 60_000)
 })

@@ -18,6 +18,12 @@ describe('the postback URL builder', () => {
     )
   })
 
+  it('shows where the token goes to a role that does not see it', () => {
+    expect(
+      postbackUrl('https://t.example/postback', undefined, [{ name: 'click_id', macro: '' }]),
+    ).toBe('https://t.example/postback?click_id={click_id}&token={token}')
+  })
+
   it("falls back to the console's own address when the role does not see the advertiser's URL", () => {
     expect(postbackBase(undefined, 'https://console.example')).toBe(
       'https://console.example/postback',

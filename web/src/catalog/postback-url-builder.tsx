@@ -48,7 +48,7 @@ export function PostbackUrlBuilder({ advertiser }: { advertiser: Advertiser }) {
     name,
     macro: choices[name].macro,
   }))
-  const url = postbackUrl(base, token ?? '{token}', chosen)
+  const url = postbackUrl(base, token, chosen)
   const set = (name: PostbackParameter, change: Partial<Choice>) =>
     setChoices((current) => ({ ...current, [name]: { ...current[name], ...change } }))
 

@@ -11,16 +11,19 @@ export type PostbackParameter = (typeof POSTBACK_PARAMETERS)[number]['name']
 
 /**
  * The URL an advertiser fires: `base` with each chosen parameter set to the advertiser
- * platform's macro for it (`{click_id}` unless they said another), and the token last. Macros are
+ * platform's macro for it (`{click_id}` unless they said another), and the token last (`{token}` for a role
+ * that does not see it). Macros are
  * written as typed: the advertiser's platform replaces them before calling.
  */
 export function postbackUrl(
   base: string,
-  token: string,
+  token: string | undefined,
   chosen: readonly { name: string; macro: string }[],
 ): string {
   const parameters = chosen.map(({ name, macro }) => `${name}=${encodeMacro(macro || `{${name}}`)}`)
-  return `${base}?${[...parameters, `token=${encodeURIComponent(token)}`].join('&')}`
+  // A role that may not see the token sees where it goes.
+  const tokenValue = token === undefined ? '{token}' : encodeURIComponent(token)
+  return `${base}?${[...parameters, `token=${tokenValue}`].join('&')}`
 }
 
 /** The part before `?` of the advertiser's `postback_url`: the server's public postback address. */
