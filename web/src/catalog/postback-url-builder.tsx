@@ -101,7 +101,7 @@ export function PostbackUrlBuilder({ advertiser }: { advertiser: Advertiser }) {
             block
             aria-label="Postback URL"
             tabIndex={0}
-            style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
+            style={{ flex: 1, minWidth: 0, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
           >
             {url}
           </Code>

@@ -82,7 +82,7 @@ export function TrackingLinkBuilder({ offer }: { offer: Offer }) {
               block
               aria-label="Tracking link"
               tabIndex={0}
-              style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
+              style={{ flex: 1, minWidth: 0, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
             >
               {link}
             </Code>
