@@ -68,7 +68,15 @@ describeEachEngine('links, postbacks and money in the console', (engine) => {
     expect(await builder.getByLabel('Tracking link').textContent()).toBe(link)
     await builder.getByRole('button', { name: 'Copy link' }).click()
     await builder.getByRole('button', { name: 'Copied' }).waitFor()
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link)
+    expect(
+      await page.evaluate(() => {
+        // Runs in the page, which has the DOM's navigator.
+        const { navigator } = globalThis as unknown as {
+          navigator: { clipboard: { readText(): Promise<string> } }
+        }
+        return navigator.clipboard.readText()
+      }),
+    ).toBe(link)
     await inspect(page, name('link-builder'))
 
     // A visitor follows the copied link: a real click.
