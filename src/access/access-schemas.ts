@@ -43,3 +43,18 @@ export const SessionBody = Type.Object({
   }),
   two_factor_setup_required: Type.Boolean(),
 })
+
+/**
+ * `GET /me`: the session's fields and the caller's own scope, which a key of no user (the bootstrap
+ * admin key, an affiliate's key) has too.
+ */
+export const MeBody = Type.Object({
+  ...SessionBody.properties,
+  role: RoleSchema,
+  affiliate_id: Type.Union([Type.String(), Type.Null()], {
+    description: 'the affiliate an affiliate caller is',
+  }),
+  advertiser_id: Type.Union([Type.String(), Type.Null()], {
+    description: 'the advertiser an advertiser caller is',
+  }),
+})

@@ -3,7 +3,8 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { AppError } from '../http/errors.ts'
 import { ADMIN_ERRORS, errorResponse } from '../http/schemas.ts'
-import { SessionBody } from './access-schemas.ts'
+import { formatId } from '../shared/ids.ts'
+import { MeBody } from './access-schemas.ts'
 import { changePassword } from './change-password.ts'
 import type { Principal } from './roles.ts'
 import { csrfTokenFor } from './sessions.ts'
@@ -29,9 +30,9 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
         operationId: 'getMe',
         summary: 'Who the caller is',
         description:
-          "Any signed-in caller (a session or an API key), even a session that must set up two-factor first. Answers the caller's user (null for a key of no user), the session's CSRF token (null for keys) and whether two-factor set-up is required.",
+          "Any signed-in caller (a session or an API key), even a session that must set up two-factor first. Answers the caller's user (null for a key of no user), the session's CSRF token (null for keys) whether two-factor set-up is required, and the caller's `role` (with its `affiliate_id` or `advertiser_id`), which keys of no user have too.",
         tags,
-        response: { 200: SessionBody, 401: ADMIN_ERRORS[401] },
+        response: { 200: MeBody, 401: ADMIN_ERRORS[401] },
       },
     },
     async (request) => {
@@ -41,6 +42,9 @@ export function registerMeRoutes(api: App, { config, database }: AppContext): vo
         user: user && presentUser(user),
         csrf_token: request.sessionId === undefined ? null : csrfTokenFor(request.sessionId),
         two_factor_setup_required: principal.twoFactorSetupRequired ?? false,
+        role: principal.role,
+        affiliate_id: principal.role === 'affiliate' ? formatId(principal.affiliateId) : null,
+        advertiser_id: principal.role === 'advertiser' ? formatId(principal.advertiserId) : null,
       }
     },
   )

@@ -15,8 +15,9 @@ import { SignInPage } from './access/sign-in-page.tsx'
 import { clickSearch } from './clicks/click-search.ts'
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
 import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
+import { PERIOD_KEYS, type PeriodKey, RANKS, type Rank } from './dashboard/periods.ts'
 import { DELIVERY_STATES, type DeliveryState } from './delivery/delivery-states.ts'
-import { GROUPINGS, type Grouping } from './reports/groupings.ts'
+import { reportSearch } from './reports/groupings.ts'
 import {
   type ListSearch,
   listSearch,
@@ -85,9 +86,13 @@ function page<P extends string, M extends Record<string, unknown>>(
   }
 }
 
-const dashboard = createRoute(
-  page('/', () => import('./dashboard/dashboard-page.tsx'), 'DashboardPage'),
-)
+const dashboard = createRoute({
+  ...page('/', () => import('./dashboard/dashboard-page.tsx'), 'DashboardPage'),
+  validateSearch: (search: Record<string, unknown>): { period?: PeriodKey; rank?: Rank } => ({
+    period: optionalChoice(search.period, PERIOD_KEYS),
+    rank: optionalChoice(search.rank, RANKS),
+  }),
+})
 const offers = createRoute({
   ...page('/offers', () => import('./catalog/offers-page.tsx'), 'OffersPage'),
   validateSearch: (
@@ -154,13 +159,7 @@ const conversion = createRoute(
 )
 const reports = createRoute({
   ...page('/reports', () => import('./reports/reports-page.tsx'), 'ReportsPage'),
-  validateSearch: (
-    search: Record<string, unknown>,
-  ): { group_by?: Grouping; from?: string; to?: string } => ({
-    group_by: optionalChoice(search.group_by, GROUPINGS),
-    from: optionalText(search.from),
-    to: optionalText(search.to),
-  }),
+  validateSearch: reportSearch,
 })
 const postbackLog = createRoute({
   ...page('/postback-log', () => import('./conversions/postback-log-page.tsx'), 'PostbackLogPage'),
@@ -198,6 +197,9 @@ const editPostback = createRoute(
 )
 const twoFactor = createRoute(
   page('/two-factor', () => import('./access/two-factor-page.tsx'), 'TwoFactorPage'),
+)
+const changePassword = createRoute(
+  page('/change-password', () => import('./access/change-password-page.tsx'), 'ChangePasswordPage'),
 )
 const users = createRoute(page('/users', () => import('./access/users-page.tsx'), 'UsersPage'))
 const apiKeys = createRoute(
@@ -240,6 +242,7 @@ const routeTree = root.addChildren([
     users,
     apiKeys,
     twoFactor,
+    changePassword,
     auditLog,
   ]),
 ])

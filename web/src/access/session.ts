@@ -1,16 +1,17 @@
 import { useQuery } from '@tanstack/react-query'
 import { ApiError } from '../api/api-error.ts'
-import type { User } from '../api/api-types.ts'
+import type { Me, Role, User } from '../api/api-types.ts'
 import { api } from '../api/client.ts'
 import { apiKey, forgetCredentials, rememberCsrfToken } from '../api/credentials.ts'
 
 /**
  * Who this tab is: a person with a session cookie, or the holder of an API key (`user` is the
- * key's owner, or null for a key of no user such as the bootstrap admin key).
+ * key's owner, or null for a key of no user such as the bootstrap admin key; `role` and
+ * `affiliateId` are the key's own, which a key of no user has too).
  */
 export type Session =
   | { kind: 'user'; user: User; twoFactorSetupRequired: boolean }
-  | { kind: 'key'; user: User | null }
+  | { kind: 'key'; user: User | null; role: Role; affiliateId: string | null }
 
 /**
  * The current session, or null when signed out: `/api/v1/me` answers for the stored key, or
@@ -25,7 +26,7 @@ export async function loadSession(): Promise<Session | null> {
     }
     throw new ApiError(response.status, undefined)
   }
-  if (apiKey()) return { kind: 'key', user: data.user }
+  if (apiKey()) return keySession(data)
   if (!data.user) return null
   rememberCsrfToken(data.csrf_token ?? undefined)
   return {
@@ -41,4 +42,14 @@ export const SESSION_QUERY = { queryKey: ['session'], queryFn: loadSession, stal
 /** The signed-in session; pages are behind the sign-in guard, so it is loaded already. */
 export function useSession(): Session | null {
   return useQuery(SESSION_QUERY).data ?? null
+}
+
+/** The session of an API key, from what `/api/v1/me` answers for it. */
+export function keySession(me: Me): Session {
+  return { kind: 'key', user: me.user, role: me.role, affiliateId: me.affiliate_id }
+}
+
+/** The role the server gives this session, whether a person's or a key's. */
+export function roleOf(session: Session | null): Role | undefined {
+  return session?.kind === 'key' ? session.role : session?.user.role
 }

@@ -1,7 +1,7 @@
 import { ApiError } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { forgetCredentials, rememberApiKey, rememberCsrfToken } from '../api/credentials.ts'
-import type { Session } from './session.ts'
+import { keySession, type Session } from './session.ts'
 
 /** Signs in with email and password, and the one-time code when the account has two-factor. */
 export async function signInWithPassword(body: {
@@ -28,7 +28,7 @@ export async function signInWithApiKey(key: string): Promise<Session> {
   })
   if (!data) throw new ApiError(response.status, error)
   rememberApiKey(key)
-  return { kind: 'key', user: data.user }
+  return keySession(data)
 }
 
 /** Ends the session: the cookie's on the server (the client sends the CSRF token), the key here. */

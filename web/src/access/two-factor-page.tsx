@@ -5,6 +5,7 @@ import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { QrCode } from './qr-code.tsx'
 import { SESSION_QUERY, useSession } from './session.ts'
 import { ShownOnce } from './shown-once.tsx'
 
@@ -101,12 +102,15 @@ export function TwoFactorPage() {
           </Stack>
         ) : start.data ? (
           <Stack>
-            <ShownOnce
-              title="Add this secret to your authenticator app"
-              label="Secret"
-              value={start.data.secret}
-              note="Type it in, or open the link on a phone that has the app. Then enter the code it shows."
-            />
+            <Group align="flex-start" wrap="nowrap">
+              <QrCode text={start.data.otpauth_url} label="QR code for your authenticator app" />
+              <ShownOnce
+                title="Scan this code with your authenticator app"
+                label="Secret"
+                value={start.data.secret}
+                note="Or type the secret in, or open the link on a phone that has the app. Then enter the code it shows."
+              />
+            </Group>
             <Anchor href={start.data.otpauth_url} size="sm">
               Open in an authenticator app
             </Anchor>

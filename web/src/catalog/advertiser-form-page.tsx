@@ -1,4 +1,4 @@
-import { Checkbox, Code, Loader, Stack, Text, Textarea, TextInput } from '@mantine/core'
+import { Checkbox, Loader, Stack, Textarea, TextInput } from '@mantine/core'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, useNavigate } from '@tanstack/react-router'
 import { may } from '../access/may.ts'
@@ -9,6 +9,7 @@ import { FormFrame } from '../shared/form-frame.tsx'
 import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
 import { advertiserQuery, saveAdvertiser } from './catalog-queries.ts'
+import { PostbackUrlBuilder } from './postback-url-builder.tsx'
 
 const editRoute = getRouteApi('/app/advertisers/$id')
 
@@ -31,15 +32,8 @@ export function EditAdvertiserPage() {
       {advertiser.isPending && <Loader aria-label="Loading" />}
       {advertiser.data && (
         <Stack>
-          <div>
-            <Text size="sm" fw={600}>
-              Postback URL for this advertiser
-            </Text>
-            <Code block tabIndex={0}>
-              {advertiser.data.postback_url}
-            </Code>
-          </div>
           <AdvertiserForm advertiser={advertiser.data} />
+          <PostbackUrlBuilder advertiser={advertiser.data} />
         </Stack>
       )}
     </>

@@ -1,4 +1,4 @@
-import { Code, Group, Loader, NumberInput, Select, Stack, Text, TextInput } from '@mantine/core'
+import { Group, Loader, NumberInput, Select, Stack, TextInput } from '@mantine/core'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, useNavigate } from '@tanstack/react-router'
 import { may } from '../access/may.ts'
@@ -10,6 +10,7 @@ import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
 import { GoalFields, goalValues } from './goal-fields.tsx'
+import { TrackingLinkBuilder } from './tracking-link-builder.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
 const RATE_TYPES = [
@@ -36,15 +37,8 @@ export function EditOfferPage() {
       {offer.isPending && <Loader aria-label="Loading" />}
       {offer.data && (
         <Stack>
-          <div>
-            <Text size="sm" fw={600}>
-              Tracking link (replace {'{affiliate_id}'} with the affiliate's id)
-            </Text>
-            <Code block tabIndex={0}>
-              {offer.data.tracking_url}
-            </Code>
-          </div>
           <OfferForm offer={offer.data} />
+          <TrackingLinkBuilder offer={offer.data} />
         </Stack>
       )}
     </>

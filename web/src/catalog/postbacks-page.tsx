@@ -25,7 +25,8 @@ export function PostbacksPage() {
   const canCreate = may(session, 'POST /api/v1/postbacks')
   const canEdit = may(session, 'PATCH /api/v1/postbacks/:id')
   // An affiliate's people see their own endpoints only: no affiliate to choose.
-  const ownAffiliate = session?.user?.affiliate_id ?? undefined
+  const ownAffiliate =
+    (session?.kind === 'key' ? session.affiliateId : session?.user.affiliate_id) ?? undefined
   const list = useQuery(
     postbacksQuery({ cursor: search.cursor, affiliate_id: ownAffiliate ?? search.affiliate_id }),
   )

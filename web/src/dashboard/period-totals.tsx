@@ -1,16 +1,16 @@
-import { Paper, SimpleGrid, Text } from '@mantine/core'
+import { Paper, SimpleGrid, Table, Text } from '@mantine/core'
 import { useQueries } from '@tanstack/react-query'
-import { localDate, metric, reportQuery } from '../reports/report-queries.ts'
+import type { Report } from '../api/api-types.ts'
+import { counted, formatEpc, formatMoney, formatRate } from '../reports/figures.ts'
+import { metric, reportQuery } from '../reports/report-queries.ts'
+import { PERIODS, type PeriodKey } from './periods.ts'
 
-const PERIODS = [
-  { label: 'Today', from: () => localDate(0), to: () => localDate(0) },
-  { label: 'Yesterday', from: () => localDate(1), to: () => localDate(1) },
-  { label: 'Last 7 days', from: () => localDate(6), to: () => localDate(0) },
-  { label: 'This month', from: () => `${localDate(0).slice(0, 8)}01`, to: () => localDate(0) },
-]
-
-/** Clicks, conversions and payout for today, yesterday, the last 7 days and this month. */
-export function PeriodTotals() {
+/**
+ * Clicks, conversions, revenue, payout, profit, CR and EPC for today, yesterday, the last 7 days
+ * and this month. Money is shown per currency: a network with offers in two currencies has no
+ * single sum to show.
+ */
+export function PeriodTotals({ selected }: { selected: PeriodKey }) {
   const results = useQueries({
     queries: PERIODS.map((period) =>
       reportQuery({ group_by: '', from: period.from(), to: period.to() }),
@@ -19,9 +19,21 @@ export function PeriodTotals() {
   return (
     <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="lg">
       {PERIODS.map((period, index) => {
-        const totals = results[index]?.data?.totals
+        const report = results[index]?.data
+        const totals = report?.totals
         return (
-          <Paper key={period.label} withBorder p="md" component="section" aria-label={period.label}>
+          <Paper
+            key={period.key}
+            withBorder
+            p="md"
+            component="section"
+            aria-label={period.label}
+            style={
+              period.key === selected
+                ? { borderColor: 'var(--mantine-primary-color-filled)' }
+                : undefined
+            }
+          >
             <Text size="sm" c="dimmed" fw={600}>
               {period.label}
             </Text>
@@ -34,9 +46,7 @@ export function PeriodTotals() {
                 ? ` (+${metric(totals, 'pending_conversions')} pending)`
                 : ''}
             </Text>
-            <Text size="sm" c="dimmed">
-              Payout {totals ? metric(totals, 'payout') : '…'}
-            </Text>
+            {report && <Money report={report} />}
           </Paper>
         )
       })}
@@ -44,6 +54,38 @@ export function PeriodTotals() {
   )
 }
 
-function counted(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
+/** A period's money, one line per currency, and its rate. */
+function Money({ report }: { report: Report }) {
+  // An affiliate's report has no revenue or profit: the network's money is not theirs to see.
+  const figures = (['revenue', 'payout', 'profit'] as const).filter((name) => name in report.totals)
+  const perCurrency = (show: (row: Report['rows'][number]) => string) =>
+    report.rows.length === 0 ? '—' : report.rows.map(show).join(' · ')
+  return (
+    <Table mt="xs" fz="sm" verticalSpacing={2} horizontalSpacing={0}>
+      <Table.Tbody>
+        {figures.map((name) => (
+          <Table.Tr key={name}>
+            <Table.Th scope="row" fw={400} c="dimmed">
+              {name[0]?.toUpperCase() + name.slice(1)}
+            </Table.Th>
+            <Table.Td ta="right">
+              {perCurrency((row) => formatMoney(row[name], row.currency))}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+        <Table.Tr>
+          <Table.Th scope="row" fw={400} c="dimmed">
+            CR
+          </Table.Th>
+          <Table.Td ta="right">{formatRate(report.totals.cr)}</Table.Td>
+        </Table.Tr>
+        <Table.Tr>
+          <Table.Th scope="row" fw={400} c="dimmed">
+            EPC
+          </Table.Th>
+          <Table.Td ta="right">{perCurrency((row) => formatEpc(row.epc, row.currency))}</Table.Td>
+        </Table.Tr>
+      </Table.Tbody>
+    </Table>
+  )
 }

@@ -2,16 +2,27 @@ import 'uplot/dist/uPlot.min.css'
 import { useElementSize } from '@mantine/hooks'
 import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
+import type { Step } from '../reports/time-series.ts'
 
-/** Clicks and conversions per hour as lines; `hours` are epoch seconds, one per point. */
+const DAY = 86_400
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
+
+/**
+ * Clicks and conversions as lines over time; `times` are epoch seconds, one per point, drawn in
+ * the browser's time zone (the one the report was asked in). `caption` says what is shown.
+ */
 export function TrafficChart({
-  hours,
+  times,
   clicks,
   conversions,
+  step,
+  caption,
 }: {
-  hours: number[]
+  times: number[]
   clicks: number[]
   conversions: number[]
+  step: Step
+  caption: string
 }) {
   const { ref: frame, width } = useElementSize()
   const target = useRef<HTMLDivElement>(null)
@@ -23,35 +34,40 @@ export function TrafficChart({
         width,
         height: 240,
         series: [
-          {},
+          { value: step === 'day' ? '{YYYY}-{MM}-{DD}' : '{YYYY}-{MM}-{DD} {HH}:00' },
           { label: 'Clicks', stroke: '#3b5bdb', width: 2, fill: 'rgba(59,91,219,0.08)' },
           { label: 'Conversions', stroke: '#c2255c', width: 2, scale: 'conversions' },
         ],
         axes: [
-          {},
+          step === 'day'
+            ? {
+                // Whole days only: no "12pm" ticks between them.
+                incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY],
+                values: (_u, splits) => splits.map((at) => dayLabel.format(at * 1000)),
+              }
+            : {},
           { label: 'Clicks' },
           { side: 1, scale: 'conversions', label: 'Conversions', grid: { show: false } },
         ],
-        scales: { conversions: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        scales: {
+          y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+          conversions: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
       },
-      [hours, clicks, conversions],
+      [times, clicks, conversions],
       target.current,
     )
     return () => plot.destroy()
-  }, [width, hours, clicks, conversions])
+  }, [width, times, clicks, conversions, step])
 
   const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0)
   return (
-    <figure
-      ref={frame}
-      style={{ margin: 0 }}
-      aria-label="Clicks and conversions per hour, last 7 days"
-    >
+    <figure ref={frame} style={{ margin: 0 }} aria-label={caption}>
       <div ref={target} />
       <figcaption
         style={{ fontSize: 'var(--mantine-font-size-sm)', color: 'var(--mantine-color-dimmed)' }}
       >
-        Per hour over the last 7 days: clicks {total(clicks)}, conversions {total(conversions)}.
+        {caption}: clicks {total(clicks)}, conversions {total(conversions)}.
       </figcaption>
     </figure>
   )

@@ -1,10 +1,15 @@
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
+import type { operations } from '../api/schema.d.ts'
 
 /** The browser's time zone: days and hours in reports are the viewer's own. */
 export const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 
-export type ReportFilter = { group_by?: string; from?: string; to?: string; sort?: string }
+/** A report's query as the API takes it; the time zone is the viewer's unless it says another. */
+export type ReportFilter = Omit<
+  NonNullable<operations['getReport']['parameters']['query']>,
+  'format'
+>
 
 export const reportQuery = (filter: ReportFilter) => ({
   queryKey: ['reports', filter],
@@ -14,7 +19,9 @@ export const reportQuery = (filter: ReportFilter) => ({
   refetchInterval: 30_000,
   queryFn: async () =>
     dataOrThrow(
-      await api.GET('/api/v1/reports', { params: { query: { ...filter, tz: TIME_ZONE } } }),
+      await api.GET('/api/v1/reports', {
+        params: { query: { ...filter, tz: filter.tz ?? TIME_ZONE } },
+      }),
     ),
 })
 
@@ -33,4 +40,13 @@ export function metric(
 ): number {
   const value = row?.[name]
   return typeof value === 'number' ? value : Number(value ?? 0) || 0
+}
+
+/** The report as CSV text, as `format=csv` gives it (the columns the caller may see). */
+export async function reportCsvText(filter: ReportFilter): Promise<string> {
+  const result = await api.GET('/api/v1/reports', {
+    params: { query: { ...filter, tz: filter.tz ?? TIME_ZONE, format: 'csv' } },
+    parseAs: 'text',
+  })
+  return dataOrThrow(result) as unknown as string
 }

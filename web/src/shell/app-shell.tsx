@@ -1,9 +1,9 @@
-import { Burger, Button, AppShell as Frame, Group, NavLink, Text, Title } from '@mantine/core'
+import { Burger, Button, AppShell as Frame, Group, Menu, NavLink, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useQueryClient } from '@tanstack/react-query'
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router'
 import { may } from '../access/may.ts'
-import { type Session, useSession } from '../access/session.ts'
+import { roleOf, type Session, useSession } from '../access/session.ts'
 import { signOut } from '../access/sign-in.ts'
 
 // Each page with the API call it stands on: the navigation shows what the role may use.
@@ -59,9 +59,7 @@ export function AppShell() {
             </Text>
           </Group>
           <Group>
-            <Text size="sm" c="dimmed">
-              {session?.user ? `${session.user.email} (${session.user.role})` : 'API key'}
-            </Text>
+            <UserMenu session={session} />
             <Button variant="subtle" size="compact-sm" onClick={leave}>
               Sign out
             </Button>
@@ -90,6 +88,34 @@ export function AppShell() {
         <Outlet />
       </Frame.Main>
     </Frame>
+  )
+}
+
+/** Who is signed in; a person's menu leads to their password and two-factor. */
+function UserMenu({ session }: { session: Session | null }) {
+  if (session?.kind !== 'user') {
+    return (
+      <Text size="sm" c="dimmed">
+        {session?.user ? `API key of ${session.user.email}` : 'API key'} ({roleOf(session)})
+      </Text>
+    )
+  }
+  return (
+    <Menu position="bottom-end">
+      <Menu.Target>
+        <Button variant="subtle" size="compact-sm" color="gray">
+          {session.user.email} ({session.user.role})
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item component={Link} to="/change-password">
+          Change password
+        </Menu.Item>
+        <Menu.Item component={Link} to="/two-factor">
+          Two-factor
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
   )
 }
 
