@@ -57,6 +57,10 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/deliveries/:id/retry': { roles: PARTNER_WRITE },
   // clicks, conversions, inbound postback log
   'GET /api/v1/clicks/:click_id': { roles: AFFILIATE_READ },
+  'GET /api/v1/advertisers/:id/latest-click': {
+    roles: [...STAFF_READ, 'advertiser'],
+    hidden: ['affiliate'],
+  },
   'GET /api/v1/conversions': { roles: EVERYONE },
   'GET /api/v1/conversions/:id': { roles: EVERYONE },
   'PATCH /api/v1/conversions/:id': { roles: MANAGE },

@@ -161,9 +161,11 @@ const postbackLog = createRoute({
   ...page('/postback-log', () => import('./conversions/postback-log-page.tsx'), 'PostbackLogPage'),
   validateSearch: (
     search: Record<string, unknown>,
-  ): { cursor?: string; result?: PostbackResult } => ({
+  ): { cursor?: string; result?: PostbackResult; reason?: string; click_id?: string } => ({
     cursor: optionalText(search.cursor),
     result: optionalChoice(search.result, POSTBACK_RESULTS),
+    reason: optionalText(search.reason),
+    click_id: optionalText(search.click_id),
   }),
 })
 const deliveries = createRoute({
@@ -190,6 +192,9 @@ const newPostback = createRoute(
 )
 const editPostback = createRoute(
   page('/postbacks/$id', () => import('./catalog/postback-form-page.tsx'), 'EditPostbackPage'),
+)
+const integration = createRoute(
+  page('/integration', () => import('./integration/integration-page.tsx'), 'IntegrationPage'),
 )
 const twoFactor = createRoute(
   page('/two-factor', () => import('./access/two-factor-page.tsx'), 'TwoFactorPage'),
@@ -234,6 +239,7 @@ const routeTree = root.addChildren([
     apiKeys,
     twoFactor,
     auditLog,
+    integration,
   ]),
 ])
 

@@ -31,7 +31,10 @@ export function OffersPage() {
     }),
   )
   // The first page of advertisers names the filter's choices; any id still works in the URL.
-  const advertisers = useQuery(advertisersQuery())
+  const advertisers = useQuery({
+    ...advertisersQuery(),
+    enabled: may(session, 'GET /api/v1/advertisers'),
+  })
   const rows = matchingName(list.data?.data ?? [], search.q)
   const filtered = Boolean(search.q || search.status || search.advertiser_id)
 
@@ -87,7 +90,7 @@ export function OffersPage() {
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th>Payout</Table.Th>
+              <Table.Th>{session?.user?.advertiser_id ? 'Revenue' : 'Payout'}</Table.Th>
               <Table.Th>Tracking link</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -109,9 +112,9 @@ export function OffersPage() {
                   </Badge>
                 </Table.Td>
                 <Table.Td>
-                  {offer.payout_type === 'percent'
-                    ? `${offer.payout} %`
-                    : `${offer.payout} ${offer.currency}`}
+                  {offer.payout === undefined
+                    ? rateText(offer.revenue, offer.revenue_type, offer.currency)
+                    : rateText(offer.payout, offer.payout_type, offer.currency)}
                 </Table.Td>
                 <Table.Td>
                   <Code style={{ wordBreak: 'break-all' }}>{offer.tracking_url}</Code>
@@ -128,4 +131,10 @@ export function OffersPage() {
       />
     </>
   )
+}
+
+// An advertiser sees what it pays (the revenue), never what affiliates are paid.
+function rateText(value: number | undefined, type: string | undefined, currency: string): string {
+  if (type === 'reported') return 'reported by the advertiser'
+  return type === 'percent' ? `${value} %` : `${value} ${currency}`
 }

@@ -1,6 +1,8 @@
 import { Paper, SimpleGrid, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { useMemo } from 'react'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import { localDate, metric, reportQuery } from '../reports/report-queries.ts'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
@@ -42,7 +44,7 @@ export function DashboardPage() {
           </Title>
           {hourly.data && <TrafficChart {...series} />}
         </Paper>
-        <LiveFeed />
+        {may(useSession(), 'GET /api/v1/live') && <LiveFeed />}
       </SimpleGrid>
     </>
   )

@@ -35,7 +35,10 @@ export function PeriodTotals() {
                 : ''}
             </Text>
             <Text size="sm" c="dimmed">
-              Payout {totals ? metric(totals, 'payout') : '…'}
+              {/* An advertiser's report has revenue (what it pays), not the affiliates' payout. */}
+              {totals && !('payout' in totals)
+                ? `Revenue ${metric(totals, 'revenue')}`
+                : `Payout ${totals ? metric(totals, 'payout') : '…'}`}
             </Text>
           </Paper>
         )

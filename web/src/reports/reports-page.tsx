@@ -1,6 +1,7 @@
 import { Group, Select, Table, TextInput } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { getRouteApi } from '@tanstack/react-router'
+import { useSession } from '../access/session.ts'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
@@ -25,6 +26,8 @@ const METRICS = [
 export function ReportsPage() {
   const search = route.useSearch()
   const navigate = route.useNavigate()
+  // Which affiliate sent what is not an advertiser's to know: the API refuses the grouping.
+  const advertiser = Boolean(useSession()?.user?.advertiser_id)
   const groupBy = search.group_by ?? 'day'
   const from = search.from ?? localDate(6)
   const to = search.to ?? localDate(0)
@@ -39,7 +42,9 @@ export function ReportsPage() {
       <Group mb="md" align="flex-end">
         <Select
           label="Group by"
-          data={GROUPINGS.map((value) => ({ value, label: value.replace('_', ' ') }))}
+          data={GROUPINGS.filter((value) => !advertiser || value !== 'affiliate_id').map(
+            (value) => ({ value, label: value.replace('_', ' ') }),
+          )}
           value={groupBy}
           allowDeselect={false}
           onChange={(value) =>
