@@ -190,9 +190,15 @@ function Copyable({ label, value }: { label: string; value: string }) {
       </Code>
       <CopyButton value={value}>
         {({ copied, copy }) => (
-          <Button variant="light" onClick={copy} aria-label={`Copy ${label}`}>
-            {copied ? 'Copied' : 'Copy'}
-          </Button>
+          <Stack gap={4} align="center">
+            <Button variant="default" onClick={copy} aria-label={`Copy ${label}`}>
+              Copy
+            </Button>
+            {/* Beside the button, not in it: its name stays the same when it changes. */}
+            <Text size="xs" aria-live="polite">
+              {copied ? 'Copied' : ''}
+            </Text>
+          </Stack>
         )}
       </CopyButton>
     </Group>
