@@ -8,8 +8,9 @@ export interface EndpointOwnerColumns {
 
 /**
  * The macro names an endpoint fills and the values it may see: an affiliate's endpoint never
- * gets `{revenue}`; an advertiser's gets `{revenue}` and an empty `{payout}` (what the network
- * pays its affiliates is not the advertiser's business); the network's gets both.
+ * gets `{revenue}`; an advertiser's gets `{revenue}` and an empty `{payout}` and `{affiliate_id}`
+ * (which affiliate sent a conversion, and what it is paid, are not the advertiser's business);
+ * the network's gets them all.
  */
 export function macrosForOwner(
   endpoint: EndpointOwnerColumns,
@@ -17,7 +18,7 @@ export function macrosForOwner(
 ): { names: ReadonlySet<string>; values: Readonly<Record<string, string>> } {
   if (endpoint.affiliate_id !== null) return { names: POSTBACK_MACROS, values: macros }
   if (endpoint.advertiser_id !== null) {
-    return { names: OWNER_POSTBACK_MACROS, values: { ...macros, payout: '' } }
+    return { names: OWNER_POSTBACK_MACROS, values: { ...macros, payout: '', affiliate_id: '' } }
   }
   return { names: OWNER_POSTBACK_MACROS, values: macros }
 }

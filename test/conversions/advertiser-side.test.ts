@@ -150,7 +150,7 @@ describeEachEngine('the advertiser side of a conversion', (engine) => {
     const theirs = await setUp(t)
     const advertiserHook = await endpoint(t, {
       advertiser_id: mine.advertiser.id,
-      url: 'http://127.0.0.1:9/adv?r={revenue}&p={payout}&c={conversion_id}',
+      url: 'http://127.0.0.1:9/adv?r={revenue}&p={payout}&a={affiliate_id}&c={conversion_id}',
     })
     expect(advertiserHook).toMatchObject({
       owner: 'advertiser',
@@ -187,7 +187,7 @@ describeEachEngine('the advertiser side of a conversion', (engine) => {
     })
     const oursQueued = await queued(t, ours.body.conversion_id)
     expect(oursQueued.get(advertiserHook.id)?.url).toBe(
-      `http://127.0.0.1:9/adv?r=2.50&p=&c=${ours.body.conversion_id}`,
+      `http://127.0.0.1:9/adv?r=2.50&p=&a=&c=${ours.body.conversion_id}`,
     )
     expect(oursQueued.get(networkHook.id)?.body).toBe('{"r":"2.50","p":"1.75"}')
     const otherQueued = await queued(t, other.body.conversion_id)

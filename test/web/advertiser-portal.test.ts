@@ -122,7 +122,9 @@ describeEachEngine('the advertiser portal', (engine) => {
     // The test button, against the same real click: recorded as rejected, so no money moves.
     await openFromNavigation(page, 'Integration')
     await page.getByRole('button', { name: 'Send a test postback' }).click()
-    await page.getByRole('status').filter({ hasText: 'Answer: HTTP 200' }).waitFor()
+    const answer = page.getByRole('status').filter({ hasText: 'Answer: HTTP 200' })
+    await answer.waitFor()
+    await answer.scrollIntoViewIfNeeded()
     await inspect(page, name('integration-test-sent'))
 
     await openFromNavigation(page, 'Offers')

@@ -11,9 +11,13 @@ function allowed(owner: EndpointOwner): ReadonlySet<string> {
   return owner === 'affiliate' ? POSTBACK_MACROS : OWNER_POSTBACK_MACROS
 }
 
-/** Every macro an owner's postback URL or body template may use, in the contract's order. */
+// Left empty for an advertiser's endpoint, so not offered to it.
+const EMPTY_FOR_ADVERTISERS = new Set(['payout', 'affiliate_id'])
+
+/** The macros worth offering an owner's postback URL or body template, in the contract's order. */
 export function macrosFor(owner: EndpointOwner): readonly string[] {
-  return [...allowed(owner)]
+  const names = [...allowed(owner)]
+  return owner === 'advertiser' ? names.filter((name) => !EMPTY_FOR_ADVERTISERS.has(name)) : names
 }
 
 /** The field's error while typing: the macros the server does not know, or null. */

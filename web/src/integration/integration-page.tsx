@@ -249,8 +249,9 @@ function SendTest({
       {clickId ? (
         <>
           <Text size="sm" mb="xs">
-            Reports your newest click ({clickId}) as a rejected conversion with a test txid: it is
-            recorded and logged like a real call, and moves no money.
+            Reports your newest click ({clickId}) with status rejected and a test txid: it is
+            checked and logged like a real call and moves no money (a click that already converted
+            answers duplicate).
           </Text>
           <Group>
             <Button onClick={() => send.mutate()} loading={send.isPending} disabled={!token}>
