@@ -88,7 +88,10 @@ describeEachEngine('the advertiser portal', (engine) => {
     await page.getByRole('tab', { name: 'Node.js' }).click()
     await page.getByRole('button', { name: 'Copy Node.js: signed POST example' }).click()
     await page.getByRole('tabpanel', { name: 'Node.js' }).getByText('Copied').waitFor()
-    const example = await page.evaluate(() => navigator.clipboard.readText())
+    const example: string = await page.evaluate(
+      // biome-ignore lint/suspicious/noExplicitAny: runs in the page, which has a clipboard
+      () => (globalThis as any).navigator.clipboard.readText(),
+    )
     expect(example).toContain('webhook-signature')
     expect(example).toContain(clickId)
     await inspect(page, name('integration-node'))

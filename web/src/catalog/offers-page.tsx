@@ -57,15 +57,17 @@ export function OffersPage() {
           value={search.status ?? null}
           onChange={(status) => filter({ status: (status ?? undefined) as typeof search.status })}
         />
-        <Select
-          label="Advertiser"
-          placeholder="Any advertiser"
-          clearable
-          searchable
-          data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
-          value={search.advertiser_id ?? null}
-          onChange={(id) => filter({ advertiser_id: id ?? undefined })}
-        />
+        {!session?.user?.advertiser_id && (
+          <Select
+            label="Advertiser"
+            placeholder="Any advertiser"
+            clearable
+            searchable
+            data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
+            value={search.advertiser_id ?? null}
+            onChange={(id) => filter({ advertiser_id: id ?? undefined })}
+          />
+        )}
       </ListToolbar>
       <ErrorAlert error={list.error} title="Could not load offers" />
       {list.isSuccess && rows.length === 0 ? (
