@@ -39,13 +39,14 @@ export function seesNetworkMoney(principal: Scope): boolean {
 /**
  * Credentials (an advertiser's postback token, an endpoint's signing secret) are for those who may
  * change what they guard: an analyst reads everything else but could post conversions or forge
- * signed postbacks with these. An affiliate sees only its own endpoints, secrets included.
+ * signed postbacks with these. An affiliate or advertiser sees only its own endpoints (and an
+ * advertiser its own postback token), secrets included.
  */
 export function seesSecrets(principal: Scope): boolean {
   return SEES_SECRETS.has(principal.role)
 }
 
-const SEES_SECRETS = new Set<Role>(['admin', 'manager', 'affiliate'])
+const SEES_SECRETS = new Set<Role>(['admin', 'manager', 'affiliate', 'advertiser'])
 
 // Staff roles from widest to narrowest; affiliate and advertiser are each only as wide as themselves.
 const STAFF_WIDTH: Partial<Record<Role, number>> = { admin: 3, manager: 2, analyst: 1 }

@@ -25,12 +25,15 @@ const STAFF_READ: readonly Role[] = ['admin', 'manager', 'analyst']
 const AFFILIATE_READ: readonly Role[] = [...STAFF_READ, 'affiliate']
 const AFFILIATE_WRITE: readonly Role[] = [...MANAGE, 'affiliate']
 const EVERYONE: readonly Role[] = [...AFFILIATE_READ, 'advertiser']
+/** Partners managing their own outbound endpoints and deliveries, and staff managing all. */
+const PARTNER_WRITE: readonly Role[] = [...AFFILIATE_WRITE, 'advertiser']
 
 export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   // catalog
   'POST /api/v1/advertisers': { roles: MANAGE },
   'GET /api/v1/advertisers': { roles: STAFF_READ, hidden: ['affiliate'] },
-  'GET /api/v1/advertisers/:id': { roles: STAFF_READ, hidden: ['affiliate'] },
+  // An advertiser reads its own (its postback token and URL, for its integration).
+  'GET /api/v1/advertisers/:id': { roles: [...STAFF_READ, 'advertiser'], hidden: ['affiliate'] },
   'PATCH /api/v1/advertisers/:id': { roles: MANAGE },
   'POST /api/v1/offers': { roles: MANAGE },
   'GET /api/v1/offers': { roles: EVERYONE },
@@ -42,25 +45,29 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   'PATCH /api/v1/affiliates/:id': { roles: MANAGE },
   // A key is a secret: only admins rotate one (managers do not manage keys).
   'POST /api/v1/affiliates/:id/rotate-key': { roles: ADMIN },
-  'POST /api/v1/postbacks': { roles: AFFILIATE_WRITE },
-  'GET /api/v1/postbacks': { roles: AFFILIATE_READ },
-  'GET /api/v1/postbacks/:id': { roles: AFFILIATE_READ },
-  'PATCH /api/v1/postbacks/:id': { roles: AFFILIATE_WRITE },
-  'DELETE /api/v1/postbacks/:id': { roles: AFFILIATE_WRITE },
+  'POST /api/v1/postbacks': { roles: PARTNER_WRITE },
+  'GET /api/v1/postbacks': { roles: EVERYONE },
+  'GET /api/v1/postbacks/:id': { roles: EVERYONE },
+  'PATCH /api/v1/postbacks/:id': { roles: PARTNER_WRITE },
+  'DELETE /api/v1/postbacks/:id': { roles: PARTNER_WRITE },
   // deliveries
-  'POST /api/v1/postbacks/:id/test': { roles: AFFILIATE_WRITE },
-  'GET /api/v1/deliveries': { roles: AFFILIATE_READ },
-  'POST /api/v1/deliveries/retry': { roles: AFFILIATE_WRITE },
-  'POST /api/v1/deliveries/:id/retry': { roles: AFFILIATE_WRITE },
+  'POST /api/v1/postbacks/:id/test': { roles: PARTNER_WRITE },
+  'GET /api/v1/deliveries': { roles: EVERYONE },
+  'POST /api/v1/deliveries/retry': { roles: PARTNER_WRITE },
+  'POST /api/v1/deliveries/:id/retry': { roles: PARTNER_WRITE },
   // clicks, conversions, inbound postback log
   'GET /api/v1/clicks': { roles: AFFILIATE_READ },
   'GET /api/v1/clicks/:click_id': { roles: AFFILIATE_READ },
+  'GET /api/v1/advertisers/:id/latest-click': {
+    roles: [...STAFF_READ, 'advertiser'],
+    hidden: ['affiliate'],
+  },
   'GET /api/v1/conversions': { roles: EVERYONE },
   'GET /api/v1/conversions/:id': { roles: EVERYONE },
   'PATCH /api/v1/conversions/:id': { roles: MANAGE },
   'GET /api/v1/postback-log': { roles: [...STAFF_READ, 'advertiser'], hidden: ['affiliate'] },
   // reports
-  'GET /api/v1/reports': { roles: AFFILIATE_READ },
+  'GET /api/v1/reports': { roles: EVERYONE },
   'GET /api/v1/live': { roles: AFFILIATE_READ },
   // people
   'POST /api/v1/users': { roles: ADMIN },

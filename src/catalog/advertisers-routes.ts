@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
+import { AppError } from '../http/errors.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
 import {
@@ -97,18 +98,20 @@ export function registerAdvertiserRoutes(api: App, { config, database }: AppCont
       schema: {
         operationId: 'getAdvertiser',
         summary: 'Read an advertiser',
-        description: 'Admins, managers and analysts (an affiliate gets 404).',
+        description:
+          'Admins, managers and analysts; an advertiser its own (another is 404; an affiliate gets 404).',
         tags,
         params: IdParams,
         response: { 200: Advertiser, ...ADMIN_ERRORS },
       },
     },
     async (request) => {
-      const advertiser = await getAdvertiser(
-        db,
-        pathId(request.params.id, 'advertiser'),
-        config.publicUrl,
-      )
+      const id = pathId(request.params.id, 'advertiser')
+      const { principal } = request
+      if (principal.role === 'advertiser' && principal.advertiserId !== id) {
+        throw new AppError('not_found', `advertiser ${request.params.id} not found`)
+      }
+      const advertiser = await getAdvertiser(db, id, config.publicUrl)
       return hideSecrets(advertiser, request.principal)
     },
   )

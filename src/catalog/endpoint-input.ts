@@ -1,12 +1,14 @@
 import type { ConversionStatus } from '../conversions/index.ts'
 import { AppError } from '../http/errors.ts'
-import { POSTBACK_MACROS } from '../shared/macro-names.ts'
+import { OWNER_POSTBACK_MACROS, POSTBACK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
 import { isSpecialPurposeAddress } from '../shared/special-address.ts'
 import { isHttpUrlTemplate, templateHostname } from '../shared/urls.ts'
 
 export interface EndpointInput {
-  affiliate_id: string
+  /** The owner: an affiliate, an advertiser, or neither (the network, for every conversion). */
+  affiliate_id?: string | null
+  advertiser_id?: string | null
   url: string
   offer_id?: string | null
   method?: 'GET' | 'POST'
@@ -35,13 +37,15 @@ export function normalizeEndpoint(
   input: EndpointInput,
   allowPrivateTargets: boolean,
 ): NormalizedEndpoint {
+  // `{revenue}` is the network's money: only advertisers' and the network's endpoints carry it.
+  const macros = input.affiliate_id == null ? OWNER_POSTBACK_MACROS : POSTBACK_MACROS
   const method = input.method ?? 'GET'
   if (!isHttpUrlTemplate(input.url)) {
     throw new AppError('invalid_url', 'url must be an absolute http(s) URL', [
       { field: 'url', message: 'is not an absolute http(s) URL' },
     ])
   }
-  checkMacros(input.url, 'url')
+  checkMacros(input.url, 'url', macros)
   if (!allowPrivateTargets) refusePrivateLiteral(input.url)
   const body = input.body_template ?? null
   if (body !== null) {
@@ -50,7 +54,7 @@ export function normalizeEndpoint(
         { field: 'body_template', message: 'is only sent with method POST' },
       ])
     }
-    checkMacros(body, 'body_template')
+    checkMacros(body, 'body_template', macros)
   }
   const statuses = [...new Set(input.statuses ?? ['approved'])]
   return {
@@ -63,11 +67,14 @@ export function normalizeEndpoint(
   }
 }
 
-function checkMacros(template: string, field: string): void {
-  const unknown = unknownMacros(template, POSTBACK_MACROS)
+function checkMacros(template: string, field: string, allowed: ReadonlySet<string>): void {
+  const unknown = unknownMacros(template, allowed)
   if (unknown.length > 0) {
     const list = unknown.map((name) => `{${name}}`).join(', ')
-    throw new AppError('unknown_macro', `${field} uses unknown macros: ${list}`, [
+    const why = unknown.includes('revenue')
+      ? " ({revenue} is for advertisers' and the network's endpoints)"
+      : ''
+    throw new AppError('unknown_macro', `${field} uses unknown macros: ${list}${why}`, [
       { field, message: `unknown macros: ${unknown.join(', ')}` },
     ])
   }

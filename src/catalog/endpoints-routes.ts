@@ -23,8 +23,16 @@ const GoalKeys = Type.Union([
   Type.Null(),
 ])
 
+const OwnerId = Type.Optional(Type.Union([Type.String(), Type.Null()]))
+const Owner = Type.Union([
+  Type.Literal('affiliate'),
+  Type.Literal('advertiser'),
+  Type.Literal('network'),
+])
+
 const postbackFields = {
-  affiliate_id: Type.String(),
+  affiliate_id: OwnerId,
+  advertiser_id: OwnerId,
   url: Type.String({ minLength: 1, maxLength: 4096 }),
   offer_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   method: Type.Optional(Method),
@@ -43,7 +51,9 @@ const postbackFields = {
 const Endpoint = Type.Object(
   {
     id: Type.String(),
-    affiliate_id: Type.String(),
+    owner: Owner,
+    affiliate_id: Type.Union([Type.String(), Type.Null()]),
+    advertiser_id: Type.Union([Type.String(), Type.Null()]),
     offer_id: Type.Union([Type.String(), Type.Null()]),
     url: Type.String(),
     method: Method,
@@ -66,7 +76,9 @@ const Endpoint = Type.Object(
     examples: [
       {
         id: '1',
+        owner: 'affiliate',
         affiliate_id: '1',
+        advertiser_id: null,
         offer_id: null,
         url: 'https://affiliate.example/pb?click={sub1}&payout={payout}&event={event_id}',
         method: 'GET',
@@ -88,7 +100,9 @@ const Endpoint = Type.Object(
 
 const ListQuery = Type.Object({
   ...PageQuery,
+  owner: Type.Optional(Owner),
   affiliate_id: Type.Optional(Type.String()),
+  advertiser_id: Type.Optional(Type.String()),
   offer_id: Type.Optional(Type.String()),
 })
 
@@ -104,7 +118,7 @@ export function registerEndpointRoutes(api: App, { database, config }: AppContex
         operationId: 'createEndpoint',
         summary: 'Create a postback endpoint',
         description:
-          'An affiliate\'s endpoint that Backtrack calls for its conversions. `url` and `body_template` may use the postback macros (docs/api.md, "Postback macros"). With `sign: true` the answer holds the `signing_secret`. An affiliate key may create endpoints for itself only.',
+          "An endpoint Backtrack calls for conversions: an affiliate's (`affiliate_id`: its conversions), an advertiser's (`advertiser_id`: conversions of its offers; `{revenue}` filled, `{payout}` empty) or, with neither, the network's (every conversion). `url` and `body_template` may use the postback macros (docs/api.md, \"Postback macros\"). With `sign: true` the answer holds the `signing_secret`. An affiliate or advertiser creates endpoints for itself only; naming no owner means itself.",
         tags,
         body: Type.Object(postbackFields, {
           examples: [
@@ -130,7 +144,8 @@ export function registerEndpointRoutes(api: App, { database, config }: AppContex
       schema: {
         operationId: 'listEndpoints',
         summary: 'List postback endpoints',
-        description: 'Newest first, in cursor pages. An affiliate key sees its own endpoints.',
+        description:
+          'Newest first, in cursor pages. An affiliate or advertiser sees its own endpoints; analysts see no signing secrets.',
         tags,
         querystring: ListQuery,
         response: { 200: PageOf(Endpoint), ...ADMIN_ERRORS },
@@ -148,7 +163,7 @@ export function registerEndpointRoutes(api: App, { database, config }: AppContex
       schema: {
         operationId: 'getEndpoint',
         summary: 'Read a postback endpoint',
-        description: "Another affiliate's endpoint, or a deleted one, is 404.",
+        description: "Another affiliate's or advertiser's endpoint, or a deleted one, is 404.",
         tags,
         params: IdParams,
         response: { 200: Endpoint, ...ADMIN_ERRORS },

@@ -1,8 +1,8 @@
-import type { Selectable } from 'kysely'
+import type { Selectable, SelectQueryBuilder } from 'kysely'
 import { type Principal, recordChange } from '../access/index.ts'
 import type { ConversionStatus } from '../conversions/index.ts'
 import type { Db } from '../db/database.ts'
-import type { PostbacksTable } from '../db/schema.ts'
+import type { PostbacksTable, Schema } from '../db/schema.ts'
 import { storageOf } from '../db/storage.ts'
 import { cancelDeliveries } from '../delivery/index.ts'
 import { AppError } from '../http/errors.ts'
@@ -24,7 +24,10 @@ export interface EndpointPatch extends Partial<EndpointInput> {
 
 export interface EndpointView {
   id: string
-  affiliate_id: string
+  /** Who the endpoint belongs to, and so which conversions it fires for. */
+  owner: 'affiliate' | 'advertiser' | 'network'
+  affiliate_id: string | null
+  advertiser_id: string | null
   offer_id: string | null
   url: string
   method: 'GET' | 'POST'
@@ -45,22 +48,26 @@ export interface EndpointView {
   updated_at: string
 }
 
-/** Creates an outbound endpoint. Affiliate keys may create endpoints for themselves only. */
+/**
+ * Creates an outbound endpoint. An affiliate or advertiser creates endpoints for itself only
+ * (naming no owner means itself); staff may create them for anyone, or for the network.
+ */
 export async function createEndpoint(
   db: Db,
   input: EndpointInput,
   principal: Principal,
   allowPrivateTargets: boolean,
 ) {
-  const affiliateId = await requireAffiliate(db, input.affiliate_id, principal)
-  const offerId = await requireOffer(db, input.offer_id ?? null, input.goals ?? null)
+  const owned = ownedInput(input, principal)
+  const owner = await requireOwner(db, owned, principal)
+  const offerId = await requireOffer(db, input.offer_id ?? null, input.goals ?? null, owner)
   const now = Date.now()
   return db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('postbacks')
       .values({
-        ...normalizeEndpoint(input, allowPrivateTargets),
-        affiliate_id: affiliateId,
+        ...normalizeEndpoint(owned, allowPrivateTargets),
+        ...owner,
         offer_id: offerId,
         signing_secret: input.sign ? generateSigningSecret() : null,
         created_at: now,
@@ -80,7 +87,14 @@ export async function getEndpoint(db: Db, id: number, principal: Principal): Pro
 
 export async function listEndpoints(
   db: Db,
-  query: { limit: number; cursor?: string; affiliate_id?: string; offer_id?: string },
+  query: {
+    limit: number
+    cursor?: string
+    affiliate_id?: string
+    advertiser_id?: string
+    owner?: EndpointView['owner']
+    offer_id?: string
+  },
   principal: Principal,
 ): Promise<Page<EndpointView>> {
   const after = decodeCursor(query.cursor)
@@ -91,10 +105,17 @@ export async function listEndpoints(
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
   if (after !== undefined) select = select.where('id', '<', after)
-  if (principal.role === 'affiliate')
-    select = select.where('affiliate_id', '=', principal.affiliateId)
+  select = scopeEndpoints(select, principal)
   if (query.affiliate_id !== undefined) {
     select = select.where('affiliate_id', '=', parseId(query.affiliate_id) ?? 0)
+  }
+  if (query.advertiser_id !== undefined) {
+    select = select.where('advertiser_id', '=', parseId(query.advertiser_id) ?? 0)
+  }
+  if (query.owner === 'affiliate') select = select.where('affiliate_id', 'is not', null)
+  if (query.owner === 'advertiser') select = select.where('advertiser_id', 'is not', null)
+  if (query.owner === 'network') {
+    select = select.where('affiliate_id', 'is', null).where('advertiser_id', 'is', null)
   }
   if (query.offer_id !== undefined)
     select = select.where('offer_id', '=', parseId(query.offer_id) ?? 0)
@@ -114,8 +135,8 @@ export async function updateEndpoint(
   return db.transaction().execute(async (tx) => {
     const current = presentEndpoint(await findEndpointRow(tx, id, principal, { lock: true }))
     const merged: EndpointInput = { ...current, ...patch }
-    const affiliateId = await requireAffiliate(tx, merged.affiliate_id, principal)
-    const offerId = await requireOffer(tx, merged.offer_id ?? null, merged.goals ?? null)
+    const owner = await requireOwner(tx, merged, principal)
+    const offerId = await requireOffer(tx, merged.offer_id ?? null, merged.goals ?? null, owner)
     const keepSecret = merged.sign && current.signing_secret !== undefined
     const rotate = keepSecret && patch.rotate_signing_secret === true
     const now = Date.now()
@@ -123,7 +144,7 @@ export async function updateEndpoint(
       .updateTable('postbacks')
       .set({
         ...normalizeEndpoint(merged, allowPrivateTargets),
-        affiliate_id: affiliateId,
+        ...owner,
         offer_id: offerId,
         signing_secret:
           keepSecret && !rotate
@@ -207,36 +228,103 @@ async function findEndpointRow(
     .selectAll()
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
-  if (principal.role === 'affiliate')
-    select = select.where('affiliate_id', '=', principal.affiliateId)
+  select = scopeEndpoints(select, principal)
   if (options.lock) select = storageOf(db).lockForUpdate(select)
   const row = await select.executeTakeFirst()
   if (!row) throw new AppError('not_found', `postback ${id} not found`)
   return row
 }
 
-async function requireAffiliate(db: Db, text: string, principal: Principal): Promise<number> {
-  const id = parseId(text)
-  if (principal.role === 'affiliate' && principal.affiliateId !== id) {
-    throw new AppError('not_found', `affiliate ${text} not found`)
+/** Only the endpoints a scoped caller owns; staff see every one. */
+function scopeEndpoints<Query extends SelectQueryBuilder<Schema, 'postbacks', object>>(
+  select: Query,
+  principal: Principal,
+): Query {
+  if (principal.role === 'affiliate') {
+    return select.where('affiliate_id', '=', principal.affiliateId) as Query
   }
-  const row =
-    id === undefined
-      ? undefined
-      : await db.selectFrom('affiliates').select('id').where('id', '=', id).executeTakeFirst()
-  if (!row) throw new AppError('unknown_affiliate', `affiliate ${text} does not exist`)
-  return row.id
+  if (principal.role === 'advertiser') {
+    return select.where('advertiser_id', '=', principal.advertiserId) as Query
+  }
+  return select
 }
 
-// With an offer named, the goal filter must use that offer's goal keys (or `default`).
-async function requireOffer(db: Db, text: string | null, goals: string[] | null) {
+// An affiliate or advertiser that names no owner means itself.
+function ownedInput(input: EndpointInput, principal: Principal): EndpointInput {
+  if (input.affiliate_id != null || input.advertiser_id != null) return input
+  if (principal.role === 'affiliate')
+    return { ...input, affiliate_id: String(principal.affiliateId) }
+  if (principal.role === 'advertiser') {
+    return { ...input, advertiser_id: String(principal.advertiserId) }
+  }
+  return input
+}
+
+type Owner = { affiliate_id: number | null; advertiser_id: number | null }
+
+/** The owner an input names, checked: one of them at most, existing, and the caller itself when scoped. */
+async function requireOwner(db: Db, input: EndpointInput, principal: Principal): Promise<Owner> {
+  const affiliate = input.affiliate_id ?? null
+  const advertiser = input.advertiser_id ?? null
+  if (affiliate !== null && advertiser !== null) {
+    throw new AppError(
+      'validation_failed',
+      'an endpoint belongs to an affiliate or an advertiser, not both',
+      [{ field: 'advertiser_id', message: 'give affiliate_id or advertiser_id, not both' }],
+    )
+  }
+  const scopedId =
+    principal.role === 'affiliate'
+      ? principal.affiliateId
+      : principal.role === 'advertiser'
+        ? principal.advertiserId
+        : undefined
+  if (affiliate !== null) {
+    const id = parseId(affiliate)
+    if (principal.role === 'advertiser' || (principal.role === 'affiliate' && scopedId !== id)) {
+      throw new AppError('not_found', `affiliate ${affiliate} not found`)
+    }
+    const row =
+      id === undefined
+        ? undefined
+        : await db.selectFrom('affiliates').select('id').where('id', '=', id).executeTakeFirst()
+    if (!row) throw new AppError('unknown_affiliate', `affiliate ${affiliate} does not exist`)
+    return { affiliate_id: row.id, advertiser_id: null }
+  }
+  if (advertiser !== null) {
+    const id = parseId(advertiser)
+    if (principal.role === 'affiliate' || (principal.role === 'advertiser' && scopedId !== id)) {
+      throw new AppError('not_found', `advertiser ${advertiser} not found`)
+    }
+    const row =
+      id === undefined
+        ? undefined
+        : await db.selectFrom('advertisers').select('id').where('id', '=', id).executeTakeFirst()
+    if (!row) throw new AppError('unknown_advertiser', `advertiser ${advertiser} does not exist`)
+    return { affiliate_id: null, advertiser_id: row.id }
+  }
+  if (scopedId !== undefined) {
+    throw new AppError('not_found', 'only the network may own an endpoint for every conversion')
+  }
+  return { affiliate_id: null, advertiser_id: null }
+}
+
+// With an offer named, the goal filter must use that offer's goal keys (or `default`); an
+// advertiser's endpoint may only name one of its own offers (another's would never fire).
+async function requireOffer(db: Db, text: string | null, goals: string[] | null, owner: Owner) {
   if (text === null) return null
   const id = parseId(text)
   const row =
     id === undefined
       ? undefined
-      : await db.selectFrom('offers').select('id').where('id', '=', id).executeTakeFirst()
-  if (!row) throw new AppError('unknown_offer', `offer ${text} does not exist`)
+      : await db
+          .selectFrom('offers')
+          .select(['id', 'advertiser_id'])
+          .where('id', '=', id)
+          .executeTakeFirst()
+  if (!row || (owner.advertiser_id !== null && row.advertiser_id !== owner.advertiser_id)) {
+    throw new AppError('unknown_offer', `offer ${text} does not exist`)
+  }
   if (goals !== null) {
     const known = await db
       .selectFrom('offer_goals')
@@ -255,7 +343,14 @@ async function requireOffer(db: Db, text: string | null, goals: string[] | null)
 function presentEndpoint(row: EndpointRow): EndpointView {
   return {
     id: formatId(row.id),
-    affiliate_id: formatId(row.affiliate_id),
+    owner:
+      row.affiliate_id !== null
+        ? 'affiliate'
+        : row.advertiser_id !== null
+          ? 'advertiser'
+          : 'network',
+    affiliate_id: row.affiliate_id === null ? null : formatId(row.affiliate_id),
+    advertiser_id: row.advertiser_id === null ? null : formatId(row.advertiser_id),
     offer_id: row.offer_id === null ? null : formatId(row.offer_id),
     url: row.url,
     method: row.method,

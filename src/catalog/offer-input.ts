@@ -1,4 +1,4 @@
-import type { OfferStatus, RateType } from '../db/schema.ts'
+import type { OfferStatus, PayoutType, RateType } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { CLICK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
@@ -12,7 +12,7 @@ export interface GoalInput {
   revenue: number | string
   payout: number | string
   revenue_type?: RateType
-  payout_type?: RateType
+  payout_type?: PayoutType
   allow_multiple?: boolean
 }
 
@@ -26,7 +26,7 @@ export interface OfferInput {
   revenue: number | string
   payout: number | string
   revenue_type?: RateType
-  payout_type?: RateType
+  payout_type?: PayoutType
   conversion_window_days?: number
   goals?: GoalInput[]
 }
@@ -37,7 +37,7 @@ export interface NormalizedGoal {
   revenue: number
   revenue_type: RateType
   payout: number
-  payout_type: RateType
+  payout_type: PayoutType
   allow_multiple: number
 }
 
@@ -50,7 +50,7 @@ export interface NormalizedOffer {
   revenue: number
   revenue_type: RateType
   payout: number
-  payout_type: RateType
+  payout_type: PayoutType
   conversion_window_days: number
   goals: NormalizedGoal[]
 }

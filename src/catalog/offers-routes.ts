@@ -8,6 +8,12 @@ import { createOffer, getOffer, listOffers, type OfferAudience, updateOffer } fr
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
 const RateType = Type.Union([Type.Literal('fixed'), Type.Literal('percent')])
+/** `reported`: the revenue each postback sends (`revenue` or `payout`); the rate is then 0. */
+const RevenueType = Type.Union([
+  Type.Literal('fixed'),
+  Type.Literal('percent'),
+  Type.Literal('reported'),
+])
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' })
 const UrlTemplate = Type.String({ minLength: 1, maxLength: 4096 })
 
@@ -16,7 +22,7 @@ const GoalBody = Type.Object({
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   revenue: Decimal,
   payout: Decimal,
-  revenue_type: Type.Optional(RateType),
+  revenue_type: Type.Optional(RevenueType),
   payout_type: Type.Optional(RateType),
   allow_multiple: Type.Optional(Type.Boolean()),
 })
@@ -30,7 +36,7 @@ const offerFields = {
   currency: Type.Optional(Currency),
   revenue: Decimal,
   payout: Decimal,
-  revenue_type: Type.Optional(RateType),
+  revenue_type: Type.Optional(RevenueType),
   payout_type: Type.Optional(RateType),
   conversion_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
   goals: Type.Optional(Type.Array(GoalBody, { maxItems: 100 })),
@@ -63,7 +69,7 @@ const Goal = Type.Object({
   key: Type.String(),
   name: Type.String(),
   revenue: Type.Optional(Type.Number()),
-  revenue_type: Type.Optional(RateType),
+  revenue_type: Type.Optional(RevenueType),
   payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
   payout_type: Type.Optional(RateType),
   allow_multiple: Type.Boolean(),
@@ -87,7 +93,7 @@ const Offer = Type.Object(
         description: 'for admins, managers, analysts and the advertiser; not affiliates',
       }),
     ),
-    revenue_type: Type.Optional(RateType),
+    revenue_type: Type.Optional(RevenueType),
     payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
     payout_type: Type.Optional(RateType),
     conversion_window_days: Type.Integer(),

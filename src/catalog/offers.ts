@@ -1,6 +1,12 @@
 import { recordChange } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
-import type { OfferGoalsTable, OfferStatus, OffersTable, RateType } from '../db/schema.ts'
+import type {
+  OfferGoalsTable,
+  OfferStatus,
+  OffersTable,
+  PayoutType,
+  RateType,
+} from '../db/schema.ts'
 import { storageOf } from '../db/storage.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
@@ -24,7 +30,7 @@ export interface GoalView {
   revenue?: number
   revenue_type?: RateType
   payout?: number
-  payout_type?: RateType
+  payout_type?: PayoutType
   allow_multiple: boolean
 }
 
@@ -39,7 +45,7 @@ export interface OfferView {
   revenue?: number
   revenue_type?: RateType
   payout?: number
-  payout_type?: RateType
+  payout_type?: PayoutType
   conversion_window_days: number
   goals: GoalView[]
   tracking_url: string

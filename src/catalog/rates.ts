@@ -11,7 +11,14 @@ import {
 /** A revenue or payout figure as given: fixed money in the offer's currency, or a percent of the sale. */
 export function parseRate(value: unknown, type: RateType, digits: number, field: string): number {
   try {
-    return type === 'percent' ? parsePercent(value) : parseDecimal(value, digits)
+    const rate = type === 'percent' ? parsePercent(value) : parseDecimal(value, digits)
+    // A reported revenue comes with each postback; a rate beside it would read as if it counted.
+    if (type === 'reported' && rate !== 0) {
+      throw new AppError('validation_failed', `${field} must be 0 when its type is reported`, [
+        { field, message: 'must be 0: the postback reports the revenue' },
+      ])
+    }
+    return rate
   } catch (error) {
     if (!(error instanceof DecimalError)) throw error
     throw new AppError('invalid_amount', `${field} ${error.message}`, [

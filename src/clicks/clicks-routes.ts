@@ -4,10 +4,11 @@ import type { AppContext } from '../http/app-context.ts'
 import { affiliateScope } from '../http/auth.ts'
 import { AppError } from '../http/errors.ts'
 import { PageQuery } from '../http/pagination.ts'
-import { ADMIN_ERRORS, PageOf } from '../http/schemas.ts'
+import { ADMIN_ERRORS, IdParams, PageOf, pathId } from '../http/schemas.ts'
 import { formatId } from '../shared/ids.ts'
 import { decodeClickId } from './click-id.ts'
 import { type ClickRecord, findClick } from './click-record.ts'
+import { latestClickOf } from './latest-click.ts'
 import { listClicks } from './list-clicks.ts'
 
 const Text = Type.Union([Type.String(), Type.Null()])
@@ -57,7 +58,9 @@ const ListQuery = Type.Object({
 })
 
 /** `GET /api/v1/clicks` and `/clicks/{click_id}`; an affiliate key sees its own clicks only. */
-export function registerClickRoutes(api: App, { clicks, database }: AppContext): void {
+export function registerClickRoutes(api: App, ctx: AppContext): void {
+  const { clicks, database } = ctx
+  registerLatestClickRoute(api, ctx)
   api.get(
     '/clicks',
     {
@@ -101,6 +104,53 @@ export function registerClickRoutes(api: App, { clicks, database }: AppContext):
       const click = clicks.writer.pending(clickId) ?? (await findClick(database.db, clickId))
       if (!click) throw notFound
       return presentClick(click)
+    },
+  )
+}
+
+/**
+ * `GET /api/v1/advertisers/{id}/latest-click`: the newest click of the advertiser's offers, for
+ * its integration test. An advertiser asks for itself only.
+ */
+function registerLatestClickRoute(api: App, { database }: AppContext): void {
+  api.get(
+    '/advertisers/:id/latest-click',
+    {
+      schema: {
+        operationId: 'getLatestClick',
+        summary: "The newest click of an advertiser's offers",
+        description:
+          "The newest click of the advertiser's offers in the last 30 days: a real click id to send a test postback for. 404 when there is none; an advertiser may ask for itself only (another is 404).",
+        tags: ['clicks'],
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            click_id: Type.String(),
+            offer_id: Type.String(),
+            created_at: Type.String(),
+          }),
+          ...ADMIN_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const id = pathId(request.params.id, 'advertiser')
+      const { principal } = request
+      if (principal.role === 'advertiser' && principal.advertiserId !== id) {
+        throw new AppError('not_found', `advertiser ${request.params.id} not found`)
+      }
+      const click = await latestClickOf(database.db, id)
+      if (!click) {
+        throw new AppError(
+          'not_found',
+          'no click on these offers in the last 30 days: open a tracking link first',
+        )
+      }
+      return {
+        click_id: click.click_id,
+        offer_id: formatId(click.offer_id),
+        created_at: new Date(click.created_at).toISOString(),
+      }
     },
   )
 }

@@ -2,6 +2,7 @@ import { type ClickTracking, findClick } from '../clicks/index.ts'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
 import { requireGoal } from './attribution-context.ts'
+import { checkMoneyParams } from './conversion-money.ts'
 import { authenticatePostback, type PostbackCredentials } from './postback-auth.ts'
 import { addBodyParams, type PostbackBody } from './postback-body.ts'
 import type { ContextLoader } from './postback-context-cache.ts'
@@ -91,6 +92,7 @@ async function accept(
   found.auth = authenticatePostback(offer, credentials, call.at)
   const request = parseConversionRequest(params, offer.currency)
   const goal = requireGoal(context, goalKey)
+  const warnings = checkMoneyParams(goal, request)
   // A click from the last few milliseconds may still wait in the click writer's batch.
   const click = deps.clicks.writer.pending(clickId) ?? (await findClick(deps.db, clickId))
   if (!click && parts.clickedAt < call.at - deps.clickRetentionDays * DAY_MS) {
@@ -108,10 +110,7 @@ async function accept(
   }
   const webhook = webhookKeyOf(found.auth, offer.advertiserId, call.credentials.headers)
   const facts = { attribution, goal, request, now: call.at }
-  return recordPostback(
-    deps.commit,
-    facts,
-    postbackLogDraft(call.at, call.credentials, found),
-    webhook,
-  )
+  const log = postbackLogDraft(call.at, call.credentials, found, warnings)
+  const outcome = await recordPostback(deps.commit, facts, log, webhook)
+  return warnings.length > 0 ? { ...outcome, warnings } : outcome
 }

@@ -25,7 +25,13 @@ export interface ConversionView {
   amount: number | null
   revenue?: number
   payout?: number
+  reported_revenue?: number | null
   currency: string
+  adv1: string | null
+  adv2: string | null
+  adv3: string | null
+  adv4: string | null
+  adv5: string | null
   sub1: string | null
   sub2: string | null
   sub3: string | null
@@ -70,7 +76,18 @@ export function presentConversion(
     amount: row.amount === null ? null : formatDecimal(row.amount, digits),
     ...(revenueSide ? { revenue: formatDecimal(row.revenue, digits) } : {}),
     ...(payoutSide ? { payout: formatDecimal(row.payout, digits) } : {}),
+    ...(revenueSide
+      ? {
+          reported_revenue:
+            row.reported_revenue === null ? null : formatDecimal(row.reported_revenue, digits),
+        }
+      : {}),
     currency: row.currency,
+    adv1: row.adv1,
+    adv2: row.adv2,
+    adv3: row.adv3,
+    adv4: row.adv4,
+    adv5: row.adv5,
     sub1: row.sub1,
     sub2: row.sub2,
     sub3: row.sub3,

@@ -43,7 +43,18 @@ const Conversion = Type.Object(
       }),
     ),
     payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
+    reported_revenue: Type.Optional(
+      Type.Union([Type.Number(), Type.Null()], {
+        description:
+          "the revenue the advertiser's postback reported (null: none); not shown to affiliates",
+      }),
+    ),
     currency: Type.String(),
+    adv1: NullableText,
+    adv2: NullableText,
+    adv3: NullableText,
+    adv4: NullableText,
+    adv5: NullableText,
     sub1: NullableText,
     sub2: NullableText,
     sub3: NullableText,
@@ -73,7 +84,13 @@ const Conversion = Type.Object(
         amount: 120,
         revenue: 18,
         payout: 12,
+        reported_revenue: null,
         currency: 'USD',
+        adv1: null,
+        adv2: null,
+        adv3: null,
+        adv4: null,
+        adv5: null,
         sub1: 'spring-sale',
         sub2: null,
         sub3: null,
@@ -110,6 +127,12 @@ const ListQuery = Type.Object({
   goal: Type.Optional(Type.String()),
   click_id: Type.Optional(Type.String()),
   txid: Type.Optional(Type.String()),
+  ...Object.fromEntries(
+    [1, 2, 3, 4, 5].map((n) => [
+      `adv${n}`,
+      Type.Optional(Type.String({ description: `the advertiser's adv${n}, exactly` })),
+    ]),
+  ),
   from: Type.Optional(Type.String({ description: 'ISO date or datetime, inclusive' })),
   to: Type.Optional(Type.String({ description: 'ISO date (whole day) or datetime, inclusive' })),
 })

@@ -29,9 +29,16 @@ export interface ConversionQuery {
   goal?: string
   click_id?: string
   txid?: string
+  adv1?: string
+  adv2?: string
+  adv3?: string
+  adv4?: string
+  adv5?: string
   from?: string
   to?: string
 }
+
+const ADV_FILTERS = ['adv1', 'adv2', 'adv3', 'adv4', 'adv5'] as const
 
 /** Conversions newest first; an affiliate key sees only its own. `from`/`to` are conversion time. */
 export async function listConversions(
@@ -50,7 +57,17 @@ export async function listConversions(
     select = select.where('affiliate_id', '=', principal.affiliateId)
   }
   if (principal.role === 'advertiser') {
+    // Which affiliate sent a conversion is the network's to know, not even by filtering on it.
+    if (query.affiliate_id !== undefined) {
+      throw new AppError('hidden_field', 'affiliate_id is not visible to advertisers', [
+        { field: 'affiliate_id', message: 'hidden from advertisers' },
+      ])
+    }
     select = select.where('advertiser_id', '=', principal.advertiserId)
+  }
+  for (const key of ADV_FILTERS) {
+    const value = query[key]
+    if (value !== undefined) select = select.where(key, '=', value)
   }
   const ids = {
     offer_id: query.offer_id,

@@ -7,6 +7,11 @@ import type { PostbackParams } from './postback-params.ts'
 
 const MAX_TXID_CHARS = 255
 const MAX_GOAL_CHARS = 64
+const MAX_ADV_CHARS = 500
+const ADV_KEYS = ['adv1', 'adv2', 'adv3', 'adv4', 'adv5'] as const
+
+/** The advertiser's own values on a conversion, null where none was sent. */
+export type AdvValues = Record<(typeof ADV_KEYS)[number], string | null>
 
 /** The click a postback names, checked against its MAC: no database read for a forged id. */
 export function parseClickId(
@@ -28,6 +33,9 @@ export interface ConversionRequest {
   status: ConversionStatus
   /** Minor units of the offer's currency; null when no amount was sent. */
   amount: number | null
+  /** The revenue the advertiser reported, minor units; null when it sent none. */
+  reportedRevenue: number | null
+  adv: AdvValues
 }
 
 /** Goal, txid, status, currency and amount of a postback, checked against the offer's currency. */
@@ -47,8 +55,26 @@ export function parseConversionRequest(
     goal,
     txid,
     status: parsePostbackStatus(params.status?.trim()),
-    amount: parseAmount(params.amount, offerCurrency),
+    amount: parseMoney(params.amount, offerCurrency, 'amount'),
+    reportedRevenue: parseMoney(params.revenue, offerCurrency, 'revenue'),
+    adv: parseAdv(params),
   }
+}
+
+// Refused when too long rather than cut, unlike a click's sub ids: the advertiser's server can
+// be told, and a value it later matches on must be the value it sent.
+function parseAdv(params: PostbackParams): AdvValues {
+  const adv = {} as AdvValues
+  for (const key of ADV_KEYS) {
+    const value = params[key]
+    if (value !== undefined && value.length > MAX_ADV_CHARS) {
+      throw new AppError('validation_failed', `${key} is longer than ${MAX_ADV_CHARS} characters`, [
+        { field: key, message: `longer than ${MAX_ADV_CHARS} characters` },
+      ])
+    }
+    adv[key] = value === undefined ? null : value.toWellFormed()
+  }
+  return adv
 }
 
 /** The goal key a postback names; `default` (the offer itself) when none. */
@@ -77,14 +103,18 @@ function checkCurrency(given: string | undefined, offerCurrency: string): void {
   }
 }
 
-function parseAmount(value: string | number | undefined, currency: string): number | null {
+function parseMoney(
+  value: string | number | undefined,
+  currency: string,
+  field: 'amount' | 'revenue',
+): number | null {
   if (value === undefined) return null
   try {
     return parseDecimal(value, currencyDigits(currency) ?? 2)
   } catch (error) {
     if (!(error instanceof DecimalError)) throw error
-    throw new AppError('invalid_amount', `amount ${error.message}`, [
-      { field: 'amount', message: error.message },
+    throw new AppError('invalid_amount', `${field} ${error.message}`, [
+      { field, message: error.message },
     ])
   }
 }

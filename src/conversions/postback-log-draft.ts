@@ -1,4 +1,5 @@
 import type { PostbackFindings } from './accept-postback.ts'
+import type { PostbackWarning } from './conversion-money.ts'
 import type { PostbackLogDraft } from './postback-log.ts'
 import { maskedParams } from './postback-log-params.ts'
 
@@ -7,6 +8,7 @@ export function postbackLogDraft(
   at: number,
   sender: { method: string; ip: string },
   found: PostbackFindings,
+  warnings: readonly PostbackWarning[] = [],
 ): PostbackLogDraft {
   return {
     created_at: at,
@@ -17,5 +19,6 @@ export function postbackLogDraft(
     click_id: found.clickId,
     offer_id: found.offerId,
     advertiser_id: found.advertiserId,
+    warnings: warnings.length === 0 ? null : JSON.stringify(warnings),
   }
 }

@@ -14,6 +14,12 @@ const Result = Type.Union([
 ])
 const NullableText = Type.Union([Type.String(), Type.Null()])
 
+const Warning = Type.Object({
+  code: Type.Union([Type.Literal('unused_amount'), Type.Literal('unused_revenue')]),
+  parameter: Type.String(),
+  message: Type.String(),
+})
+
 const LogEntry = Type.Object({
   id: Type.String(),
   at: Type.String(),
@@ -31,6 +37,9 @@ const LogEntry = Type.Object({
   click_id: NullableText,
   offer_id: NullableText,
   advertiser_id: NullableText,
+  warnings: Type.Array(Warning, {
+    description: 'money parameters an accepted call sent that its goal does not use',
+  }),
 })
 
 const ListQuery = Type.Object({

@@ -5,13 +5,22 @@ import type { PostbackLogTable, PostbackResult } from '../db/tables/conversions.
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { parseTimeFilter } from '../http/time-filter.ts'
 import { formatId, parseId } from '../shared/ids.ts'
+import type { PostbackWarning } from './conversion-money.ts'
 
 export type PostbackLogEntry = Omit<Insertable<PostbackLogTable>, 'id'>
 
 /** What is known of a call before its outcome: who sent what, and what it was about. */
 export type PostbackLogDraft = Pick<
   PostbackLogEntry,
-  'created_at' | 'method' | 'ip' | 'params' | 'auth' | 'click_id' | 'offer_id' | 'advertiser_id'
+  | 'created_at'
+  | 'method'
+  | 'ip'
+  | 'params'
+  | 'auth'
+  | 'click_id'
+  | 'offer_id'
+  | 'advertiser_id'
+  | 'warnings'
 >
 
 const LOG_COLUMNS = [
@@ -28,6 +37,7 @@ const LOG_COLUMNS = [
   'click_id',
   'offer_id',
   'advertiser_id',
+  'warnings',
 ] as const satisfies ReadonlyArray<keyof PostbackLogEntry>
 
 const LOG_INSERT: RowsInsert = { table: 'postback_log', columns: LOG_COLUMNS }
@@ -73,6 +83,8 @@ export interface PostbackLogView {
   click_id: string | null
   offer_id: string | null
   advertiser_id: string | null
+  /** Money parameters an accepted call sent that its goal does not use. */
+  warnings: PostbackWarning[]
 }
 
 /** The inbound postback log, newest first, filtered. */
@@ -123,6 +135,7 @@ function presentLogRow(row: Selectable<PostbackLogTable>): PostbackLogView {
     click_id: row.click_id,
     offer_id: id(row.offer_id),
     advertiser_id: id(row.advertiser_id),
+    warnings: row.warnings === null ? [] : (JSON.parse(row.warnings) as PostbackWarning[]),
   }
 }
 

@@ -9,6 +9,13 @@ const MEANING: Record<Canonical, string> = {
   goal: 'The goal key; without it, `default` (the offer itself).',
   amount:
     "The sale amount, a non-negative decimal in the offer's currency (for percent revenue or payout).",
+  revenue:
+    "The revenue the advertiser reports, a non-negative decimal in the offer's currency: the conversion's revenue when the goal's `revenue_type` is `reported` (then required), always stored as `reported_revenue`.",
+  adv1: "The advertiser's own value, up to 500 characters, stored on the conversion (macro `{adv1}`).",
+  adv2: "The advertiser's own value, up to 500 characters (macro `{adv2}`).",
+  adv3: "The advertiser's own value, up to 500 characters (macro `{adv3}`).",
+  adv4: "The advertiser's own value, up to 500 characters (macro `{adv4}`).",
+  adv5: "The advertiser's own value, up to 500 characters (macro `{adv5}`).",
   status:
     '`approved` (default), `pending` or `rejected`; also approve, confirmed, sale, 1 / lead, hold, 2, 5 / reject, declined, 3, in any case.',
   currency: "ISO 4217 code; must be the offer's currency.",

@@ -7,9 +7,16 @@ export interface PostbackParams {
   txid?: string
   goal?: string
   amount?: string | number
+  /** The revenue the advertiser reports for this conversion. */
+  revenue?: string | number
   status?: string
   currency?: string
   token?: string
+  adv1?: string
+  adv2?: string
+  adv3?: string
+  adv4?: string
+  adv5?: string
 }
 
 type Canonical = keyof PostbackParams
@@ -38,12 +45,21 @@ export const PARAMETER_ALIASES: Readonly<Record<string, Canonical>> = {
   amount: 'amount',
   sale_amount: 'amount',
   sum: 'amount',
+  // Voluum's and Keitaro's advertiser templates send the conversion's value as `payout`: to the
+  // advertiser it is what it pays, which is the network's revenue.
+  revenue: 'revenue',
+  payout: 'revenue',
   status: 'status',
   cnv_status: 'status',
   currency: 'currency',
   token: 'token',
   security_token: 'token',
   secure: 'token',
+  adv1: 'adv1',
+  adv2: 'adv2',
+  adv3: 'adv3',
+  adv4: 'adv4',
+  adv5: 'adv5',
 }
 
 /** A parameter as it arrived: text from a query string or form, text or a number from JSON. */
@@ -109,7 +125,7 @@ export function canonicalParams(raw: RawParams): PostbackParams {
   }
   const params: PostbackParams = {}
   for (const [canonical, { value }] of found) {
-    if (canonical === 'amount') params.amount = value
+    if (canonical === 'amount' || canonical === 'revenue') params[canonical] = value
     else params[canonical] = String(value)
   }
   return params

@@ -28,6 +28,16 @@ const PostbackResponse = Type.Object(
     reason: Type.Optional(
       Type.String({ description: 'outside_window, duplicate_txid or goal_already_converted' }),
     ),
+    warnings: Type.Optional(
+      Type.Array(
+        Type.Object({
+          code: Type.Union([Type.Literal('unused_amount'), Type.Literal('unused_revenue')]),
+          parameter: Type.String(),
+          message: Type.String(),
+        }),
+        { description: 'money parameters the call sent that its goal does not use' },
+      ),
+    ),
   },
   { examples: [{ result: 'accepted', conversion_id: '1', status: 'approved' }] },
 )
@@ -70,7 +80,7 @@ export async function postbackRoutes(app: App, ctx: AppContext): Promise<void> {
       response: {
         200: PostbackResponse,
         400: errorResponse(
-          'malformed: `missing_click_id`, `invalid_click_id`, `invalid_amount`, `unknown_goal`, `invalid_status`, `currency_mismatch`, `duplicate_parameter`, `invalid_json`, `unsupported_content_type`, `body_too_large`, …',
+          'malformed: `missing_click_id`, `invalid_click_id`, `invalid_amount`, `missing_revenue`, `unknown_goal`, `invalid_status`, `currency_mismatch`, `duplicate_parameter`, `invalid_json`, `unsupported_content_type`, `body_too_large`, …',
         ),
         401: errorResponse('`invalid_token` or `invalid_signature`'),
         403: errorResponse("`ip_not_allowed`: outside the advertiser's allowlist"),
@@ -105,6 +115,7 @@ export async function postbackRoutes(app: App, ctx: AppContext): Promise<void> {
         conversion_id: String(outcome.conversionId),
         status: outcome.status,
         ...(outcome.reason ? { reason: outcome.reason } : {}),
+        ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
       }
     },
   })

@@ -7,7 +7,7 @@ import type { GoalRates, OfferContext } from './attribution-context.ts'
 import { changeStatus } from './change-status.ts'
 import type { ConversionEffects } from './conversion-effects.ts'
 import { conversionEvent } from './conversion-event.ts'
-import { conversionMoney } from './conversion-money.ts'
+import { conversionMoney, type PostbackWarning } from './conversion-money.ts'
 import { type ConversionStatus, canTransition, transitionError } from './conversion-status.ts'
 import {
   type ConversionRow,
@@ -38,6 +38,8 @@ export interface PostbackOutcome {
   conversionId: number
   status: ConversionStatus
   reason?: string
+  /** Money parameters the call sent that its goal does not use. */
+  warnings?: PostbackWarning[]
 }
 
 export interface PostbackFacts {
@@ -115,8 +117,10 @@ function newConversion({ attribution, goal, request, now }: PostbackFacts): NewC
     status: late ? 'rejected' : request.status,
     reason: late ? 'outside_window' : null,
     amount: request.amount,
-    ...conversionMoney(goal, request.amount),
+    ...conversionMoney(goal, request),
+    reported_revenue: request.reportedRevenue,
     currency: offer.currency,
+    ...request.adv,
     sub1: click?.sub1 ?? null,
     sub2: click?.sub2 ?? null,
     sub3: click?.sub3 ?? null,

@@ -43,7 +43,9 @@ export interface AdvertisersTable {
 }
 
 export type OfferStatus = 'active' | 'paused'
-export type RateType = 'fixed' | 'percent'
+export type PayoutType = 'fixed' | 'percent'
+/** `reported`: the revenue the advertiser sends with each conversion (revenue only). */
+export type RateType = PayoutType | 'reported'
 
 export interface OffersTable {
   id: Generated<number>
@@ -57,7 +59,7 @@ export interface OffersTable {
   revenue: number
   revenue_type: RateType
   payout: number
-  payout_type: RateType
+  payout_type: PayoutType
   conversion_window_days: number
   created_at: number
   updated_at: number
@@ -71,7 +73,7 @@ export interface OfferGoalsTable {
   revenue: number
   revenue_type: RateType
   payout: number
-  payout_type: RateType
+  payout_type: PayoutType
   allow_multiple: number
 }
 
@@ -85,7 +87,9 @@ export interface AffiliatesTable {
 
 export interface PostbacksTable {
   id: Generated<number>
-  affiliate_id: number
+  /** The owner: an affiliate, an advertiser, or neither (the network's, for every conversion). */
+  affiliate_id: number | null
+  advertiser_id: Generated<number | null>
   offer_id: number | null
   url: string
   method: 'GET' | 'POST'

@@ -38,7 +38,7 @@ export interface DeliveryFilter {
   to?: string
 }
 
-/** Deliveries newest first with their attempts; an affiliate key sees its own endpoints' only. */
+/** Deliveries newest first with their attempts; an affiliate or advertiser sees its own endpoints' only. */
 export async function listDeliveries(
   db: Db,
   query: DeliveryFilter & { limit: number; cursor?: string },
@@ -136,6 +136,9 @@ function scoped(db: Db, principal: Principal) {
     .innerJoin('postbacks', 'postbacks.id', 'deliveries.postback_id')
   if (principal.role === 'affiliate') {
     select = select.where('postbacks.affiliate_id', '=', principal.affiliateId)
+  }
+  if (principal.role === 'advertiser') {
+    select = select.where('postbacks.advertiser_id', '=', principal.advertiserId)
   }
   return select
 }

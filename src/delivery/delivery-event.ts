@@ -10,6 +10,8 @@ export interface DeliveryEvent {
   changeId: number
   conversionId: number
   affiliateId: number
+  /** The offer's advertiser, whose own endpoints get the event too (none when left out). */
+  advertiserId?: number
   offerId: number
   /** Goal key; `default` for the offer itself. */
   goal: string
@@ -18,8 +20,9 @@ export interface DeliveryEvent {
   occurredAt: number
   /**
    * Macro values as text: click_id, conversion_id, txid, offer_id, affiliate_id, goal, status,
-   * payout and amount (decimals in the offer's currency, amount '' when none was given), currency,
-   * sub1…sub5, source, country, timestamp (Unix seconds of the change). Delivery adds event_id.
+   * payout, revenue and amount (decimals in the offer's currency, amount '' when none was
+   * given), currency, sub1…sub5, source, country, adv1…adv5, timestamp (Unix seconds of the
+   * change). Delivery adds event_id, and shows each endpoint only the money its owner may see.
    */
   macros: Record<string, string>
 }

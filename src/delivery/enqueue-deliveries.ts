@@ -1,10 +1,12 @@
 import type { Db } from '../db/database.ts'
 import type { DeliveryEvent } from './delivery-event.ts'
+import { type EndpointOwnerColumns, macrosForOwner } from './endpoint-macros.ts'
 import { eventIdFor } from './event-id.ts'
 import { renderRequest } from './render-request.ts'
 
 /**
- * Queues one delivery per matching endpoint of the event's affiliate, in the caller's transaction
+ * Queues one delivery per matching endpoint of the event's affiliate, of its offer's advertiser,
+ * and of the network, in the caller's transaction
  * (the transactional outbox): the conversion and its postbacks commit together or not at all.
  * Returns how many were queued; a change queued twice is queued once.
  */
@@ -25,12 +27,18 @@ export async function enqueueDeliveriesFor(
 ): Promise<number> {
   if (events.length === 0) return 0
   const affiliateIds = [...new Set(events.map((event) => event.affiliateId))]
+  const advertiserIds = [
+    ...new Set(
+      events.flatMap((event) => (event.advertiserId === undefined ? [] : [event.advertiserId])),
+    ),
+  ]
   const offerIds = [...new Set(events.map((event) => event.offerId))]
   const endpoints = await tx
     .selectFrom('postbacks')
     .select([
       'id',
       'affiliate_id',
+      'advertiser_id',
       'offer_id',
       'url',
       'method',
@@ -39,7 +47,13 @@ export async function enqueueDeliveriesFor(
       'goals',
       'statuses',
     ])
-    .where('affiliate_id', 'in', affiliateIds)
+    .where((eb) =>
+      eb.or([
+        eb('affiliate_id', 'in', affiliateIds),
+        ...(advertiserIds.length > 0 ? [eb('advertiser_id', 'in', advertiserIds)] : []),
+        eb.and([eb('affiliate_id', 'is', null), eb('advertiser_id', 'is', null)]),
+      ]),
+    )
     .where('deleted_at', 'is', null)
     .where((eb) => eb.or([eb('offer_id', 'is', null), eb('offer_id', 'in', offerIds)]))
     .orderBy('id')
@@ -50,13 +64,14 @@ export async function enqueueDeliveriesFor(
     endpoints
       .filter(
         (endpoint) =>
-          endpoint.affiliate_id === event.affiliateId &&
+          ownsEvent(endpoint, event) &&
           (endpoint.offer_id === null || endpoint.offer_id === event.offerId) &&
           matches(endpoint, event),
       )
       .map((endpoint) => {
         const eventId = eventIdFor(event.changeId, endpoint.id)
-        const request = renderRequest(endpoint, { ...event.macros, event_id: eventId })
+        const { names, values } = macrosForOwner(endpoint, event.macros)
+        const request = renderRequest(endpoint, { ...values, event_id: eventId }, names)
         return {
           postback_id: endpoint.id,
           conversion_id: event.conversionId,
@@ -86,6 +101,12 @@ export async function enqueueDeliveriesFor(
     queued += inserted.length
   }
   return queued
+}
+
+function ownsEvent(endpoint: EndpointOwnerColumns, event: DeliveryEvent): boolean {
+  if (endpoint.affiliate_id !== null) return endpoint.affiliate_id === event.affiliateId
+  if (endpoint.advertiser_id !== null) return endpoint.advertiser_id === event.advertiserId
+  return true
 }
 
 function matches(endpoint: { goals: string | null; statuses: string }, event: DeliveryEvent) {

@@ -35,9 +35,10 @@ function bodyEncoder(contentType: string | null): (value: string) => string {
 export function renderRequest(
   endpoint: EndpointTemplate,
   macros: Readonly<Record<string, string>>,
+  names: ReadonlySet<string> = POSTBACK_MACROS,
 ): RenderedRequest {
   const values: Record<string, string> = {}
-  for (const name of POSTBACK_MACROS) values[name] = macros[name] ?? ''
+  for (const name of names) values[name] = macros[name] ?? ''
   const url = fillMacros(endpoint.url, values, encodeURIComponent)
   if (endpoint.method === 'GET') return { method: 'GET', url, body: null, content_type: null }
   const contentType = endpoint.content_type ?? 'application/json'

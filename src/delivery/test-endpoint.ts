@@ -3,6 +3,7 @@ import type { Principal } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import { AppError } from '../http/errors.ts'
 import { formatId } from '../shared/ids.ts'
+import { macrosForOwner } from './endpoint-macros.ts'
 import { renderRequest } from './render-request.ts'
 import type { AttemptSender } from './send-attempt.ts'
 import { signingSecrets } from './sending-endpoint.ts'
@@ -21,16 +22,20 @@ export async function testEndpoint(
   if (principal.role === 'affiliate') {
     select = select.where('affiliate_id', '=', principal.affiliateId)
   }
+  if (principal.role === 'advertiser') {
+    select = select.where('advertiser_id', '=', principal.advertiserId)
+  }
   const endpoint = await select.where('deleted_at', 'is', null).executeTakeFirst()
   if (!endpoint) throw new AppError('not_found', `postback ${id} not found`)
   const now = Date.now()
   const eventId = `evt_test_${randomBytes(8).toString('hex')}`
-  const request = renderRequest(endpoint, {
+  const { names, values } = macrosForOwner(endpoint, {
     ...sampleMacros(now),
     offer_id: endpoint.offer_id === null ? '1' : formatId(endpoint.offer_id),
-    affiliate_id: formatId(endpoint.affiliate_id),
+    affiliate_id: endpoint.affiliate_id === null ? '1' : formatId(endpoint.affiliate_id),
     event_id: eventId,
   })
+  const request = renderRequest(endpoint, values, names)
   const result = await sender.send({
     ...request,
     event_id: eventId,
@@ -57,6 +62,7 @@ function sampleMacros(now: number): Record<string, string> {
     goal: 'default',
     status: 'approved',
     payout: '1.00',
+    revenue: '1.50',
     amount: '10.00',
     currency: 'USD',
     sub1: 'test',

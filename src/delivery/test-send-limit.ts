@@ -21,15 +21,19 @@ export class TestSendLimit {
     this.#limit = limit
   }
 
-  /** Takes one send for an affiliate key, or answers `429 rate_limited` with `Retry-After`. */
+  /**
+   * Takes one send for an affiliate or advertiser caller, or answers `429 rate_limited` with
+   * `Retry-After`. Advertisers count under their negated id, so the two never share a window.
+   */
   enforce(principal: Principal, reply: FastifyReply): void {
-    if (principal.role !== 'affiliate') return
-    const wait = this.take(principal.affiliateId)
+    if (principal.role !== 'affiliate' && principal.role !== 'advertiser') return
+    const key = principal.role === 'affiliate' ? principal.affiliateId : -principal.advertiserId
+    const wait = this.take(key)
     if (wait === undefined) return
     reply.header('retry-after', String(wait))
     throw new AppError(
       'rate_limited',
-      `at most ${this.#limit} test sends a minute per affiliate; retry in ${wait} s`,
+      `at most ${this.#limit} test sends a minute per ${principal.role}; retry in ${wait} s`,
     )
   }
 

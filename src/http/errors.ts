@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   unknown_goal: 400,
   unknown_macro: 400,
   missing_click_id: 400,
+  missing_revenue: 400,
   invalid_click_id: 400,
   invalid_status: 400,
   currency_mismatch: 400,

@@ -1,10 +1,12 @@
 import { Type } from 'typebox'
-import { seesNetworkMoney } from '../access/index.ts'
+import { type Scope, seesNetworkMoney } from '../access/index.ts'
+import type { Db } from '../db/database.ts'
 import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { AppError } from '../http/errors.ts'
 import { ADMIN_ERRORS } from '../http/schemas.ts'
 import { parseId } from '../shared/ids.ts'
+import { ADV_FILTERS, type AdvFilter, runConversionReport } from './conversion-report.ts'
 import { presentReport, type Report } from './present-report.ts'
 import { reportCsv } from './report-csv.ts'
 import { reportRange } from './report-range.ts'
@@ -28,6 +30,8 @@ const METRICS = [
 ]
 // Affiliates see what they earn, not what the network earns.
 const NETWORK_ONLY = ['revenue', 'profit']
+// Advertisers see what they pay (the network's revenue), not what affiliates are paid.
+const PAYOUT_SIDE = ['payout', 'profit', 'epc']
 
 const filterFields = Object.fromEntries(
   DIMENSIONS.map((d) => [d, Type.Optional(Type.String({ maxLength: 1000 }))]),
@@ -48,11 +52,23 @@ const ReportQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
   ...filterFields,
+  ...Object.fromEntries(
+    ADV_FILTERS.map((key) => [
+      key,
+      Type.Optional(
+        Type.String({
+          maxLength: 500,
+          description: `only conversions with this ${key}; clicks are then 0 (clicks carry no advertiser values)`,
+        }),
+      ),
+    ]),
+  ),
 })
 
 const Row = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]))
 
 export function registerReportRoutes(api: App, { database }: AppContext): void {
+  const { db } = database
   api.get(
     '/reports',
     {
@@ -126,26 +142,47 @@ export function registerReportRoutes(api: App, { database }: AppContext): void {
         }
         filters.affiliate_id = principal.affiliateId
       }
-      const groups = await runReport(database.db, { groupBy, tz, filters, ...range })
+      let offerIds: number[] | undefined
+      if (principal.role === 'advertiser') {
+        refuseAffiliateSide(query, groupBy)
+        offerIds = await advertiserOffers(db, principal.advertiserId)
+        if (filters.offer_id !== undefined && !offerIds.includes(Number(filters.offer_id))) {
+          throw new AppError('not_found', `offer ${query.offer_id} not found`)
+        }
+      }
+      const reportRequest = { groupBy, tz, filters, offerIds, ...range }
+      const adv = advFilters(query)
+      const groups =
+        Object.keys(adv).length > 0
+          ? await runConversionReport(db, reportRequest, adv)
+          : await runReport(db, reportRequest)
       const report = presentReport(groups, {
         groupBy,
         sort: query.sort as string | undefined,
         limit: Number(query.limit ?? 1000),
       })
-      const visible = seesNetworkMoney(principal) ? report : hideNetworkMoney(report)
+      const hidden = hiddenColumns(principal)
+      const visible = hidden.length === 0 ? report : hideColumns(report, hidden)
       const wantsCsv =
         query.format === 'csv' ||
         (query.format === undefined && request.headers.accept?.includes('text/csv'))
       if (!wantsCsv) return visible
-      const columns = [...groupBy, ...METRICS].filter(
-        (c) => seesNetworkMoney(principal) || !NETWORK_ONLY.includes(c),
-      )
+      const columns = [...groupBy, ...METRICS].filter((c) => !hidden.includes(c))
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="report.csv"')
         .send(reportCsv(visible, columns) as never)
     },
   )
+}
+
+function advFilters(query: Record<string, unknown>): Partial<Record<AdvFilter, string>> {
+  const adv: Partial<Record<AdvFilter, string>> = {}
+  for (const key of ADV_FILTERS) {
+    const value = query[key]
+    if (typeof value === 'string') adv[key] = value
+  }
+  return adv
 }
 
 function parseGroupBy(text: string): GroupKey[] {
@@ -187,8 +224,40 @@ function refuseNetworkFields(query: Record<string, unknown>): void {
   ])
 }
 
-function hideNetworkMoney(report: Report): Report {
+function hiddenColumns(principal: Scope): readonly string[] {
+  if (seesNetworkMoney(principal)) return []
+  return principal.role === 'advertiser' ? PAYOUT_SIDE : NETWORK_ONLY
+}
+
+function hideColumns(report: Report, hidden: readonly string[]): Report {
   const strip = (row: Report['totals']) =>
-    Object.fromEntries(Object.entries(row).filter(([key]) => !NETWORK_ONLY.includes(key)))
+    Object.fromEntries(Object.entries(row).filter(([key]) => !hidden.includes(key)))
   return { rows: report.rows.map(strip), totals: strip(report.totals) }
+}
+
+// Which affiliate brought a conversion, and what it is paid, are the network's to know: an
+// advertiser may neither group, filter nor sort by them (the order would tell).
+function refuseAffiliateSide(query: Record<string, unknown>, groupBy: GroupKey[]): void {
+  const sortField = typeof query.sort === 'string' ? query.sort.replace(/^-/, '') : undefined
+  const named =
+    (groupBy.includes('affiliate_id') || query.affiliate_id !== undefined
+      ? 'affiliate_id'
+      : undefined) ?? PAYOUT_SIDE.find((field) => field === sortField)
+  if (named === undefined) return
+  throw new AppError('hidden_field', `${named} is not visible to advertisers`, [
+    {
+      field: named === 'affiliate_id' ? 'affiliate_id' : 'sort',
+      message: `${named} is hidden from advertisers`,
+    },
+  ])
+}
+
+/** The ids of an advertiser's offers, which bound its reports. */
+async function advertiserOffers(db: Db, advertiserId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('offers')
+    .select('id')
+    .where('advertiser_id', '=', advertiserId)
+    .execute()
+  return rows.map((row) => row.id)
 }

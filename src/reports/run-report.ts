@@ -14,6 +14,8 @@ export interface ReportRequest {
   to: number
   tz: string
   filters: Partial<Record<Dimension, string | number>>
+  /** When set, only these offers count (an advertiser's report); empty matches nothing. */
+  offerIds?: readonly number[]
 }
 
 /** Sums in minor units, per group, before presentation. */
@@ -38,7 +40,12 @@ export async function runReport(db: Db, request: ReportRequest): Promise<ReportG
     : request.groupBy.includes('day')
       ? 'day'
       : null
-  const family = familyFor([...dimensions, ...(Object.keys(request.filters) as Dimension[])])
+  const filtered = Object.keys(request.filters) as Dimension[]
+  const family = familyFor([
+    ...dimensions,
+    ...filtered,
+    ...(request.offerIds ? (['offer_id'] as const) : []),
+  ])
   const tiers = usableTiers(family, request, time)
   const runs = coverRange(
     request.from,
@@ -48,12 +55,22 @@ export async function runReport(db: Db, request: ReportRequest): Promise<ReportG
   const columns = [...(time ? ['bucket'] : []), ...dimensions, 'currency']
   const branches = tiers.flatMap((tier) => {
     const mine = runs.filter((run) => run.bucketMs === tier.bucketMs)
-    return mine.length === 0 ? [] : [branch(tier, mine, columns, request.filters)]
+    return mine.length === 0 ? [] : [branch(tier, mine, columns, request)]
   })
   const { rows } = await sql<
     Record<string, string | number>
   >`${sql.join(branches, sql` union all `)}`.execute(db)
+  return foldRows(rows, request)
+}
 
+/**
+ * Sums rows of (bucket?, dimensions…, currency, counters…) into one group per key and currency,
+ * folding buckets into the local hours or days of the request's zone.
+ */
+export function foldRows(
+  rows: ReadonlyArray<Record<string, string | number | null>>,
+  request: Pick<ReportRequest, 'groupBy' | 'tz'>,
+): ReportGroup[] {
   const groups = new Map<string, ReportGroup>()
   for (const row of rows) {
     const keys: ReportGroup['keys'] = {}
@@ -97,12 +114,17 @@ function branch(
   tier: Tier,
   runs: BucketRun[],
   columns: string[],
-  filters: ReportRequest['filters'],
+  { filters, offerIds }: ReportRequest,
 ) {
   const ranges = runs.map((run) => sql`(bucket >= ${run.from} and bucket < ${run.to})`)
   const conditions = [
     sql`(${sql.join(ranges, sql` or `)})`,
     ...Object.entries(filters).map(([dimension, value]) => sql`${sql.ref(dimension)} = ${value}`),
+    ...(offerIds === undefined
+      ? []
+      : offerIds.length === 0
+        ? [sql`1 = 0`]
+        : [sql`offer_id in (${sql.join(offerIds.map((id) => sql`${id}`))})`]),
   ]
   const keys = sql.join(columns.map((column) => sql.ref(column)))
   const sums = sql.join(

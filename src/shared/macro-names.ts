@@ -35,4 +35,15 @@ export const POSTBACK_MACROS: ReadonlySet<string> = new Set([
   'country',
   'event_id',
   'timestamp',
+  'adv1',
+  'adv2',
+  'adv3',
+  'adv4',
+  'adv5',
 ])
+
+/**
+ * Macros of an advertiser's or the network's endpoint: an affiliate's, plus `{revenue}`, which
+ * the network earns and an affiliate is never shown.
+ */
+export const OWNER_POSTBACK_MACROS: ReadonlySet<string> = new Set([...POSTBACK_MACROS, 'revenue'])

@@ -35,7 +35,8 @@ export async function startTestServer(
   const config: Config = {
     ...loadConfig({ BACKTRACK_ADMIN_KEY: TEST_ADMIN_KEY, BACKTRACK_LOG_LEVEL: 'silent', ...env }),
     host: '127.0.0.1',
-    port: 0,
+    // A test that needs its URL before start (BACKTRACK_PUBLIC_URL) picks the port itself.
+    port: env.PORT ? Number(env.PORT) : 0,
     database: database.config,
   }
   const server = await startServer(config, { logger: false, print: () => {} })

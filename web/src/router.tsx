@@ -165,9 +165,11 @@ const postbackLog = createRoute({
   ...page('/postback-log', () => import('./conversions/postback-log-page.tsx'), 'PostbackLogPage'),
   validateSearch: (
     search: Record<string, unknown>,
-  ): { cursor?: string; result?: PostbackResult } => ({
+  ): { cursor?: string; result?: PostbackResult; reason?: string; click_id?: string } => ({
     cursor: optionalText(search.cursor),
     result: optionalChoice(search.result, POSTBACK_RESULTS),
+    reason: optionalText(search.reason),
+    click_id: optionalText(search.click_id),
   }),
 })
 const deliveries = createRoute({
@@ -194,6 +196,9 @@ const newPostback = createRoute(
 )
 const editPostback = createRoute(
   page('/postbacks/$id', () => import('./catalog/postback-form-page.tsx'), 'EditPostbackPage'),
+)
+const integration = createRoute(
+  page('/integration', () => import('./integration/integration-page.tsx'), 'IntegrationPage'),
 )
 const twoFactor = createRoute(
   page('/two-factor', () => import('./access/two-factor-page.tsx'), 'TwoFactorPage'),
@@ -244,6 +249,7 @@ const routeTree = root.addChildren([
     twoFactor,
     changePassword,
     auditLog,
+    integration,
   ]),
 ])
 

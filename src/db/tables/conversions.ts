@@ -25,7 +25,15 @@ export interface ConversionsTable {
   amount: number | null
   revenue: number
   payout: number
+  /** The revenue the advertiser's postback reported, minor units; null when it sent none. */
+  reported_revenue: number | null
   currency: string
+  /** The advertiser's own values, sent with its postback. */
+  adv1: string | null
+  adv2: string | null
+  adv3: string | null
+  adv4: string | null
+  adv5: string | null
   sub1: string | null
   sub2: string | null
   sub3: string | null
@@ -71,6 +79,8 @@ export interface PostbackLogTable {
   click_id: string | null
   offer_id: number | null
   advertiser_id: number | null
+  /** JSON array of warnings of an accepted call (a money parameter its offer does not use). */
+  warnings: Generated<string | null>
 }
 
 export interface ConversionTables {

@@ -6,12 +6,18 @@ import { apiKey, forgetCredentials, rememberCsrfToken } from '../api/credentials
 
 /**
  * Who this tab is: a person with a session cookie, or the holder of an API key (`user` is the
- * key's owner, or null for a key of no user such as the bootstrap admin key; `role` and
- * `affiliateId` are the key's own, which a key of no user has too).
+ * key's owner, or null for a key of no user such as the bootstrap admin key; `role`,
+ * `affiliateId` and `advertiserId` are the key's own, which a key of no user has too).
  */
 export type Session =
   | { kind: 'user'; user: User; twoFactorSetupRequired: boolean }
-  | { kind: 'key'; user: User | null; role: Role; affiliateId: string | null }
+  | {
+      kind: 'key'
+      user: User | null
+      role: Role
+      affiliateId: string | null
+      advertiserId: string | null
+    }
 
 /**
  * The current session, or null when signed out: `/api/v1/me` answers for the stored key, or
@@ -46,10 +52,26 @@ export function useSession(): Session | null {
 
 /** The session of an API key, from what `/api/v1/me` answers for it. */
 export function keySession(me: Me): Session {
-  return { kind: 'key', user: me.user, role: me.role, affiliateId: me.affiliate_id }
+  return {
+    kind: 'key',
+    user: me.user,
+    role: me.role,
+    affiliateId: me.affiliate_id,
+    advertiserId: me.advertiser_id,
+  }
 }
 
 /** The role the server gives this session, whether a person's or a key's. */
 export function roleOf(session: Session | null): Role | undefined {
   return session?.kind === 'key' ? session.role : session?.user.role
+}
+
+/** The affiliate a session belongs to (an affiliate's person or key), else undefined. */
+export function affiliateOf(session: Session | null): string | undefined {
+  return (session?.kind === 'key' ? session.affiliateId : session?.user.affiliate_id) ?? undefined
+}
+
+/** The advertiser a session belongs to (an advertiser's person or key), else undefined. */
+export function advertiserOf(session: Session | null): string | undefined {
+  return (session?.kind === 'key' ? session.advertiserId : session?.user.advertiser_id) ?? undefined
 }

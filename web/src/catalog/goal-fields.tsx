@@ -9,7 +9,7 @@ export interface GoalValues {
   key: string
   name: string
   revenue: string
-  revenue_type: 'fixed' | 'percent'
+  revenue_type: 'fixed' | 'percent' | 'reported'
   payout: string
   payout_type: 'fixed' | 'percent'
   allow_multiple: boolean
@@ -18,6 +18,11 @@ export interface GoalValues {
 const RATE_TYPES = [
   { value: 'fixed', label: 'Fixed amount' },
   { value: 'percent', label: 'Percent of the sale' },
+]
+/** Revenue may also be what the advertiser's postback reports (the rate is then 0). */
+export const REVENUE_TYPES = [
+  ...RATE_TYPES,
+  { value: 'reported', label: 'Reported by the advertiser' },
 ]
 
 export function goalValues(offer: Offer | undefined): GoalValues[] {
@@ -77,7 +82,7 @@ export function GoalFields<V extends { goals: GoalValues[] }>({
               <TextInput label="Goal revenue" {...list.getInputProps(`goals.${index}.revenue`)} />
               <Select
                 label="Goal revenue type"
-                data={RATE_TYPES}
+                data={REVENUE_TYPES}
                 allowDeselect={false}
                 {...list.getInputProps(`goals.${index}.revenue_type`)}
               />

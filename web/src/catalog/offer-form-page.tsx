@@ -9,7 +9,7 @@ import { FormFrame } from '../shared/form-frame.tsx'
 import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
-import { GoalFields, goalValues } from './goal-fields.tsx'
+import { GoalFields, goalValues, REVENUE_TYPES } from './goal-fields.tsx'
 import { TrackingLinkBuilder } from './tracking-link-builder.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
@@ -141,7 +141,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
         />
         <Select
           label="Revenue type"
-          data={RATE_TYPES}
+          data={REVENUE_TYPES}
           allowDeselect={false}
           {...form.getInputProps('revenue_type')}
         />

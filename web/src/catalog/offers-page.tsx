@@ -2,7 +2,7 @@ import { Badge, Button, Code, Select, Table } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
 import { may } from '../access/may.ts'
-import { useSession } from '../access/session.ts'
+import { advertiserOf, useSession } from '../access/session.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -31,7 +31,10 @@ export function OffersPage() {
     }),
   )
   // The first page of advertisers names the filter's choices; any id still works in the URL.
-  const advertisers = useQuery(advertisersQuery())
+  const advertisers = useQuery({
+    ...advertisersQuery(),
+    enabled: may(session, 'GET /api/v1/advertisers'),
+  })
   const rows = matchingName(list.data?.data ?? [], search.q)
   const filtered = Boolean(search.q || search.status || search.advertiser_id)
 
@@ -54,15 +57,17 @@ export function OffersPage() {
           value={search.status ?? null}
           onChange={(status) => filter({ status: (status ?? undefined) as typeof search.status })}
         />
-        <Select
-          label="Advertiser"
-          placeholder="Any advertiser"
-          clearable
-          searchable
-          data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
-          value={search.advertiser_id ?? null}
-          onChange={(id) => filter({ advertiser_id: id ?? undefined })}
-        />
+        {!advertiserOf(session) && (
+          <Select
+            label="Advertiser"
+            placeholder="Any advertiser"
+            clearable
+            searchable
+            data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
+            value={search.advertiser_id ?? null}
+            onChange={(id) => filter({ advertiser_id: id ?? undefined })}
+          />
+        )}
       </ListToolbar>
       <ErrorAlert error={list.error} title="Could not load offers" />
       {list.isSuccess && rows.length === 0 ? (
@@ -87,7 +92,7 @@ export function OffersPage() {
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th>Payout</Table.Th>
+              <Table.Th>{advertiserOf(session) ? 'Revenue' : 'Payout'}</Table.Th>
               <Table.Th>Tracking link</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -109,9 +114,9 @@ export function OffersPage() {
                   </Badge>
                 </Table.Td>
                 <Table.Td>
-                  {offer.payout_type === 'percent'
-                    ? `${offer.payout} %`
-                    : `${offer.payout} ${offer.currency}`}
+                  {offer.payout === undefined
+                    ? rateText(offer.revenue, offer.revenue_type, offer.currency)
+                    : rateText(offer.payout, offer.payout_type, offer.currency)}
                 </Table.Td>
                 <Table.Td>
                   <Code style={{ wordBreak: 'break-all' }}>{offer.tracking_url}</Code>
@@ -128,4 +133,10 @@ export function OffersPage() {
       />
     </>
   )
+}
+
+// An advertiser sees what it pays (the revenue), never what affiliates are paid.
+function rateText(value: number | undefined, type: string | undefined, currency: string): string {
+  if (type === 'reported') return 'reported by the advertiser'
+  return type === 'percent' ? `${value} %` : `${value} ${currency}`
 }

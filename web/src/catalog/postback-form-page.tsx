@@ -16,15 +16,15 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, useNavigate } from '@tanstack/react-router'
 import { useState } from 'react'
-import { useSession } from '../access/session.ts'
+import { advertiserOf, affiliateOf, useSession } from '../access/session.ts'
 import type { Endpoint, EndpointTest } from '../api/api-types.ts'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { FormFrame } from '../shared/form-frame.tsx'
 import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
-import { affiliatesQuery, offersQuery } from './catalog-queries.ts'
+import { advertisersQuery, affiliatesQuery, offersQuery } from './catalog-queries.ts'
 import { HealthBadge, postbackHealth } from './postback-health.tsx'
-import { MACROS, macroProblem } from './postback-macros.ts'
+import { type EndpointOwner, macroProblem, macrosFor } from './postback-macros.ts'
 import {
   changePostback,
   createPostback,
@@ -215,14 +215,21 @@ function TestResult({ result }: { result: EndpointTest }) {
 function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
   const queryClient = useQueryClient()
   const navigate = useNavigate()
-  const ownAffiliate = useSession()?.user?.affiliate_id ?? undefined
-  const affiliates = useQuery({ ...affiliatesQuery({}), enabled: !ownAffiliate })
+  const session = useSession()
+  const ownAffiliate = affiliateOf(session)
+  const ownAdvertiser = advertiserOf(session)
+  // An affiliate's or advertiser's people make endpoints for themselves; staff pick the owner.
+  const scoped = Boolean(ownAffiliate || ownAdvertiser)
+  const affiliates = useQuery({ ...affiliatesQuery({}), enabled: !scoped })
+  const advertisers = useQuery({ ...advertisersQuery(undefined), enabled: !scoped })
   const offers = useQuery(offersQuery({}))
   // Where a macro button puts its macro: the template field used last.
   const [target, setTarget] = useState<'url' | 'body_template'>('url')
   const { form, onSubmit, error, busy } = useApiForm({
     initialValues: {
+      owner: (endpoint?.owner ?? (ownAdvertiser ? 'advertiser' : 'affiliate')) as EndpointOwner,
       affiliate_id: endpoint?.affiliate_id ?? ownAffiliate ?? '',
+      advertiser_id: endpoint?.advertiser_id ?? ownAdvertiser ?? '',
       offer_id: endpoint?.offer_id ?? '',
       method: endpoint?.method ?? 'GET',
       url: endpoint?.url ?? '',
@@ -232,9 +239,10 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
       sign: endpoint?.sign ?? false,
     },
     validate: {
-      affiliate_id: (id) => (id ? null : 'is required'),
-      url: (url) => (url.trim() === '' ? 'is required' : macroProblem(url)),
-      body_template: (body) => macroProblem(body),
+      affiliate_id: (id, all) => (all.owner !== 'affiliate' || id ? null : 'is required'),
+      advertiser_id: (id, all) => (all.owner !== 'advertiser' || id ? null : 'is required'),
+      url: (url, all) => (url.trim() === '' ? 'is required' : macroProblem(url, all.owner)),
+      body_template: (body, all) => macroProblem(body, all.owner),
       statuses: (statuses) => (statuses.length === 0 ? 'choose at least one' : null),
     },
     save: (values) => {
@@ -252,7 +260,11 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
       }
       return endpoint
         ? changePostback(endpoint.id, body)
-        : createPostback({ ...body, affiliate_id: values.affiliate_id })
+        : createPostback({
+            ...body,
+            affiliate_id: values.owner === 'affiliate' ? values.affiliate_id : null,
+            advertiser_id: values.owner === 'advertiser' ? values.advertiser_id : null,
+          })
     },
     saved: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: ['postbacks'] })
@@ -274,7 +286,21 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
       busy={busy}
       submit={endpoint ? 'Save postback' : 'Create postback'}
     >
-      {!ownAffiliate && (
+      {!scoped && (
+        <Select
+          label="Belongs to"
+          description="An affiliate's fires for its conversions, an advertiser's for its offers' ({revenue}, no {payout}), the network's for every conversion."
+          allowDeselect={false}
+          disabled={Boolean(endpoint)}
+          data={[
+            { value: 'affiliate', label: 'An affiliate' },
+            { value: 'advertiser', label: 'An advertiser' },
+            { value: 'network', label: 'The network' },
+          ]}
+          {...form.getInputProps('owner')}
+        />
+      )}
+      {!scoped && values.owner === 'affiliate' && (
         <Select
           label="Affiliate"
           withAsterisk
@@ -282,6 +308,16 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
           disabled={Boolean(endpoint)}
           data={(affiliates.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
           {...form.getInputProps('affiliate_id')}
+        />
+      )}
+      {!scoped && values.owner === 'advertiser' && (
+        <Select
+          label="Advertiser"
+          withAsterisk
+          searchable
+          disabled={Boolean(endpoint)}
+          data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
+          {...form.getInputProps('advertiser_id')}
         />
       )}
       <Select
@@ -304,7 +340,7 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
         withAsterisk
         description="Called for each conversion; macros in braces are filled in."
         {...form.getInputProps('url')}
-        error={form.errors.url ?? macroProblem(values.url)}
+        error={form.errors.url ?? macroProblem(values.url, values.owner)}
         onFocus={() => setTarget('url')}
       />
       {values.method === 'POST' && (
@@ -315,7 +351,7 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
             autosize
             minRows={3}
             {...form.getInputProps('body_template')}
-            error={form.errors.body_template ?? macroProblem(values.body_template)}
+            error={form.errors.body_template ?? macroProblem(values.body_template, values.owner)}
             onFocus={() => setTarget('body_template')}
           />
           <TextInput
@@ -333,7 +369,7 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
           Click one to add it to the {target === 'body_template' ? 'body template' : 'URL'}.
         </Text>
         <Group gap={6}>
-          {MACROS.map((macro) => (
+          {macrosFor(values.owner).map((macro) => (
             <Button
               key={macro}
               size="compact-xs"

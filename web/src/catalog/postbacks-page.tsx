@@ -2,7 +2,7 @@ import { Button, Code, Group, Select, Table } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
 import { may } from '../access/may.ts'
-import { useSession } from '../access/session.ts'
+import { advertiserOf, affiliateOf, useSession } from '../access/session.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -25,20 +25,29 @@ export function PostbacksPage() {
   const canCreate = may(session, 'POST /api/v1/postbacks')
   const canEdit = may(session, 'PATCH /api/v1/postbacks/:id')
   // An affiliate's people see their own endpoints only: no affiliate to choose.
-  const ownAffiliate =
-    (session?.kind === 'key' ? session.affiliateId : session?.user.affiliate_id) ?? undefined
+  const ownAffiliate = affiliateOf(session)
+  const ownAdvertiser = advertiserOf(session)
+  const scoped = Boolean(ownAffiliate || ownAdvertiser)
   const list = useQuery(
     postbacksQuery({ cursor: search.cursor, affiliate_id: ownAffiliate ?? search.affiliate_id }),
   )
-  const affiliates = useQuery(affiliatesQuery({}))
-  const affiliateName = (id: string) =>
-    affiliates.data?.data.find((a) => a.id === id)?.name ?? `affiliate ${id}`
+  const affiliates = useQuery({ ...affiliatesQuery({}), enabled: !ownAdvertiser })
+  const ownerName = (endpoint: { affiliate_id: string | null; advertiser_id: string | null }) => {
+    if (endpoint.affiliate_id !== null) {
+      const id = endpoint.affiliate_id
+      return affiliates.data?.data.find((a) => a.id === id)?.name ?? `affiliate ${id}`
+    }
+    if (endpoint.advertiser_id !== null) {
+      return ownAdvertiser ? 'You' : `advertiser ${endpoint.advertiser_id}`
+    }
+    return 'The network (every conversion)'
+  }
 
   return (
     <>
       <PageTitle>Postbacks</PageTitle>
       <Group justify="space-between" mb="md" align="flex-end">
-        {ownAffiliate ? (
+        {scoped ? (
           <span />
         ) : (
           <Select
@@ -61,7 +70,11 @@ export function PostbacksPage() {
       {list.isSuccess && list.data.data.length === 0 ? (
         <EmptyState
           title="No postbacks yet"
-          next="Add the URL Backtrack should call when a conversion comes in: it can use macros such as {click_id} and {payout}."
+          next={
+            ownAdvertiser
+              ? 'Add the URL of your server Backtrack should call when a conversion of your offers is recorded or changes status: it can use macros such as {click_id}, {revenue} and {adv1}.'
+              : 'Add the URL Backtrack should call when a conversion comes in: it can use macros such as {click_id} and {payout}.'
+          }
           action={
             canCreate && (
               <Button component={Link} to="/postbacks/new">
@@ -75,7 +88,7 @@ export function PostbacksPage() {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>URL</Table.Th>
-              <Table.Th>Affiliate</Table.Th>
+              <Table.Th>Belongs to</Table.Th>
               <Table.Th>Offer</Table.Th>
               <Table.Th>Statuses</Table.Th>
               <Table.Th>Health</Table.Th>
@@ -94,7 +107,7 @@ export function PostbacksPage() {
                     endpoint.url
                   )}
                 </Table.Td>
-                <Table.Td>{affiliateName(endpoint.affiliate_id)}</Table.Td>
+                <Table.Td>{ownerName(endpoint)}</Table.Td>
                 <Table.Td>
                   {endpoint.offer_id ? `offer ${endpoint.offer_id}` : 'every offer'}
                 </Table.Td>

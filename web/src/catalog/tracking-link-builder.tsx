@@ -14,7 +14,7 @@ import {
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { may } from '../access/may.ts'
-import { useSession } from '../access/session.ts'
+import { affiliateOf, useSession } from '../access/session.ts'
 import type { Offer } from '../api/api-types.ts'
 import { affiliatesQuery } from './catalog-queries.ts'
 import { CLICK_PARAMETERS, type ClickParameter, trackingLink } from './tracking-link.ts'
@@ -31,7 +31,7 @@ const LABELS: Record<ClickParameter, string> = {
 /** Pick an affiliate, fill sub ids and source, copy the link to hand them. */
 export function TrackingLinkBuilder({ offer }: { offer: Offer }) {
   const session = useSession()
-  const ownAffiliate = session?.kind === 'key' ? session.affiliateId : session?.user.affiliate_id
+  const ownAffiliate = affiliateOf(session)
   // An affiliate's people build their own links: no one else to pick.
   const affiliates = useQuery({
     ...affiliatesQuery({}),

@@ -1,6 +1,7 @@
 import { Button, Group, Select, Table, Text } from '@mantine/core'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
+import { roleOf, useSession } from '../access/session.ts'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { useLiveEvents } from '../live/use-live-events.ts'
@@ -33,6 +34,8 @@ export function ConversionsPage() {
       void queryClient.invalidateQueries({ queryKey: ['conversions'] })
   })
   const rows = list.data?.data ?? []
+  // An advertiser's conversions carry no affiliate and no payout: their columns are left out.
+  const advertiser = roleOf(useSession()) === 'advertiser'
 
   return (
     <>
@@ -54,11 +57,21 @@ export function ConversionsPage() {
       {list.isSuccess && rows.length === 0 ? (
         <EmptyState
           title={search.status ? `No ${search.status} conversions` : 'No conversions yet'}
-          next="Conversions appear here, without reloading, when an advertiser calls its postback URL with a click id. Give affiliates an offer's tracking link and the advertiser its postback URL."
+          next={
+            advertiser
+              ? 'Conversions appear here when your server calls your postback URL with a click id. The Integration page has the URL, examples and a test.'
+              : "Conversions appear here, without reloading, when an advertiser calls its postback URL with a click id. Give affiliates an offer's tracking link and the advertiser its postback URL."
+          }
           action={
-            <Button component={Link} to="/advertisers" variant="light">
-              Find an advertiser's postback URL
-            </Button>
+            advertiser ? (
+              <Button component={Link} to="/integration" variant="light">
+                Open integration
+              </Button>
+            ) : (
+              <Button component={Link} to="/advertisers" variant="light">
+                Find an advertiser's postback URL
+              </Button>
+            )
           }
         />
       ) : (
@@ -68,12 +81,14 @@ export function ConversionsPage() {
               <Table.Th>Conversion</Table.Th>
               <Table.Th>Time</Table.Th>
               <Table.Th>Offer</Table.Th>
-              <Table.Th>Affiliate</Table.Th>
+              {!advertiser && <Table.Th>Affiliate</Table.Th>}
               <Table.Th>Goal</Table.Th>
               <Table.Th>Transaction</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th>Payout</Table.Th>
+              {!advertiser && <Table.Th>Payout</Table.Th>}
               <Table.Th>Revenue</Table.Th>
+              <Table.Th>Reported revenue</Table.Th>
+              <Table.Th>adv1</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -86,19 +101,23 @@ export function ConversionsPage() {
                 </Table.Td>
                 <Table.Td>{new Date(conversion.created_at).toLocaleString()}</Table.Td>
                 <Table.Td>{conversion.offer_id}</Table.Td>
-                <Table.Td>{conversion.affiliate_id}</Table.Td>
+                {!advertiser && <Table.Td>{conversion.affiliate_id}</Table.Td>}
                 <Table.Td>{conversion.goal}</Table.Td>
                 <Table.Td>{conversion.txid ?? '—'}</Table.Td>
                 <Table.Td>
                   <StatusBadge status={conversion.status} />
                 </Table.Td>
-                <Table.Td>
-                  {conversion.payout} {conversion.currency}
-                </Table.Td>
+                {!advertiser && (
+                  <Table.Td>
+                    {conversion.payout} {conversion.currency}
+                  </Table.Td>
+                )}
                 <Table.Td>
                   {conversion.revenue ?? '—'}{' '}
                   {conversion.revenue === undefined ? '' : conversion.currency}
                 </Table.Td>
+                <Table.Td>{conversion.reported_revenue ?? '—'}</Table.Td>
+                <Table.Td>{conversion.adv1 ?? '—'}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -57,7 +57,7 @@ export function InboundCalls({ clickId }: { clickId: string }) {
               <Badge color={RESULT_COLOURS[line.result]}>{line.result}</Badge>
               <Text size="sm">{RESULT_WORDS[line.result]}</Text>
             </Table.Td>
-            <Table.Td>{reasonInWords(line.reason) ?? line.message ?? '—'}</Table.Td>
+            <Table.Td>{reasonInWords(line.reason, line.message)}</Table.Td>
             <Table.Td>{line.conversion_id ?? '—'}</Table.Td>
             <Table.Td>
               {line.method} {line.ip} (HTTP {line.http_status})

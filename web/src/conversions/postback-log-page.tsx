@@ -1,6 +1,7 @@
-import { Badge, Button, Code, Group, Select, Table } from '@mantine/core'
+import { Badge, Button, Code, Group, List, Select, Table, Text, TextInput } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
+import { roleOf, useSession } from '../access/session.ts'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
@@ -8,7 +9,7 @@ import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
-import { reasonInWords } from './postback-reasons.ts'
+import { REASON_WORDS, reasonInWords } from './postback-reasons.ts'
 import { POSTBACK_RESULTS } from './postback-results.ts'
 
 const route = getRouteApi('/app/postback-log')
@@ -35,6 +36,7 @@ export function PostbackLogPage() {
     refetchInterval: 10_000,
   })
   const rows = list.data?.data ?? []
+  const advertiser = roleOf(useSession()) === 'advertiser'
 
   return (
     <>
@@ -48,16 +50,49 @@ export function PostbackLogPage() {
           value={search.result ?? null}
           onChange={(result) => filter({ result: (result ?? undefined) as typeof search.result })}
         />
+        <Select
+          label="Reason"
+          placeholder="Any reason"
+          clearable
+          searchable
+          data={Object.keys(REASON_WORDS)}
+          value={search.reason ?? null}
+          onChange={(reason) => filter({ reason: reason ?? undefined })}
+        />
+        <TextInput
+          label="Click id"
+          placeholder="Any click"
+          defaultValue={search.click_id ?? ''}
+          onBlur={(event) => filter({ click_id: event.currentTarget.value.trim() || undefined })}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter')
+              filter({ click_id: event.currentTarget.value.trim() || undefined })
+          }}
+        />
       </Group>
       <ErrorAlert error={list.error} title="Could not load the postback log" />
       {list.isSuccess && rows.length === 0 ? (
         <EmptyState
-          title={search.result ? `No ${search.result} postbacks` : 'No postbacks received yet'}
-          next="Every call an advertiser makes to /postback is listed here, refused ones with their reason. Give the advertiser the postback URL shown on its page."
+          title={
+            search.result || search.reason || search.click_id
+              ? 'No postbacks match these filters'
+              : 'No postbacks received yet'
+          }
+          next={
+            advertiser
+              ? 'Every call your server makes to /postback is listed here, refused ones with the reason. The Integration page has your postback URL, examples and a test.'
+              : 'Every call an advertiser makes to /postback is listed here, refused ones with their reason. Give the advertiser the postback URL shown on its page.'
+          }
           action={
-            <Button component={Link} to="/advertisers" variant="light">
-              Open advertisers
-            </Button>
+            advertiser ? (
+              <Button component={Link} to="/integration" variant="light">
+                Open integration
+              </Button>
+            ) : (
+              <Button component={Link} to="/advertisers" variant="light">
+                Open advertisers
+              </Button>
+            )
           }
         />
       ) : (
@@ -80,7 +115,16 @@ export function PostbackLogPage() {
                 <Table.Td>
                   <Badge color={RESULT_COLOURS[line.result]}>{line.result}</Badge>
                 </Table.Td>
-                <Table.Td>{reasonInWords(line.reason) ?? '—'}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">{reasonInWords(line.reason, line.message)}</Text>
+                  {line.warnings.length > 0 && (
+                    <List size="xs" aria-label="Warnings">
+                      {line.warnings.map((warning) => (
+                        <List.Item key={warning.code}>Warning: {warning.message}</List.Item>
+                      ))}
+                    </List>
+                  )}
+                </Table.Td>
                 <Table.Td>{line.click_id ?? '—'}</Table.Td>
                 <Table.Td>
                   {line.conversion_id ? (

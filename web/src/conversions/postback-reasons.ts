@@ -9,39 +9,48 @@ export const RESULT_WORDS: Record<PostbackResult, string> = {
   error: 'Refused: no conversion was recorded',
 }
 
-// The reasons a call carries: the duplicate and rejection reasons, and the error codes /postback answers with.
-const REASON_WORDS: Record<string, string> = {
-  duplicate_txid: 'the same transaction id was already reported with this status',
-  goal_already_converted: 'this goal already converted on this click and may not convert twice',
-  replayed_webhook: 'a signed call with this webhook id was already received',
-  outside_window: "the click is older than the offer's conversion window",
-  missing_click_id: 'the call had no click id',
-  invalid_click_id: 'the click id is not one Backtrack gave (forged, cut or garbled)',
-  unknown_click: 'no click with this id was recorded',
-  click_purged: 'the click was deleted by retention before the conversion came',
-  invalid_token: "the token is not the advertiser's postback token",
-  invalid_signature: 'the signature did not match the advertiser’s signing secret',
-  unauthorized: 'the call had no token or signature',
-  ip_not_allowed: "the caller's address is not in the advertiser's allowlist",
-  unknown_goal: 'the offer has no goal by this name',
-  invalid_status: 'the status is not one Backtrack knows',
-  invalid_status_transition:
-    'the conversion cannot move to this status (for example out of rejected)',
-  invalid_amount: 'the amount is not a valid decimal for the currency',
-  currency_mismatch: "the currency differs from the offer's",
-  duplicate_parameter: 'a parameter was given twice with different values',
-  validation_failed: 'a parameter was not valid',
-  body_too_large: 'the body was too large',
-  unsupported_content_type: 'the body was neither JSON nor a form',
-  rate_limited: 'too many refused calls a minute from this address',
-  conflict: 'the same call was being processed at the same moment',
-  unavailable: 'the database was not answering; the advertiser should call again',
-  internal_error: 'an error in Backtrack (logged)',
+/**
+ * Why a postback was refused or not counted, in words an advertiser's developer can act on: the
+ * answer to "why was my postback refused?". The duplicate and rejection reasons, and the error
+ * codes /postback answers with.
+ */
+export const REASON_WORDS: Readonly<Record<string, string>> = {
+  missing_click_id: 'No click id: send click_id (or clickid, cid, subid).',
+  invalid_click_id: 'The click id is not one Backtrack issued: check it is passed on unchanged.',
+  unknown_click: 'No click with this id was recorded, or its offer no longer exists.',
+  click_purged: 'The click is older than the click retention and was deleted.',
+  invalid_token: "Wrong or missing token: it is not the advertiser's postback token.",
+  invalid_signature:
+    'The signature does not match: sign "webhook-id.webhook-timestamp.body" with your token.',
+  unauthorized: 'The call had no token or signature.',
+  ip_not_allowed: 'Sent from an address outside your IP allowlist.',
+  unknown_goal: "The goal is not one of the offer's goals.",
+  invalid_amount: 'A money value is malformed, negative or has too many decimals.',
+  missing_revenue: 'The offer takes its revenue from your postback: send revenue (or payout).',
+  currency_mismatch: "The currency is not the offer's.",
+  unknown_currency: 'The currency is not an ISO 4217 code.',
+  invalid_status: 'The status is not one Backtrack knows.',
+  duplicate_parameter: 'A parameter was sent twice with different values.',
+  validation_failed: 'A parameter is malformed (for example a value that is too long).',
+  invalid_status_transition: 'That status change is not allowed (a rejected conversion is final).',
+  duplicate_txid: 'Already reported with this txid and status: nothing changed.',
+  goal_already_converted: 'This click already converted on this goal: counted once.',
+  outside_window: "Recorded as rejected: the click is older than the offer's conversion window.",
+  replayed_webhook: 'A signed call with a webhook-id already seen: answered as before.',
+  body_too_large: 'The body was too large.',
+  unsupported_content_type: 'The body was neither JSON nor a form.',
+  rate_limited: 'Too many refused calls from this address: wait and retry.',
+  conflict: 'The same call was being processed at the same moment: send it again.',
+  unavailable: 'The database was not answering: call again later.',
+  internal_error: 'An error in Backtrack (logged).',
 }
 
-/** A call's reason code in words, with the code kept for searching; null when there is none. */
-export function reasonInWords(reason: string | null): string | null {
-  if (reason === null) return null
+/**
+ * A log line's reason in words with its code beside them (so a person can search for the code);
+ * else the server's message, else the code; a dash when there is no reason.
+ */
+export function reasonInWords(reason: string | null, message: string | null = null): string {
+  if (reason === null) return '—'
   const words = REASON_WORDS[reason]
-  return words ? `${words} (${reason})` : reason
+  return words ? `${words} (${reason})` : (message ?? reason)
 }

@@ -76,7 +76,7 @@ export function DashboardPage() {
             />
           )}
         </Paper>
-        <LiveFeed />
+        {may(session, 'GET /api/v1/live') && <LiveFeed />}
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <TopTable dimension="offer_id" from={from} to={to} rank={rank} />

@@ -56,7 +56,8 @@ export function PeriodTotals({ selected }: { selected: PeriodKey }) {
 
 /** A period's money, one line per currency, and its rate. */
 function Money({ report }: { report: Report }) {
-  // An affiliate's report has no revenue or profit: the network's money is not theirs to see.
+  // An affiliate's report has no revenue or profit, an advertiser's no payout or profit: each
+  // sees only its own side of the money.
   const figures = (['revenue', 'payout', 'profit'] as const).filter((name) => name in report.totals)
   const perCurrency = (show: (row: Report['rows'][number]) => string) =>
     report.rows.length === 0 ? '—' : report.rows.map(show).join(' · ')
@@ -79,12 +80,15 @@ function Money({ report }: { report: Report }) {
           </Table.Th>
           <Table.Td ta="right">{formatRate(report.totals.cr)}</Table.Td>
         </Table.Tr>
-        <Table.Tr>
-          <Table.Th scope="row" fw={400} c="dimmed">
-            EPC
-          </Table.Th>
-          <Table.Td ta="right">{perCurrency((row) => formatEpc(row.epc, row.currency))}</Table.Td>
-        </Table.Tr>
+        {/* An advertiser's report has no EPC: what affiliates earn per click is not its to see. */}
+        {'epc' in report.totals && (
+          <Table.Tr>
+            <Table.Th scope="row" fw={400} c="dimmed">
+              EPC
+            </Table.Th>
+            <Table.Td ta="right">{perCurrency((row) => formatEpc(row.epc, row.currency))}</Table.Td>
+          </Table.Tr>
+        )}
       </Table.Tbody>
     </Table>
   )

@@ -78,7 +78,7 @@ export function DeliveriesPage() {
       {list.isSuccess && rows.length === 0 ? (
         <EmptyState
           title={search.state ? `No ${search.state} deliveries` : 'No deliveries yet'}
-          next="A delivery is a postback sent to an affiliate's endpoint. Add an endpoint for an affiliate (POST /api/v1/postbacks); each conversion of theirs is then delivered and listed here."
+          next="A delivery is a postback sent to an endpoint. Add one on the Postbacks page; each matching conversion is then delivered and listed here."
         />
       ) : (
         <Table striped highlightOnHover>

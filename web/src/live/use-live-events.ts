@@ -1,4 +1,6 @@
 import { useEffect, useRef } from 'react'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import { apiKey } from '../api/credentials.ts'
 
 /** One event of `/api/v1/live`: its name (`click`, `conversion`) and parsed data. */
@@ -16,11 +18,14 @@ export interface LiveEvent {
 export function useLiveEvents(onEvent: (event: LiveEvent) => void): void {
   const handler = useRef(onEvent)
   handler.current = onEvent
+  // A role without the feed (an advertiser) would be refused on every reconnect.
+  const allowed = may(useSession(), 'GET /api/v1/live')
   useEffect(() => {
+    if (!allowed) return
     const stop = new AbortController()
     void follow(stop.signal, (event) => handler.current(event))
     return () => stop.abort()
-  }, [])
+  }, [allowed])
 }
 
 async function follow(signal: AbortSignal, emit: (event: LiveEvent) => void): Promise<void> {

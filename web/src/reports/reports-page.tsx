@@ -11,6 +11,7 @@ import {
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { getRouteApi } from '@tanstack/react-router'
 import { useEffect, useMemo } from 'react'
+import { roleOf, useSession } from '../access/session.ts'
 import { TrafficChart } from '../dashboard/traffic-chart.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -33,6 +34,10 @@ const label = (name: string) => name.replaceAll('_', ' ')
  */
 export function ReportsPage() {
   const search = route.useSearch()
+  // Which affiliate sent what is not an advertiser's to know: the API refuses that group and filter.
+  const advertiser = roleOf(useSession()) === 'advertiser'
+  const groupings = GROUPINGS.filter((name) => !advertiser || name !== 'affiliate_id')
+  const filters = FILTERS.filter((name) => !advertiser || name !== 'affiliate_id')
   const navigate = route.useNavigate()
   const change = (next: Partial<ReportSearch>) =>
     navigate({ search: (prev) => ({ ...prev, ...next }), replace: false })
@@ -85,7 +90,7 @@ export function ReportsPage() {
           <MultiSelect
             label="Group by"
             searchable
-            data={GROUPINGS.map((value) => ({ value, label: label(value) }))}
+            data={groupings.map((value) => ({ value, label: label(value) }))}
             value={groups}
             onChange={(value) => change({ group_by: value.length ? value.join(',') : undefined })}
             miw={220}
@@ -134,7 +139,7 @@ export function ReportsPage() {
           />
         </Group>
         <Group align="flex-end" mt="sm" wrap="wrap">
-          {FILTERS.map((name) => (
+          {filters.map((name) => (
             <TextInput
               key={`${name}-${search[name] ?? ''}`}
               label={`Filter ${label(name)}`}

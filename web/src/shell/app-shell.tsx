@@ -9,6 +9,7 @@ import { signOut } from '../access/sign-in.ts'
 // Each page with the API call it stands on: the navigation shows what the role may use.
 const PAGES = [
   { to: '/', label: 'Dashboard', uses: 'GET /api/v1/reports' },
+  { to: '/integration', label: 'Integration', uses: 'GET /api/v1/advertisers/:id/latest-click' },
   { to: '/offers', label: 'Offers', uses: 'GET /api/v1/offers' },
   { to: '/advertisers', label: 'Advertisers', uses: 'GET /api/v1/advertisers' },
   { to: '/affiliates', label: 'Affiliates', uses: 'GET /api/v1/affiliates' },
@@ -125,6 +126,8 @@ function UserMenu({ session }: { session: Session | null }) {
  */
 function shown(session: Session | null, page: (typeof PAGES)[number]): boolean {
   if (page.to === '/two-factor') return Boolean(session?.user)
+  // An advertiser's own integration; staff find each advertiser's postback URL on its page.
+  if (page.to === '/integration') return roleOf(session) === 'advertiser'
   if (session?.kind === 'user' && session.twoFactorSetupRequired) return false
   return may(session, page.uses)
 }
