@@ -12,6 +12,7 @@ import {
 import type { AuditFilter } from './access/access-queries.ts'
 import { SESSION_QUERY } from './access/session.ts'
 import { SignInPage } from './access/sign-in-page.tsx'
+import { ACCESS_STATES, type AccessRequestFilter } from './catalog/offer-access-queries.ts'
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
 import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
 import { DELIVERY_STATES, type DeliveryState } from './delivery/delivery-states.ts'
@@ -191,6 +192,32 @@ const newPostback = createRoute(
 const editPostback = createRoute(
   page('/postbacks/$id', () => import('./catalog/postback-form-page.tsx'), 'EditPostbackPage'),
 )
+const accessRequests = createRoute({
+  ...page(
+    '/access-requests',
+    () => import('./catalog/access-requests-page.tsx'),
+    'AccessRequestsPage',
+  ),
+  validateSearch: (search: Record<string, unknown>): AccessRequestFilter => ({
+    cursor: optionalText(search.cursor),
+    state: optionalChoice(search.state, ACCESS_STATES),
+    offer_id: optionalText(search.offer_id),
+    affiliate_id: optionalText(search.affiliate_id),
+  }),
+})
+const links = createRoute({
+  ...page('/links', () => import('./portal/links-page.tsx'), 'LinksPage'),
+  validateSearch: (search: Record<string, unknown>): { offer_id?: string } => ({
+    offer_id: optionalText(search.offer_id),
+  }),
+})
+const payouts = createRoute({
+  ...page('/payouts', () => import('./portal/payouts-page.tsx'), 'PayoutsPage'),
+  validateSearch: (search: Record<string, unknown>): { month?: string } => {
+    const month = optionalText(search.month)
+    return { month: month && /^\d{4}-\d{2}$/.test(month) ? month : undefined }
+  },
+})
 const twoFactor = createRoute(
   page('/two-factor', () => import('./access/two-factor-page.tsx'), 'TwoFactorPage'),
 )
@@ -234,6 +261,9 @@ const routeTree = root.addChildren([
     apiKeys,
     twoFactor,
     auditLog,
+    accessRequests,
+    links,
+    payouts,
   ]),
 ])
 

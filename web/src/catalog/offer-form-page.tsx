@@ -8,10 +8,16 @@ import { ErrorAlert } from '../shared/error-alert.tsx'
 import { FormFrame } from '../shared/form-frame.tsx'
 import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { AffiliatePayouts } from './affiliate-payouts.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
 import { GoalFields, goalValues } from './goal-fields.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
+const VISIBILITIES = [
+  { value: 'public', label: 'Public: every affiliate' },
+  { value: 'approval', label: 'Approval: affiliates ask, a manager decides' },
+  { value: 'private', label: 'Private: only affiliates granted it' },
+]
 const RATE_TYPES = [
   { value: 'fixed', label: 'Fixed amount' },
   { value: 'percent', label: 'Percent of the sale' },
@@ -45,6 +51,7 @@ export function EditOfferPage() {
             </Code>
           </div>
           <OfferForm offer={offer.data} />
+          <AffiliatePayouts offer={offer.data} />
         </Stack>
       )}
     </>
@@ -64,6 +71,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
       destination_url: offer?.destination_url ?? '',
       fallback_url: offer?.fallback_url ?? '',
       status: offer?.status ?? 'active',
+      visibility: offer?.visibility ?? 'public',
       currency: offer?.currency ?? 'USD',
       revenue: String(offer?.revenue ?? ''),
       revenue_type: offer?.revenue_type ?? 'fixed',
@@ -135,6 +143,12 @@ function OfferForm({ offer }: { offer?: Offer }) {
           data={['active', 'paused']}
           allowDeselect={false}
           {...form.getInputProps('status')}
+        />
+        <Select
+          label="Visibility"
+          data={VISIBILITIES}
+          allowDeselect={false}
+          {...form.getInputProps('visibility')}
         />
         <TextInput label="Currency" {...form.getInputProps('currency')} />
       </Group>

@@ -10,6 +10,7 @@ import { ListToolbar, matchingName } from '../shared/list-toolbar.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { STATUSES } from '../shared/search-params.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { AffiliateOffersTable } from './affiliate-offers.tsx'
 import { advertisersQuery, offersQuery } from './catalog-queries.ts'
 
 const route = getRouteApi('/app/offers')
@@ -19,6 +20,8 @@ export function OffersPage() {
   const session = useSession()
   const canCreate = may(session, 'POST /api/v1/offers')
   const canEdit = may(session, 'PATCH /api/v1/offers/:id')
+  // An affiliate's portal: its own payouts and access, not the network's columns.
+  const forAffiliate = session?.user?.role === 'affiliate'
   const navigate = route.useNavigate()
   // A filter changed: the list starts again from its first page.
   const filter = (change: Partial<typeof search>) =>
@@ -31,7 +34,10 @@ export function OffersPage() {
     }),
   )
   // The first page of advertisers names the filter's choices; any id still works in the URL.
-  const advertisers = useQuery(advertisersQuery())
+  const advertisers = useQuery({
+    ...advertisersQuery(),
+    enabled: may(session, 'GET /api/v1/advertisers'),
+  })
   const rows = matchingName(list.data?.data ?? [], search.q)
   const filtered = Boolean(search.q || search.status || search.advertiser_id)
 
@@ -54,15 +60,17 @@ export function OffersPage() {
           value={search.status ?? null}
           onChange={(status) => filter({ status: (status ?? undefined) as typeof search.status })}
         />
-        <Select
-          label="Advertiser"
-          placeholder="Any advertiser"
-          clearable
-          searchable
-          data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
-          value={search.advertiser_id ?? null}
-          onChange={(id) => filter({ advertiser_id: id ?? undefined })}
-        />
+        {!forAffiliate && (
+          <Select
+            label="Advertiser"
+            placeholder="Any advertiser"
+            clearable
+            searchable
+            data={(advertisers.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
+            value={search.advertiser_id ?? null}
+            onChange={(id) => filter({ advertiser_id: id ?? undefined })}
+          />
+        )}
       </ListToolbar>
       <ErrorAlert error={list.error} title="Could not load offers" />
       {list.isSuccess && rows.length === 0 ? (
@@ -71,7 +79,9 @@ export function OffersPage() {
           next={
             filtered
               ? 'Clear the search or the filters.'
-              : 'Create an offer for an advertiser, then give affiliates its tracking link.'
+              : forAffiliate
+                ? 'The network has no offer open to you yet. Ask your manager which offers fit your traffic.'
+                : 'Create an offer for an advertiser, then give affiliates its tracking link.'
           }
           action={
             canCreate && (
@@ -81,6 +91,8 @@ export function OffersPage() {
             )
           }
         />
+      ) : forAffiliate || rows.some((offer) => offer.access !== undefined) ? (
+        <AffiliateOffersTable offers={rows} />
       ) : (
         <Table striped highlightOnHover>
           <Table.Thead>
