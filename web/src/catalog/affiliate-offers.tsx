@@ -135,7 +135,12 @@ function RequestAccessDialog({ offer, onClose }: { offer: Offer; onClose: () => 
     },
   })
   return (
-    <Modal opened onClose={onClose} title={`Request access to ${offer.name}`}>
+    <Modal
+      opened
+      onClose={onClose}
+      title={`Request access to ${offer.name}`}
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       <Stack>
         <Text size="sm">
           A manager of the network reads your request and approves or declines it. Tell them how you

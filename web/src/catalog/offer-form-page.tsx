@@ -14,9 +14,9 @@ import { GoalFields, goalValues } from './goal-fields.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
 const VISIBILITIES = [
-  { value: 'public', label: 'Public: every affiliate' },
-  { value: 'approval', label: 'Approval: affiliates ask, a manager decides' },
-  { value: 'private', label: 'Private: only affiliates granted it' },
+  { value: 'public', label: 'Public' },
+  { value: 'approval', label: 'Approval' },
+  { value: 'private', label: 'Private' },
 ]
 const RATE_TYPES = [
   { value: 'fixed', label: 'Fixed amount' },
@@ -137,18 +137,19 @@ function OfferForm({ offer }: { offer?: Offer }) {
         description="Where a click goes when the offer or affiliate is paused. Optional."
         {...form.getInputProps('fallback_url')}
       />
+      <Select
+        label="Visibility"
+        description="Public: every affiliate runs it. Approval: affiliates ask, a manager decides (Access requests). Private: only affiliates granted it."
+        data={VISIBILITIES}
+        allowDeselect={false}
+        {...form.getInputProps('visibility')}
+      />
       <Group grow>
         <Select
           label="Status"
           data={['active', 'paused']}
           allowDeselect={false}
           {...form.getInputProps('status')}
-        />
-        <Select
-          label="Visibility"
-          data={VISIBILITIES}
-          allowDeselect={false}
-          {...form.getInputProps('visibility')}
         />
         <TextInput label="Currency" {...form.getInputProps('currency')} />
       </Group>
