@@ -1,6 +1,8 @@
 import { Badge, Button, Group, Select, Table, Text } from '@mantine/core'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
+import { may } from '../access/may.ts'
+import { useSession } from '../access/session.ts'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { useLiveEvents } from '../live/use-live-events.ts'
@@ -33,6 +35,9 @@ export function ConversionsPage() {
       void queryClient.invalidateQueries({ queryKey: ['conversions'] })
   })
   const rows = list.data?.data ?? []
+  // Affiliates are not shown revenue: no column of dashes for them.
+  const showsRevenue = rows.some((conversion) => conversion.revenue !== undefined)
+  const network = may(useSession(), 'GET /api/v1/advertisers')
 
   return (
     <>
@@ -54,11 +59,21 @@ export function ConversionsPage() {
       {list.isSuccess && rows.length === 0 ? (
         <EmptyState
           title={search.status ? `No ${search.status} conversions` : 'No conversions yet'}
-          next="Conversions appear here, without reloading, when an advertiser calls its postback URL with a click id. Give affiliates an offer's tracking link and the advertiser its postback URL."
+          next={
+            network
+              ? "Conversions appear here, without reloading, when an advertiser calls its postback URL with a click id. Give affiliates an offer's tracking link and the advertiser its postback URL."
+              : 'Conversions appear here, without reloading, once traffic through your links converts. Build a link on the Links page.'
+          }
           action={
-            <Button component={Link} to="/advertisers" variant="light">
-              Find an advertiser's postback URL
-            </Button>
+            network ? (
+              <Button component={Link} to="/advertisers" variant="light">
+                Find an advertiser's postback URL
+              </Button>
+            ) : (
+              <Button component={Link} to="/links" variant="light">
+                Build a tracking link
+              </Button>
+            )
           }
         />
       ) : (
@@ -72,7 +87,7 @@ export function ConversionsPage() {
               <Table.Th>Transaction</Table.Th>
               <Table.Th>Status</Table.Th>
               <Table.Th>Payout</Table.Th>
-              <Table.Th>Revenue</Table.Th>
+              {showsRevenue && <Table.Th>Revenue</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -89,10 +104,12 @@ export function ConversionsPage() {
                 <Table.Td>
                   {conversion.payout} {conversion.currency}
                 </Table.Td>
-                <Table.Td>
-                  {conversion.revenue ?? '—'}{' '}
-                  {conversion.revenue === undefined ? '' : conversion.currency}
-                </Table.Td>
+                {showsRevenue && (
+                  <Table.Td>
+                    {conversion.revenue ?? '—'}{' '}
+                    {conversion.revenue === undefined ? '' : conversion.currency}
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
