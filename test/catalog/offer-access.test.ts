@@ -102,6 +102,18 @@ describeEachEngine('offer access', (engine) => {
     await waitFor(async () => (await stored()).length === 2, { message: 'two clicks stored' })
   })
 
+  it('opens an offer to every affiliate once it is made public, and closes it when made private', async () => {
+    const closed = await offer({ visibility: 'private' })
+    const aff = await newAffiliate('Blue')
+    expect((await clickStatus(closed.id, aff.id)).status).toBe(404)
+    await t.request('PATCH', `/api/v1/offers/${closed.id}`, { body: { visibility: 'public' } })
+    expect((await clickStatus(closed.id, aff.id)).status).toBe(302)
+    await t.request('PATCH', `/api/v1/offers/${closed.id}`, { body: { visibility: 'private' } })
+    expect((await clickStatus(closed.id, aff.id)).status).toBe(404)
+    const listed = await t.request('GET', '/api/v1/offers', { key: aff.api_key })
+    expect(listed.body.data).toEqual([])
+  })
+
   it('runs a request from pending to approved, with notes, and audit-logs the decision', async () => {
     const approval = await offer({ visibility: 'approval' })
     const aff = await newAffiliate('Blue')

@@ -125,12 +125,21 @@ describeEachEngine('the affiliate portal', (engine) => {
       .filter({ hasText: 'Deal Hunters' })
       .getByText('2.35 USD')
       .waitFor()
+    // …and gives it its own payout on the sale goal too, from the form
+    await payouts.getByRole('combobox', { name: 'Affiliate', exact: true }).click()
+    await manager.getByRole('option', { name: 'Deal Hunters' }).click()
+    await payouts.getByRole('combobox', { name: 'Goal', exact: true }).click()
+    await manager.getByRole('option', { name: 'sale' }).click()
+    await payouts.getByRole('textbox', { name: 'Affiliate payout', exact: true }).fill('7.10')
+    await payouts.getByRole('button', { name: 'Set payout' }).click()
+    await payouts.getByRole('row').filter({ hasText: 'sale' }).getByText('7.1 USD').waitFor()
     await payouts.scrollIntoViewIfNeeded()
     await inspect(manager, name('console-offer-payouts'))
 
     // The affiliate's offer is open now; it builds its link and copies it
     await page.reload()
     await vip.getByText('Open', { exact: true }).waitFor()
+    await vip.getByText('sale: 7.1 USD').waitFor()
     await vip.getByRole('link', { name: 'Get link for VIP Watches' }).click()
     await page.getByRole('heading', { name: 'Links', level: 1 }).waitFor()
     await field(page, 'sub1').fill('tracker-click-1')
