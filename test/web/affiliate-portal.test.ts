@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest'
 import { ensureWebBuilt } from '../../web/tools/build-web.ts'
 import { invite, PASSWORD } from '../access/people.ts'
@@ -197,8 +198,20 @@ describeEachEngine('the affiliate portal', (engine) => {
     const due = page.getByRole('row').filter({ hasText: 'VIP Watches' })
     await due.getByText('2.35').waitFor()
     await inspect(page, name('payouts'))
+    const csvOf = async () => {
+      const download = page.waitForEvent('download')
+      await page.getByRole('button', { name: 'Download CSV' }).click()
+      return readFileSync((await (await download).path())!, 'utf8')
+    }
+    const payoutsCsv = await csvOf()
+    expect(payoutsCsv).toContain('2.35')
+    expect(payoutsCsv).not.toContain('revenue')
     await openFromNavigation(page, 'Reports')
     await inspect(page, name('reports'))
+    const reportCsv = await csvOf()
+    expect(reportCsv.split('\n')[0]).toContain('payout')
+    expect(reportCsv).not.toContain('revenue')
+    expect(reportCsv).not.toContain('profit')
     await openFromNavigation(page, 'API keys')
     await inspect(page, name('api-keys'))
     await openFromNavigation(page, 'Links')

@@ -4,6 +4,7 @@ import { getRouteApi } from '@tanstack/react-router'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { offersQuery } from '../catalog/catalog-queries.ts'
+import { downloadReportCsv } from '../reports/download-report-csv.ts'
 import { TIME_ZONE } from '../reports/report-queries.ts'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -39,20 +40,7 @@ export function PayoutsPage() {
   const offers = useQuery(offersQuery({}))
   const offerName = (id: unknown) =>
     offers.data?.data.find((offer) => offer.id === id)?.name ?? `Offer ${String(id)}`
-  const csv = useMutation({
-    mutationFn: async () => {
-      const { data, error, response } = await api.GET('/api/v1/reports', {
-        params: { query: { ...query, format: 'csv' } },
-        parseAs: 'text',
-      })
-      dataOrThrow({ data, error, response })
-      const link = document.createElement('a')
-      link.href = URL.createObjectURL(new Blob([data ?? ''], { type: 'text/csv' }))
-      link.download = `payouts-${month}.csv`
-      link.click()
-      URL.revokeObjectURL(link.href)
-    },
-  })
+  const csv = useMutation({ mutationFn: () => downloadReportCsv(query, `payouts-${month}.csv`) })
   const rows = (report.data?.rows ?? []).filter((row) => Number(row.conversions ?? 0) > 0)
 
   return (

@@ -1,11 +1,12 @@
-import { Group, Select, Table, TextInput } from '@mantine/core'
-import { useQuery } from '@tanstack/react-query'
+import { Button, Group, Select, Table, TextInput } from '@mantine/core'
+import { useMutation, useQuery } from '@tanstack/react-query'
 import { getRouteApi } from '@tanstack/react-router'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { downloadReportCsv } from './download-report-csv.ts'
 import { GROUPINGS } from './groupings.ts'
-import { localDate, reportQuery } from './report-queries.ts'
+import { localDate, reportQuery, TIME_ZONE } from './report-queries.ts'
 
 const route = getRouteApi('/app/reports')
 const METRICS = [
@@ -32,6 +33,11 @@ export function ReportsPage() {
   // One row per group and currency, so the two make a key.
   const rows = report.data?.rows ?? []
   const metrics = METRICS.filter((metric) => rows.some((row) => metric in row))
+  // The same report as CSV (an affiliate's, like its JSON, without revenue and profit).
+  const csv = useMutation({
+    mutationFn: () =>
+      downloadReportCsv({ group_by: groupBy, from, to, tz: TIME_ZONE }, `report-${from}-${to}.csv`),
+  })
 
   return (
     <>
@@ -69,8 +75,11 @@ export function ReportsPage() {
             void navigate({ search: (prev) => ({ ...prev, to: value || undefined }) })
           }}
         />
+        <Button variant="default" onClick={() => csv.mutate()} loading={csv.isPending}>
+          Download CSV
+        </Button>
       </Group>
-      <ErrorAlert error={report.error} title="Could not run the report" />
+      <ErrorAlert error={report.error ?? csv.error} title="Could not run the report" />
       {report.isSuccess && rows.length === 0 ? (
         <EmptyState
           title="No traffic in this range"
