@@ -152,7 +152,7 @@ describeEachEngine('the affiliate portal', (engine) => {
     })
     await page.getByRole('button', { name: 'Copy link' }).click()
     await page.getByRole('button', { name: 'Copied' }).waitFor()
-    const link = await page.evaluate(() => navigator.clipboard.readText())
+    const link = String(await page.evaluate('navigator.clipboard.readText()'))
     expect(link).toBe(await shown.textContent())
     const path = `/c/${offer.id}?aff_id=${affiliate.id}&sub1=tracker-click-1&source=newsletter`
     expect(link).toBe(`${t.config.publicUrl}${path}`)
