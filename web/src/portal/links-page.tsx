@@ -101,7 +101,7 @@ export function LinksPage() {
               <Group mt="sm">
                 <CopyButton value={link}>
                   {({ copied, copy }) => (
-                    <Button onClick={copy} color={copied ? 'teal.9' : undefined}>
+                    <Button onClick={copy}>
                       {copied ? 'Copied' : 'Copy link'}
                     </Button>
                   )}
