@@ -101,9 +101,7 @@ export function LinksPage() {
               <Group mt="sm">
                 <CopyButton value={link}>
                   {({ copied, copy }) => (
-                    <Button onClick={copy}>
-                      {copied ? 'Copied' : 'Copy link'}
-                    </Button>
+                    <Button onClick={copy}>{copied ? 'Copied' : 'Copy link'}</Button>
                   )}
                 </CopyButton>
               </Group>
