@@ -43,6 +43,16 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/affiliates': { roles: AFFILIATE_READ },
   'GET /api/v1/affiliates/:id': { roles: AFFILIATE_READ },
   'PATCH /api/v1/affiliates/:id': { roles: MANAGE },
+  // offer access: affiliates ask, managers decide; an affiliate sees only its own requests
+  'POST /api/v1/offers/:id/access-requests': { roles: ['affiliate'] },
+  'GET /api/v1/access-requests': { roles: AFFILIATE_READ },
+  'PATCH /api/v1/access-requests/:id': { roles: MANAGE },
+  'PUT /api/v1/offers/:id/affiliates/:affiliate_id': { roles: MANAGE },
+  'DELETE /api/v1/offers/:id/affiliates/:affiliate_id': { roles: MANAGE },
+  // Another affiliate's payout is none of an affiliate's business: it reads its own on the offer.
+  'PUT /api/v1/offers/:id/payouts/:affiliate_id': { roles: MANAGE },
+  'GET /api/v1/offers/:id/payouts': { roles: STAFF_READ, hidden: ['affiliate'] },
+  'DELETE /api/v1/offers/:id/payouts/:affiliate_id': { roles: MANAGE },
   // A key is a secret: only admins rotate one (managers do not manage keys).
   'POST /api/v1/affiliates/:id/rotate-key': { roles: ADMIN },
   'POST /api/v1/postbacks': { roles: PARTNER_WRITE },

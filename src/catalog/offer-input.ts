@@ -1,4 +1,5 @@
 import type { OfferStatus, PayoutType, RateType } from '../db/schema.ts'
+import type { OfferVisibility } from '../db/tables/offer-access.ts'
 import { AppError } from '../http/errors.ts'
 import { CLICK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
@@ -28,6 +29,7 @@ export interface OfferInput {
   revenue_type?: RateType
   payout_type?: PayoutType
   conversion_window_days?: number
+  visibility?: OfferVisibility
   goals?: GoalInput[]
 }
 
@@ -52,6 +54,7 @@ export interface NormalizedOffer {
   payout: number
   payout_type: PayoutType
   conversion_window_days: number
+  visibility: OfferVisibility
   goals: NormalizedGoal[]
 }
 
@@ -77,6 +80,7 @@ export function normalizeOffer(input: OfferInput): NormalizedOffer {
     payout: parseRate(input.payout, payoutType, digits, 'payout'),
     payout_type: payoutType,
     conversion_window_days: input.conversion_window_days ?? 30,
+    visibility: input.visibility ?? 'public',
     goals: normalizeGoals(input.goals ?? [], digits),
   }
 }

@@ -14,6 +14,25 @@ const RevenueType = Type.Union([
   Type.Literal('percent'),
   Type.Literal('reported'),
 ])
+export const Visibility = Type.Union(
+  [Type.Literal('public'), Type.Literal('approval'), Type.Literal('private')],
+  {
+    description:
+      '`public`: every affiliate may run it; `approval`: an affiliate asks and a manager decides; `private`: only affiliates granted it',
+  },
+)
+const Access = Type.Union(
+  [
+    Type.Literal('granted'),
+    Type.Literal('pending'),
+    Type.Literal('declined'),
+    Type.Literal('requestable'),
+  ],
+  {
+    description:
+      'affiliates only: `granted` (it may run the offer), `pending` (its request waits), `declined` (its last request was declined; it may ask again), `requestable` (an approval offer it has not asked for)',
+  },
+)
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' })
 const UrlTemplate = Type.String({ minLength: 1, maxLength: 4096 })
 
@@ -39,6 +58,7 @@ const offerFields = {
   revenue_type: Type.Optional(RevenueType),
   payout_type: Type.Optional(RateType),
   conversion_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  visibility: Type.Optional(Visibility),
   goals: Type.Optional(Type.Array(GoalBody, { maxItems: 100 })),
 }
 
@@ -97,9 +117,12 @@ const Offer = Type.Object(
     payout: Type.Optional(Type.Number({ description: 'not shown to advertisers' })),
     payout_type: Type.Optional(RateType),
     conversion_window_days: Type.Integer(),
+    visibility: Visibility,
+    access: Type.Optional(Access),
     goals: Type.Array(Goal),
     tracking_url: Type.String({
-      description: 'the link to promote; `{affiliate_id}` is left to fill',
+      description:
+        "the link to promote; `{affiliate_id}` is left to fill, except for an affiliate's caller, whose own id is in it",
     }),
     created_at: Type.String(),
     updated_at: Type.String(),
@@ -119,6 +142,7 @@ const Offer = Type.Object(
         payout: 1.75,
         payout_type: 'fixed',
         conversion_window_days: 30,
+        visibility: 'public',
         goals: [
           {
             key: 'sale',
@@ -142,6 +166,7 @@ const ListQuery = Type.Object({
   ...PageQuery,
   advertiser_id: Type.Optional(Type.String()),
   status: Type.Optional(Status),
+  visibility: Type.Optional(Visibility),
 })
 
 // Affiliates may read offers (they need tracking links) without the advertiser or revenue.
@@ -153,6 +178,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
     admin: seesNetworkMoney(principal) || principal.role === 'advertiser',
     payouts: principal.role !== 'advertiser',
     ...(principal.role === 'advertiser' ? { advertiserId: principal.advertiserId } : {}),
+    ...(principal.role === 'affiliate' ? { affiliateId: principal.affiliateId } : {}),
   })
 
   api.post(
@@ -180,7 +206,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
         operationId: 'listOffers',
         summary: 'List offers',
         description:
-          'Any role. Newest first, in cursor pages. Affiliates see every offer without `advertiser_id`, `revenue` and `revenue_type`; an advertiser sees its own offers without `payout` and `payout_type`.',
+          'Any role. Newest first, in cursor pages. An affiliate sees the public and approval offers and the private ones it was granted, each with its `access`, its own payout and its own `tracking_url`, without `advertiser_id`, `revenue` and `revenue_type`; an advertiser sees its own offers without `payout` and `payout_type`.',
         tags,
         querystring: ListQuery,
         response: { 200: PageOf(Offer), ...ADMIN_ERRORS },
@@ -198,7 +224,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
         operationId: 'getOffer',
         summary: 'Read an offer',
         description:
-          'Any role. Affiliates see it without `advertiser_id`, `revenue` and `revenue_type`; an advertiser sees only its own offers (another is 404), without `payout` and `payout_type`.',
+          'Any role. An affiliate sees it with its `access`, its own payout and its own `tracking_url`, without `advertiser_id`, `revenue` and `revenue_type` (a private offer it was not granted is 404); an advertiser sees only its own offers (another is 404), without `payout` and `payout_type`.',
         tags,
         params: IdParams,
         response: { 200: Offer, ...ADMIN_ERRORS },

@@ -8,11 +8,14 @@ import type {
   RateType,
 } from '../db/schema.ts'
 import { storageOf } from '../db/storage.ts'
+import type { OfferVisibility } from '../db/tables/offer-access.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId, parseId } from '../shared/ids.ts'
 import { currencyDigits } from '../shared/money.ts'
+import { type PayoutRate, payoutRulesOf, ruleFor } from './affiliate-payouts.ts'
 import { bumpCatalogRevision } from './catalog-revision.ts'
+import { type AffiliateAccess, accessOfAffiliate } from './offer-access.ts'
 import {
   type GoalInput,
   type NormalizedOffer,
@@ -47,6 +50,9 @@ export interface OfferView {
   payout?: number
   payout_type?: PayoutType
   conversion_window_days: number
+  visibility: OfferVisibility
+  /** For an affiliate's caller only: whether it may run the offer, or ask to. */
+  access?: AffiliateAccess
   goals: GoalView[]
   tracking_url: string
   created_at: string
@@ -64,6 +70,18 @@ export interface OfferAudience {
   payouts?: boolean
   /** An advertiser's caller sees that advertiser's offers only. */
   advertiserId?: number
+  /**
+   * An affiliate's caller sees the offers open to it (public, approval, private ones it was
+   * granted), with its own payouts and its own tracking link.
+   */
+  affiliateId?: number
+}
+
+/** What one affiliate's view of an offer adds: where it stands, and its own payouts. */
+interface AffiliateFacts {
+  affiliateId: number
+  access: AffiliateAccess
+  rules: ReadonlyMap<string, PayoutRate> | undefined
 }
 
 export type OfferPatch = Partial<OfferInput>
@@ -103,12 +121,42 @@ export async function getOffer(db: Db, id: number, audience: OfferAudience): Pro
     .where('offer_id', '=', id)
     .orderBy('id')
     .execute()
-  return presentOffer(row, goals, audience)
+  const facts = await affiliateFacts(db, [row], audience)
+  if (audience.affiliateId !== undefined && !facts.has(id)) {
+    throw new AppError('not_found', `offer ${id} not found`)
+  }
+  return presentOffer(row, goals, audience, facts.get(id))
+}
+
+// Private offers an affiliate was not granted are absent from the map, as from its lists.
+async function affiliateFacts(
+  db: Db,
+  rows: readonly OfferRow[],
+  audience: OfferAudience,
+): Promise<Map<number, AffiliateFacts>> {
+  const facts = new Map<number, AffiliateFacts>()
+  const { affiliateId } = audience
+  if (affiliateId === undefined) return facts
+  const ids = rows.map((row) => row.id)
+  const [access, rules] = await Promise.all([
+    accessOfAffiliate(db, affiliateId, rows),
+    payoutRulesOf(db, affiliateId, ids),
+  ])
+  for (const [offerId, state] of access) {
+    facts.set(offerId, { affiliateId, access: state, rules: rules.get(offerId) })
+  }
+  return facts
 }
 
 export async function listOffers(
   db: Db,
-  query: { limit: number; cursor?: string; advertiser_id?: string; status?: OfferStatus },
+  query: {
+    limit: number
+    cursor?: string
+    advertiser_id?: string
+    status?: OfferStatus
+    visibility?: OfferVisibility
+  },
   audience: OfferAudience,
 ): Promise<Page<OfferView>> {
   const after = decodeCursor(query.cursor)
@@ -125,7 +173,22 @@ export async function listOffers(
   if (query.advertiser_id !== undefined) {
     select = select.where('advertiser_id', '=', parseId(query.advertiser_id) ?? 0)
   }
+  if (query.visibility !== undefined) select = select.where('visibility', '=', query.visibility)
+  const { affiliateId } = audience
+  if (affiliateId !== undefined) {
+    select = select.where((eb) =>
+      eb.or([
+        eb('visibility', '!=', 'private'),
+        eb(
+          'id',
+          'in',
+          eb.selectFrom('offer_access').select('offer_id').where('affiliate_id', '=', affiliateId),
+        ),
+      ]),
+    )
+  }
   const rows = await select.execute()
+  const facts = await affiliateFacts(db, rows.slice(0, query.limit), audience)
   const ids = rows.map((row) => row.id)
   const goals =
     ids.length === 0
@@ -141,6 +204,7 @@ export async function listOffers(
       row,
       goals.filter((goal) => goal.offer_id === row.id),
       audience,
+      facts.get(row.id),
     ),
   )
 }
@@ -236,6 +300,7 @@ function toInput(view: OfferView): OfferInput {
     payout: view.payout!,
     payout_type: view.payout_type!,
     conversion_window_days: view.conversion_window_days,
+    visibility: view.visibility,
     goals: view.goals.map(
       (goal): GoalInput => ({
         ...goal,
@@ -248,9 +313,19 @@ function toInput(view: OfferView): OfferInput {
   }
 }
 
-function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience): OfferView {
+function presentOffer(
+  row: OfferRow,
+  goals: GoalRow[],
+  audience: OfferAudience,
+  affiliate?: AffiliateFacts,
+): OfferView {
   const digits = currencyDigits(row.currency) ?? 2
   const rate = (stored: number, type: RateType) => formatRate(stored, type, digits)
+  // An affiliate sees its own payout where a manager set one (docs/api.md, "Offer access").
+  const payoutOf = (goal: string, own: PayoutRate) => {
+    const rule = ruleFor(affiliate?.rules, goal) ?? own
+    return { payout: rate(rule.payout, rule.payoutType), payout_type: rule.payoutType }
+  }
   return {
     id: formatId(row.id),
     ...(audience.admin ? { advertiser_id: formatId(row.advertiser_id) } : {}),
@@ -263,9 +338,11 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
       ? { revenue: rate(row.revenue, row.revenue_type), revenue_type: row.revenue_type }
       : {}),
     ...(audience.payouts !== false
-      ? { payout: rate(row.payout, row.payout_type), payout_type: row.payout_type }
+      ? payoutOf('default', { payout: row.payout, payoutType: row.payout_type })
       : {}),
     conversion_window_days: row.conversion_window_days,
+    visibility: row.visibility,
+    ...(affiliate ? { access: affiliate.access } : {}),
     goals: goals.map((goal) => ({
       key: goal.key,
       name: goal.name,
@@ -273,11 +350,11 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
         ? { revenue: rate(goal.revenue, goal.revenue_type), revenue_type: goal.revenue_type }
         : {}),
       ...(audience.payouts !== false
-        ? { payout: rate(goal.payout, goal.payout_type), payout_type: goal.payout_type }
+        ? payoutOf(goal.key, { payout: goal.payout, payoutType: goal.payout_type })
         : {}),
       allow_multiple: goal.allow_multiple === 1,
     })),
-    tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id={affiliate_id}`,
+    tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id=${affiliate ? affiliate.affiliateId : '{affiliate_id}'}`,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   }

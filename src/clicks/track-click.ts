@@ -65,8 +65,14 @@ export function trackClick(
   const offer = offerId === undefined ? undefined : catalog.offers.get(offerId)
   if (!offer) return OFFER_NOT_FOUND
   const affiliateActive = affiliateId !== undefined && catalog.affiliates.get(affiliateId) === true
-  if (offer.status !== 'active' || !affiliateActive || affiliateId === undefined) {
-    if (offer.fallback === null) return affiliateActive ? OFFER_PAUSED : AFFILIATE_NOT_FOUND
+  // An affiliate without access to an approval or private offer is sent where a paused offer sends.
+  const allowed =
+    offer.allowed === undefined || (affiliateId !== undefined && offer.allowed.has(affiliateId))
+  if (offer.status !== 'active' || !affiliateActive || !allowed || affiliateId === undefined) {
+    if (offer.fallback === null) {
+      if (!affiliateActive) return AFFILIATE_NOT_FOUND
+      return offer.status === 'active' ? NO_ACCESS : OFFER_PAUSED
+    }
     const source = { request, offerId: offer.id, affiliateId: affiliateText, click: undefined }
     return unrecorded(fillUrl(offer.fallback, source))
   }
@@ -92,6 +98,7 @@ const MISSING_AFFILIATE: ClickOutcome = { kind: 'missing_affiliate' }
 const OFFER_NOT_FOUND: ClickOutcome = { kind: 'not_found', message: 'offer not found' }
 const OFFER_PAUSED: ClickOutcome = { kind: 'not_found', message: 'offer paused' }
 const AFFILIATE_NOT_FOUND: ClickOutcome = { kind: 'not_found', message: 'affiliate not found' }
+const NO_ACCESS: ClickOutcome = { kind: 'not_found', message: 'offer not open to this affiliate' }
 
 function recordClick(
   tracker: ClickTracker,

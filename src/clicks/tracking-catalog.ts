@@ -14,6 +14,11 @@ export interface TrackedOffer {
   fallback: MacroTemplate | null
   /** Reports count clicks per currency, so a click carries its offer's. */
   currency: string
+  /**
+   * The affiliates that may run an approval or private offer; undefined for a public one, which
+   * every active affiliate may run.
+   */
+  allowed: ReadonlySet<number> | undefined
 }
 
 export interface CatalogSnapshot {
@@ -29,7 +34,7 @@ export interface CatalogLog {
 const POLL_INTERVAL_MS = 1000
 
 /**
- * The offers and affiliates the redirect needs, held in memory so a click costs no database read
+ * The offers, affiliates and grants of access the redirect needs, held in memory so a click costs no database read
  * and an unknown or hostile id costs nothing at all. A write through this process's API is seen
  * by the next click (catalog revision); another process's write within a second or so (a poll of
  * each table's row count and latest `updated_at`).
@@ -98,13 +103,20 @@ export class TrackingCatalog {
   async #load(): Promise<CatalogSnapshot> {
     const revision = catalogRevision()
     const signature = await this.#readSignature()
-    const [offers, affiliates] = await Promise.all([
+    const [offers, affiliates, grants] = await Promise.all([
       this.#db
         .selectFrom('offers')
-        .select(['id', 'status', 'destination_url', 'fallback_url', 'currency'])
+        .select(['id', 'status', 'destination_url', 'fallback_url', 'currency', 'visibility'])
         .execute(),
       this.#db.selectFrom('affiliates').select(['id', 'status']).execute(),
+      this.#db.selectFrom('offer_access').select(['offer_id', 'affiliate_id']).execute(),
     ])
+    const allowed = new Map<number, Set<number>>()
+    for (const grant of grants) {
+      const set = allowed.get(grant.offer_id) ?? new Set<number>()
+      set.add(grant.affiliate_id)
+      allowed.set(grant.offer_id, set)
+    }
     this.#snapshot = {
       offers: new Map(
         offers.map((row) => [
@@ -116,6 +128,8 @@ export class TrackingCatalog {
             fallback:
               row.fallback_url === null ? null : compileMacros(headerSafe(row.fallback_url)),
             currency: row.currency,
+            allowed:
+              row.visibility === 'public' ? undefined : (allowed.get(row.id) ?? new Set<number>()),
           },
         ]),
       ),
@@ -156,6 +170,15 @@ export class TrackingCatalog {
           .selectFrom('affiliates')
           .select((a) => a.fn.max('updated_at').as('t'))
           .as('affiliates_at'),
+        // A grant adds a row with a new time and a revoke removes one: either moves these.
+        eb
+          .selectFrom('offer_access')
+          .select((g) => g.fn.countAll().as('n'))
+          .as('grants'),
+        eb
+          .selectFrom('offer_access')
+          .select((g) => g.fn.max('granted_at').as('t'))
+          .as('grants_at'),
       ])
       .executeTakeFirstOrThrow()
     return JSON.stringify(row)

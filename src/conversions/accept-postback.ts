@@ -91,7 +91,7 @@ async function accept(
   const credentials = { ...call.credentials, token: params.token }
   found.auth = authenticatePostback(offer, credentials, call.at)
   const request = parseConversionRequest(params, offer.currency)
-  const goal = requireGoal(context, goalKey)
+  const goal = requireGoal(context, goalKey, parts.affiliateId)
   const warnings = checkMoneyParams(goal, request)
   // A click from the last few milliseconds may still wait in the click writer's batch.
   const click = deps.clicks.writer.pending(clickId) ?? (await findClick(deps.db, clickId))

@@ -2,6 +2,9 @@ import { reusableQuery } from '../db/reusable-query.ts'
 import type { RateType } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 
+/** The goal of a per-affiliate payout for every goal without its own (catalog/affiliate-payouts.ts). */
+const EVERY_GOAL = '*'
+
 /** What a postback needs to know about the offer its click id names, and that offer's advertiser. */
 export interface OfferContext {
   offerId: number
@@ -27,7 +30,21 @@ export interface PostbackContext {
   offer: OfferContext
   /** Undefined when the offer has no goal of the key asked for. */
   goal: GoalRates | undefined
+  /** Affiliate id → its own payout for this goal, where a manager set one. */
+  affiliatePayouts: ReadonlyMap<number, { payout: number; payoutType: RateType }>
 }
+
+// The per-affiliate rules of the goal itself and those for every goal (`*`, passed in: a
+// reusable query takes no constants).
+const readAffiliatePayouts = reusableQuery(
+  3,
+  (db, offerId: number, goalKey: string, everyGoal: string) =>
+    db
+      .selectFrom('offer_affiliate_payouts')
+      .select(['affiliate_id', 'goal', 'payout', 'payout_type'])
+      .where('offer_id', '=', offerId)
+      .where((eb) => eb.or([eb('goal', '=', goalKey), eb('goal', '=', everyGoal)])),
+)
 
 // One read for everything a postback checks: the offer, its advertiser, and the goal asked for.
 const readContext = reusableQuery(2, (db, offerId: number, goalKey: string) =>
@@ -66,9 +83,18 @@ export async function loadPostbackContext(
   offerId: number,
   goalKey: string,
 ): Promise<PostbackContext> {
-  const [row] = await readContext(db, offerId, goalKey)
+  const [[row], rules] = await Promise.all([
+    readContext(db, offerId, goalKey),
+    readAffiliatePayouts(db, offerId, goalKey, EVERY_GOAL),
+  ])
   if (!row)
     throw new AppError('unknown_click', `the offer of this click (${offerId}) does not exist`)
+  const affiliatePayouts = new Map<number, { payout: number; payoutType: RateType }>()
+  // A rule for the goal itself wins over the affiliate's rule for every goal.
+  for (const rule of rules) {
+    if (rule.goal === EVERY_GOAL && affiliatePayouts.has(rule.affiliate_id)) continue
+    affiliatePayouts.set(rule.affiliate_id, { payout: rule.payout, payoutType: rule.payout_type })
+  }
   const offer: OfferContext = {
     offerId,
     advertiserId: row.advertiser_id,
@@ -84,9 +110,9 @@ export async function loadPostbackContext(
       payout: row.payout,
       payoutType: row.payout_type,
     }
-    return { offer, goal: { key: goalKey, ...rates, allowMultiple: false } }
+    return { offer, goal: { key: goalKey, ...rates, allowMultiple: false }, affiliatePayouts }
   }
-  if (row.goal_id === null) return { offer, goal: undefined }
+  if (row.goal_id === null) return { offer, goal: undefined, affiliatePayouts }
   const goal: GoalRates = {
     key: goalKey,
     revenue: row.goal_revenue!,
@@ -95,13 +121,17 @@ export async function loadPostbackContext(
     payoutType: row.goal_payout_type!,
     allowMultiple: row.goal_allow_multiple === 1,
   }
-  return { offer, goal }
+  return { offer, goal, affiliatePayouts }
 }
 
-/** The goal a postback named, or 400 `unknown_goal`. */
-export function requireGoal(context: PostbackContext, key: string): GoalRates {
+/**
+ * The goal a postback named, or 400 `unknown_goal`, with the payout of the click's affiliate: its
+ * own where a manager set one (docs/api.md, "Offer access"), else the goal's.
+ */
+export function requireGoal(context: PostbackContext, key: string, affiliateId: number): GoalRates {
   if (!context.goal) {
     throw new AppError('unknown_goal', `offer ${context.offer.offerId} has no goal "${key}"`)
   }
-  return context.goal
+  const own = context.affiliatePayouts.get(affiliateId)
+  return own ? { ...context.goal, ...own } : context.goal
 }

@@ -4,6 +4,7 @@ import type { AccessTables, Role } from './tables/access.ts'
 import type { ClickTables } from './tables/clicks.ts'
 import type { ConversionTables } from './tables/conversions.ts'
 import type { DeliveryTables } from './tables/deliveries.ts'
+import type { OfferAccessTables, OfferVisibility } from './tables/offer-access.ts'
 import type { ReportTables } from './tables/reports.ts'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -63,6 +64,8 @@ export interface OffersTable {
   conversion_window_days: number
   created_at: number
   updated_at: number
+  /** Who may run it: every affiliate, those a manager approved, or those granted. */
+  visibility: OfferVisibility
 }
 
 export interface OfferGoalsTable {
@@ -121,6 +124,7 @@ export interface Schema
     ClickTables,
     ConversionTables,
     DeliveryTables,
+    OfferAccessTables,
     ReportTables {
   settings: SettingsTable
   api_keys: ApiKeysTable

@@ -50,6 +50,10 @@ export function openApiOptions(publicUrl: string): FastifyDynamicSwaggerOptions 
         { name: 'advertisers', description: 'Who pays: each has a postback token.' },
         { name: 'offers', description: 'What is promoted: destination, money, goals.' },
         { name: 'affiliates', description: 'Who sends traffic: each has an API key.' },
+        {
+          name: 'offer access',
+          description: "Who may run an offer, and an affiliate's own payout on it.",
+        },
         { name: 'postbacks', description: "Affiliates' endpoints that hear of conversions." },
         { name: 'deliveries', description: 'Each postback sent to an endpoint, its attempts.' },
         { name: 'clicks', description: 'The tracking link and the clicks it records.' },

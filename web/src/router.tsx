@@ -12,6 +12,7 @@ import {
 import type { AuditFilter } from './access/access-queries.ts'
 import { SESSION_QUERY } from './access/session.ts'
 import { SignInPage } from './access/sign-in-page.tsx'
+import { ACCESS_STATES, type AccessRequestFilter } from './catalog/offer-access-queries.ts'
 import { clickSearch } from './clicks/click-search.ts'
 import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conversion-statuses.ts'
 import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
@@ -200,6 +201,32 @@ const editPostback = createRoute(
 const integration = createRoute(
   page('/integration', () => import('./integration/integration-page.tsx'), 'IntegrationPage'),
 )
+const accessRequests = createRoute({
+  ...page(
+    '/access-requests',
+    () => import('./catalog/access-requests-page.tsx'),
+    'AccessRequestsPage',
+  ),
+  validateSearch: (search: Record<string, unknown>): AccessRequestFilter => ({
+    cursor: optionalText(search.cursor),
+    state: optionalChoice(search.state, ACCESS_STATES),
+    offer_id: optionalText(search.offer_id),
+    affiliate_id: optionalText(search.affiliate_id),
+  }),
+})
+const links = createRoute({
+  ...page('/links', () => import('./portal/links-page.tsx'), 'LinksPage'),
+  validateSearch: (search: Record<string, unknown>): { offer_id?: string } => ({
+    offer_id: optionalText(search.offer_id),
+  }),
+})
+const payouts = createRoute({
+  ...page('/payouts', () => import('./portal/payouts-page.tsx'), 'PayoutsPage'),
+  validateSearch: (search: Record<string, unknown>): { month?: string } => {
+    const month = optionalText(search.month)
+    return { month: month && /^\d{4}-\d{2}$/.test(month) ? month : undefined }
+  },
+})
 const twoFactor = createRoute(
   page('/two-factor', () => import('./access/two-factor-page.tsx'), 'TwoFactorPage'),
 )
@@ -250,6 +277,9 @@ const routeTree = root.addChildren([
     changePassword,
     auditLog,
     integration,
+    accessRequests,
+    links,
+    payouts,
   ]),
 ])
 

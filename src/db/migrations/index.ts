@@ -8,6 +8,7 @@ import { longerRollupBucketsMigration } from './0006-longer-rollup-buckets.ts'
 import { rollupFillfactorMigration } from './0007-rollup-fillfactor.ts'
 import { abuseGuardsMigration } from './0008-abuse-guards.ts'
 import { accountsMigration } from './0009-accounts.ts'
+import { offerAccessMigration } from './0010-offer-access.ts'
 import { advertiserSideMigration } from './0011-advertiser-side.ts'
 import { clicksByAffiliateMigration } from './0014-clicks-by-affiliate.ts'
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => s
   { name: '0007-rollup-fillfactor', statements: rollupFillfactorMigration },
   { name: '0008-abuse-guards', statements: abuseGuardsMigration },
   { name: '0009-accounts', statements: accountsMigration },
+  { name: '0010-offer-access', statements: offerAccessMigration },
   { name: '0011-advertiser-side', statements: advertiserSideMigration },
   { name: '0014-clicks-by-affiliate', statements: clicksByAffiliateMigration },
 ]

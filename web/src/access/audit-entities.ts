@@ -7,4 +7,6 @@ export const AUDIT_ENTITIES = [
   'conversion',
   'user',
   'api_key',
+  'access_request',
+  'affiliate_payout',
 ] as const

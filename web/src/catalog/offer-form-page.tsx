@@ -8,11 +8,17 @@ import { ErrorAlert } from '../shared/error-alert.tsx'
 import { FormFrame } from '../shared/form-frame.tsx'
 import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { AffiliatePayouts } from './affiliate-payouts.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
 import { GoalFields, goalValues, REVENUE_TYPES } from './goal-fields.tsx'
 import { TrackingLinkBuilder } from './tracking-link-builder.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
+const VISIBILITIES = [
+  { value: 'public', label: 'Public' },
+  { value: 'approval', label: 'Approval' },
+  { value: 'private', label: 'Private' },
+]
 const RATE_TYPES = [
   { value: 'fixed', label: 'Fixed amount' },
   { value: 'percent', label: 'Percent of the sale' },
@@ -39,6 +45,7 @@ export function EditOfferPage() {
         <Stack>
           <OfferForm offer={offer.data} />
           <TrackingLinkBuilder offer={offer.data} />
+          <AffiliatePayouts offer={offer.data} />
         </Stack>
       )}
     </>
@@ -58,6 +65,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
       destination_url: offer?.destination_url ?? '',
       fallback_url: offer?.fallback_url ?? '',
       status: offer?.status ?? 'active',
+      visibility: offer?.visibility ?? 'public',
       currency: offer?.currency ?? 'USD',
       revenue: String(offer?.revenue ?? ''),
       revenue_type: offer?.revenue_type ?? 'fixed',
@@ -122,6 +130,13 @@ function OfferForm({ offer }: { offer?: Offer }) {
         label="Fallback URL"
         description="Where a click goes when the offer or affiliate is paused. Optional."
         {...form.getInputProps('fallback_url')}
+      />
+      <Select
+        label="Visibility"
+        description="Public: every affiliate runs it. Approval: affiliates ask, a manager decides (Access requests). Private: only affiliates granted it."
+        data={VISIBILITIES}
+        allowDeselect={false}
+        {...form.getInputProps('visibility')}
       />
       <Group grow>
         <Select

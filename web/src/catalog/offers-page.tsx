@@ -2,7 +2,7 @@ import { Badge, Button, Code, Select, Table } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { getRouteApi, Link } from '@tanstack/react-router'
 import { may } from '../access/may.ts'
-import { advertiserOf, useSession } from '../access/session.ts'
+import { advertiserOf, roleOf, useSession } from '../access/session.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -10,6 +10,7 @@ import { ListToolbar, matchingName } from '../shared/list-toolbar.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { STATUSES } from '../shared/search-params.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { AffiliateOffersTable } from './affiliate-offers.tsx'
 import { advertisersQuery, offersQuery } from './catalog-queries.ts'
 
 const route = getRouteApi('/app/offers')
@@ -19,6 +20,8 @@ export function OffersPage() {
   const session = useSession()
   const canCreate = may(session, 'POST /api/v1/offers')
   const canEdit = may(session, 'PATCH /api/v1/offers/:id')
+  // An affiliate's portal: its own payouts and access, not the network's columns.
+  const forAffiliate = roleOf(session) === 'affiliate'
   const navigate = route.useNavigate()
   // A filter changed: the list starts again from its first page.
   const filter = (change: Partial<typeof search>) =>
@@ -57,7 +60,7 @@ export function OffersPage() {
           value={search.status ?? null}
           onChange={(status) => filter({ status: (status ?? undefined) as typeof search.status })}
         />
-        {!advertiserOf(session) && (
+        {!forAffiliate && !advertiserOf(session) && (
           <Select
             label="Advertiser"
             placeholder="Any advertiser"
@@ -76,7 +79,9 @@ export function OffersPage() {
           next={
             filtered
               ? 'Clear the search or the filters.'
-              : 'Create an offer for an advertiser, then give affiliates its tracking link.'
+              : forAffiliate
+                ? 'The network has no offer open to you yet. Ask your manager which offers fit your traffic.'
+                : 'Create an offer for an advertiser, then give affiliates its tracking link.'
           }
           action={
             canCreate && (
@@ -86,6 +91,8 @@ export function OffersPage() {
             )
           }
         />
+      ) : forAffiliate || rows.some((offer) => offer.access !== undefined) ? (
+        <AffiliateOffersTable offers={rows} />
       ) : (
         <Table striped highlightOnHover>
           <Table.Thead>

@@ -32,6 +32,7 @@ import {
   postbackQuery,
   testPostback,
 } from './postback-queries.ts'
+import { TRACKER_PRESETS } from './tracker-presets.ts'
 
 const editRoute = getRouteApi('/app/postbacks/$id')
 const STATUSES = ['approved', 'pending', 'rejected'] as const
@@ -328,6 +329,19 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
         data={(offers.data?.data ?? []).map((o) => ({ value: o.id, label: o.name }))}
         {...form.getInputProps('offer_id')}
         onChange={(id) => form.setFieldValue('offer_id', id ?? '')}
+      />
+      <Select
+        label="Tracker preset"
+        description="Fills the URL with that tracker's parameter names; replace the capitalised parts."
+        placeholder="Choose your tracker"
+        data={TRACKER_PRESETS.map(({ value, label }) => ({ value, label }))}
+        value={null}
+        onChange={(value) => {
+          const preset = TRACKER_PRESETS.find((p) => p.value === value)
+          if (!preset) return
+          form.setFieldValue('method', 'GET')
+          form.setFieldValue('url', preset.url)
+        }}
       />
       <Select
         label="Method"

@@ -34,8 +34,11 @@ export function ConversionsPage() {
       void queryClient.invalidateQueries({ queryKey: ['conversions'] })
   })
   const rows = list.data?.data ?? []
-  // An advertiser's conversions carry no affiliate and no payout: their columns are left out.
-  const advertiser = roleOf(useSession()) === 'advertiser'
+  const role = roleOf(useSession())
+  // An advertiser's conversions carry no affiliate and no payout, an affiliate's no revenue:
+  // their columns are left out rather than filled with dashes.
+  const advertiser = role === 'advertiser'
+  const showsRevenue = role !== 'affiliate'
 
   return (
     <>
@@ -60,16 +63,22 @@ export function ConversionsPage() {
           next={
             advertiser
               ? 'Conversions appear here when your server calls your postback URL with a click id. The Integration page has the URL, examples and a test.'
-              : "Conversions appear here, without reloading, when an advertiser calls its postback URL with a click id. Give affiliates an offer's tracking link and the advertiser its postback URL."
+              : showsRevenue
+                ? "Conversions appear here, without reloading, when an advertiser calls its postback URL with a click id. Give affiliates an offer's tracking link and the advertiser its postback URL."
+                : 'Conversions appear here, without reloading, once traffic through your links converts. Build a link on the Links page.'
           }
           action={
             advertiser ? (
               <Button component={Link} to="/integration" variant="light">
                 Open integration
               </Button>
-            ) : (
+            ) : showsRevenue ? (
               <Button component={Link} to="/advertisers" variant="light">
                 Find an advertiser's postback URL
+              </Button>
+            ) : (
+              <Button component={Link} to="/links" variant="light">
+                Build a tracking link
               </Button>
             )
           }
@@ -86,8 +95,8 @@ export function ConversionsPage() {
               <Table.Th>Transaction</Table.Th>
               <Table.Th>Status</Table.Th>
               {!advertiser && <Table.Th>Payout</Table.Th>}
-              <Table.Th>Revenue</Table.Th>
-              <Table.Th>Reported revenue</Table.Th>
+              {showsRevenue && <Table.Th>Revenue</Table.Th>}
+              {showsRevenue && <Table.Th>Reported revenue</Table.Th>}
               <Table.Th>adv1</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -112,11 +121,13 @@ export function ConversionsPage() {
                     {conversion.payout} {conversion.currency}
                   </Table.Td>
                 )}
-                <Table.Td>
-                  {conversion.revenue ?? '—'}{' '}
-                  {conversion.revenue === undefined ? '' : conversion.currency}
-                </Table.Td>
-                <Table.Td>{conversion.reported_revenue ?? '—'}</Table.Td>
+                {showsRevenue && (
+                  <Table.Td>
+                    {conversion.revenue ?? '—'}{' '}
+                    {conversion.revenue === undefined ? '' : conversion.currency}
+                  </Table.Td>
+                )}
+                {showsRevenue && <Table.Td>{conversion.reported_revenue ?? '—'}</Table.Td>}
                 <Table.Td>{conversion.adv1 ?? '—'}</Table.Td>
               </Table.Tr>
             ))}

@@ -11,6 +11,8 @@ const PAGES = [
   { to: '/', label: 'Dashboard', uses: 'GET /api/v1/reports' },
   { to: '/integration', label: 'Integration', uses: 'GET /api/v1/advertisers/:id/latest-click' },
   { to: '/offers', label: 'Offers', uses: 'GET /api/v1/offers' },
+  { to: '/links', label: 'Links', uses: 'POST /api/v1/offers/:id/access-requests' },
+  { to: '/access-requests', label: 'Access requests', uses: 'PATCH /api/v1/access-requests/:id' },
   { to: '/advertisers', label: 'Advertisers', uses: 'GET /api/v1/advertisers' },
   { to: '/affiliates', label: 'Affiliates', uses: 'GET /api/v1/affiliates' },
   { to: '/postbacks', label: 'Postbacks', uses: 'GET /api/v1/postbacks' },
@@ -19,6 +21,8 @@ const PAGES = [
   { to: '/reports', label: 'Reports', uses: 'GET /api/v1/reports' },
   { to: '/postback-log', label: 'Postback log', uses: 'GET /api/v1/postback-log' },
   { to: '/deliveries', label: 'Deliveries', uses: 'GET /api/v1/deliveries' },
+  // What an affiliate is owed per month; the network's people read it in Reports.
+  { to: '/payouts', label: 'Payouts', uses: 'POST /api/v1/offers/:id/access-requests' },
   { to: '/users', label: 'Users', uses: 'GET /api/v1/users' },
   { to: '/api-keys', label: 'API keys', uses: 'GET /api/v1/api-keys' },
   { to: '/audit-log', label: 'Audit log', uses: 'GET /api/v1/audit-log' },
