@@ -180,6 +180,12 @@ describeEachEngine('an affiliate sees nothing of another affiliate', (engine) =>
         { method: 'POST', path: `/api/v1/deliveries/${bDelivery.id}/retry`, body: {} },
       ],
       'GET /api/v1/clicks/:click_id': [{ method: 'GET', path: `/api/v1/clicks/${bClick}` }],
+      'GET /api/v1/clicks': [
+        { method: 'GET', path: '/api/v1/clicks' },
+        { method: 'GET', path: `/api/v1/clicks?affiliate_id=${b.id}` },
+        { method: 'GET', path: `/api/v1/clicks?sub1=${B_MARK}-sub` },
+        { method: 'GET', path: `/api/v1/clicks?offer_id=${secret.id}` },
+      ],
       'GET /api/v1/conversions': [
         { method: 'GET', path: '/api/v1/conversions' },
         { method: 'GET', path: `/api/v1/conversions?affiliate_id=${b.id}` },
@@ -239,6 +245,10 @@ describeEachEngine('an affiliate sees nothing of another affiliate', (engine) =>
         expect(leaks(result, b.id), `${route}: ${probe.method} ${probe.path}`).toBeUndefined()
       }
     }
+
+    // The click log is not empty for A: the probes above found its clicks and left out B's
+    const aClicks = await t.request('GET', '/api/v1/clicks', { key: aKey })
+    expect(aClicks.body.data.map((c: { click_id: string }) => c.click_id)).toEqual([aClick])
 
     // What A tried on B's things changed nothing
     expect((await t.request('GET', `/api/v1/postbacks/${bEndpoint.id}`)).body.url).toContain(B_MARK)
