@@ -4,6 +4,7 @@ import { getRouteApi, Link } from '@tanstack/react-router'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { useLiveEvents } from '../live/use-live-events.ts'
+import { formatMoney } from '../reports/figures.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -92,13 +93,8 @@ export function ConversionsPage() {
                 <Table.Td>
                   <StatusBadge status={conversion.status} />
                 </Table.Td>
-                <Table.Td>
-                  {conversion.payout} {conversion.currency}
-                </Table.Td>
-                <Table.Td>
-                  {conversion.revenue ?? '—'}{' '}
-                  {conversion.revenue === undefined ? '' : conversion.currency}
-                </Table.Td>
+                <Table.Td>{formatMoney(conversion.payout, conversion.currency)}</Table.Td>
+                <Table.Td>{formatMoney(conversion.revenue, conversion.currency)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
