@@ -291,6 +291,8 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
         searchable
         data={(offers.data?.data ?? []).map((o) => ({ value: o.id, label: o.name }))}
         {...form.getInputProps('offer_id')}
+        // No offer is null to the select: an empty string would show a clear button on nothing.
+        value={values.offer_id || null}
         onChange={(id) => form.setFieldValue('offer_id', id ?? '')}
       />
       <Select
