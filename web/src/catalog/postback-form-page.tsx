@@ -1,5 +1,6 @@
 import {
   Badge,
+  Box,
   Button,
   Checkbox,
   Code,
@@ -59,14 +60,14 @@ export function EditPostbackPage() {
           <Health endpoint={endpoint.data} />
           <SendTest id={endpoint.data.id} />
           {endpoint.data.signing_secret && (
-            <div>
+            <Box maw={640}>
               <Text size="sm" fw={600}>
                 Signing secret (for the receiver to verify signatures)
               </Text>
               <Code block tabIndex={0}>
                 {endpoint.data.signing_secret}
               </Code>
-            </div>
+            </Box>
           )}
           <PostbackForm endpoint={endpoint.data} key={endpoint.data.updated_at} />
           <DeletePostback id={endpoint.data.id} />
