@@ -1,5 +1,6 @@
 import {
   Badge,
+  Box,
   Button,
   Checkbox,
   Code,
@@ -60,14 +61,14 @@ export function EditPostbackPage() {
           <Health endpoint={endpoint.data} />
           <SendTest id={endpoint.data.id} />
           {endpoint.data.signing_secret && (
-            <div>
+            <Box maw={640}>
               <Text size="sm" fw={600}>
                 Signing secret (for the receiver to verify signatures)
               </Text>
               <Code block tabIndex={0}>
                 {endpoint.data.signing_secret}
               </Code>
-            </div>
+            </Box>
           )}
           <PostbackForm endpoint={endpoint.data} key={endpoint.data.updated_at} />
           <DeletePostback id={endpoint.data.id} />
@@ -328,6 +329,8 @@ function PostbackForm({ endpoint }: { endpoint?: Endpoint }) {
         searchable
         data={(offers.data?.data ?? []).map((o) => ({ value: o.id, label: o.name }))}
         {...form.getInputProps('offer_id')}
+        // No offer is null to the select: an empty string would show a clear button on nothing.
+        value={values.offer_id || null}
         onChange={(id) => form.setFieldValue('offer_id', id ?? '')}
       />
       <Select

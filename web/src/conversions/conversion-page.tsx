@@ -9,6 +9,7 @@ import type { Conversion } from '../api/api-types.ts'
 import { api } from '../api/client.ts'
 import { ClickDetails } from '../clicks/click-details.tsx'
 import { ConversionDeliveries } from '../delivery/conversion-deliveries.tsx'
+import { formatMoney } from '../reports/figures.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
@@ -83,7 +84,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 
 function Summary({ conversion, canChange }: { conversion: Conversion; canChange: boolean }) {
   const money = (value: number | undefined) =>
-    value === undefined ? null : `${value} ${conversion.currency}`
+    value === undefined ? null : formatMoney(value, conversion.currency)
   const facts: Array<[string, ReactNode]> = [
     ['Status', <StatusBadge key="status" status={conversion.status} />],
     ['Goal', conversion.goal],

@@ -5,6 +5,7 @@ import { roleOf, useSession } from '../access/session.ts'
 import { dataOrThrow } from '../api/api-error.ts'
 import { api } from '../api/client.ts'
 import { useLiveEvents } from '../live/use-live-events.ts'
+import { formatMoney } from '../reports/figures.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
@@ -117,17 +118,16 @@ export function ConversionsPage() {
                   <StatusBadge status={conversion.status} />
                 </Table.Td>
                 {!advertiser && (
-                  <Table.Td>
-                    {conversion.payout} {conversion.currency}
-                  </Table.Td>
+                  <Table.Td>{formatMoney(conversion.payout, conversion.currency)}</Table.Td>
+                )}
+                {showsRevenue && (
+                  <Table.Td>{formatMoney(conversion.revenue, conversion.currency)}</Table.Td>
                 )}
                 {showsRevenue && (
                   <Table.Td>
-                    {conversion.revenue ?? '—'}{' '}
-                    {conversion.revenue === undefined ? '' : conversion.currency}
+                    {formatMoney(conversion.reported_revenue, conversion.currency)}
                   </Table.Td>
                 )}
-                {showsRevenue && <Table.Td>{conversion.reported_revenue ?? '—'}</Table.Td>}
                 <Table.Td>{conversion.adv1 ?? '—'}</Table.Td>
               </Table.Tr>
             ))}

@@ -5,6 +5,11 @@ import uPlot from 'uplot'
 import type { Step } from '../reports/time-series.ts'
 
 const DAY = 86_400
+// Counts tick on whole numbers only: 1, 2, 5, 10, 20, 50… (uPlot's default also offers 0.2).
+const COUNT_STEPS = Array.from(
+  { length: 30 },
+  (_, i) => [1, 2, 5][i % 3]! * 10 ** Math.floor(i / 3),
+)
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
 
 /**
@@ -46,8 +51,14 @@ export function TrafficChart({
                 values: (_u, splits) => splits.map((at) => dayLabel.format(at * 1000)),
               }
             : {},
-          { label: 'Clicks' },
-          { side: 1, scale: 'conversions', label: 'Conversions', grid: { show: false } },
+          { label: 'Clicks', incrs: COUNT_STEPS },
+          {
+            side: 1,
+            scale: 'conversions',
+            label: 'Conversions',
+            grid: { show: false },
+            incrs: COUNT_STEPS,
+          },
         ],
         scales: {
           y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
