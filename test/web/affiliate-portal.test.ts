@@ -188,7 +188,7 @@ describeEachEngine('the affiliate portal', (engine) => {
     // The portal shows the conversion with its own payout, and the delivered postback
     await openFromNavigation(page, 'Conversions')
     const conversion = page.getByRole('row').filter({ hasText: 'order-1' })
-    await conversion.getByText('2.35 USD').waitFor({ timeout: 15_000 })
+    await conversion.getByText('$2.35').waitFor({ timeout: 15_000 })
     await conversion.getByText('approved').waitFor()
     await inspect(page, name('conversions'))
     await openFromNavigation(page, 'Deliveries')
