@@ -4,6 +4,8 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, Decimal, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import { CapSchema, CapsSchema } from './offer-caps.ts'
+import { TargetingSchema } from './offer-targeting.ts'
 import { createOffer, getOffer, listOffers, type OfferAudience, updateOffer } from './offers.ts'
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
@@ -34,6 +36,11 @@ const offerFields = {
   payout_type: Type.Optional(RateType),
   conversion_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
   goals: Type.Optional(Type.Array(GoalBody, { maxItems: 100 })),
+  time_zone: Type.Optional(
+    Type.String({ maxLength: 64, description: 'IANA zone of the schedule and cap periods; UTC by default' }),
+  ),
+  targeting: Type.Optional(Type.Union([TargetingSchema, Type.Null()])),
+  caps: Type.Optional(Type.Union([CapsSchema, Type.Null()])),
 }
 
 const CreateBody = Type.Object(offerFields, {
@@ -92,6 +99,15 @@ const Offer = Type.Object(
     payout_type: Type.Optional(RateType),
     conversion_window_days: Type.Integer(),
     goals: Type.Array(Goal),
+    time_zone: Type.String(),
+    targeting: Type.Union([TargetingSchema, Type.Null()]),
+    caps: Type.Array(
+      Type.Object({
+        ...CapSchema.properties,
+        limit: Type.Number(),
+        affiliate_id: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
     tracking_url: Type.String({
       description: 'the link to promote; `{affiliate_id}` is left to fill',
     }),
@@ -147,6 +163,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
     admin: seesNetworkMoney(principal) || principal.role === 'advertiser',
     payouts: principal.role !== 'advertiser',
     ...(principal.role === 'advertiser' ? { advertiserId: principal.advertiserId } : {}),
+    ...(principal.role === 'affiliate' ? { affiliateId: principal.affiliateId } : {}),
   })
 
   api.post(

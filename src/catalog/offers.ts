@@ -13,6 +13,8 @@ import {
   normalizeOffer,
   type OfferInput,
 } from './offer-input.ts'
+import { type CapView, parseStoredCaps, presentCaps } from './offer-caps.ts'
+import type { Targeting } from './offer-targeting.ts'
 import { formatRate } from './rates.ts'
 
 export type OfferRow = Omit<OffersTable, 'id'> & { id: number }
@@ -42,6 +44,9 @@ export interface OfferView {
   payout_type?: RateType
   conversion_window_days: number
   goals: GoalView[]
+  time_zone: string
+  targeting: Targeting | null
+  caps: CapView[]
   tracking_url: string
   created_at: string
   updated_at: string
@@ -58,6 +63,8 @@ export interface OfferAudience {
   payouts?: boolean
   /** An advertiser's caller sees that advertiser's offers only. */
   advertiserId?: number
+  /** An affiliate's caller sees the caps that apply to it only. */
+  affiliateId?: number
 }
 
 export type OfferPatch = Partial<OfferInput>
@@ -69,6 +76,7 @@ export async function createOffer(
 ): Promise<OfferView> {
   const advertiserId = await requireAdvertiser(db, input.advertiser_id)
   const offer = normalizeOffer(input)
+  await requireCapAffiliates(db, offer.caps)
   const now = Date.now()
   const id = await db.transaction().execute(async (tx) => {
     const { goals, ...fields } = offer
@@ -158,6 +166,7 @@ export async function updateOffer(db: Db, id: number, patch: OfferPatch, audienc
         : undefined
     const merged: OfferInput = { ...toInput(current), ...patch }
     const { goals, ...fields } = normalizeOffer(merged)
+    await requireCapAffiliates(tx, fields.caps)
     await tx
       .updateTable('offers')
       .set({
@@ -230,6 +239,9 @@ function toInput(view: OfferView): OfferInput {
     payout: view.payout!,
     payout_type: view.payout_type!,
     conversion_window_days: view.conversion_window_days,
+    time_zone: view.time_zone,
+    targeting: view.targeting,
+    caps: view.caps,
     goals: view.goals.map(
       (goal): GoalInput => ({
         ...goal,
@@ -271,8 +283,32 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
         : {}),
       allow_multiple: goal.allow_multiple === 1,
     })),
+    time_zone: row.time_zone,
+    targeting: row.targeting === null ? null : (JSON.parse(row.targeting) as Targeting),
+    caps: presentCaps(visibleCaps(row, audience), digits),
     tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id={affiliate_id}`,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
+  }
+}
+
+// Affiliates see the caps that apply to them; advertisers do not see payout caps.
+function visibleCaps(row: OfferRow, audience: OfferAudience) {
+  return parseStoredCaps(row.caps).filter(
+    (cap) =>
+      (audience.affiliateId === undefined ||
+        cap.affiliateId === null ||
+        cap.affiliateId === audience.affiliateId) &&
+      (audience.payouts !== false || cap.metric !== 'payout'),
+  )
+}
+
+async function requireCapAffiliates(db: Db, caps: string | null): Promise<void> {
+  const ids = [...new Set(parseStoredCaps(caps).flatMap((cap) => cap.affiliateId ?? []))]
+  if (ids.length === 0) return
+  const found = await db.selectFrom('affiliates').select('id').where('id', 'in', ids).execute()
+  const missing = ids.find((id) => !found.some((row) => row.id === id))
+  if (missing !== undefined) {
+    throw new AppError('unknown_affiliate', `caps name affiliate ${missing}, which does not exist`)
   }
 }

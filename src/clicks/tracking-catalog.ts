@@ -1,9 +1,16 @@
-import { catalogRevision } from '../catalog/index.ts'
+import { type Cap, catalogRevision, parseStoredCaps, type Targeting } from '../catalog/index.ts'
 import type { Db } from '../db/database.ts'
 import type { OfferStatus } from '../db/schema.ts'
+import type { BlocklistType } from '../db/tables/clicks.ts'
+import {
+  ClickCaps,
+  CompiledBlocklist,
+  CompiledTargeting,
+  type OfferRules,
+} from '../fraud/index.ts'
 import { compileMacros, type MacroTemplate } from '../shared/macros.ts'
 
-export interface TrackedOffer {
+export interface TrackedOffer extends OfferRules {
   id: number
   status: OfferStatus
   /**
@@ -14,12 +21,17 @@ export interface TrackedOffer {
   fallback: MacroTemplate | null
   /** Reports count clicks per currency, so a click carries its offer's. */
   currency: string
+  timeZone: string
+  /** The caps on clicks; other metrics are the conversion path's. */
+  clickCaps: Cap[]
 }
 
 export interface CatalogSnapshot {
   offers: ReadonlyMap<number, TrackedOffer>
   /** Affiliate id → whether it is active. */
   affiliates: ReadonlyMap<number, boolean>
+  /** The network-wide blocklist, or null when it is empty. */
+  blocklist: CompiledBlocklist | null
 }
 
 export interface CatalogLog {
@@ -37,7 +49,9 @@ const POLL_INTERVAL_MS = 1000
 export class TrackingCatalog {
   readonly #db: Db
   #log: CatalogLog
-  #snapshot: CatalogSnapshot = { offers: new Map(), affiliates: new Map() }
+  #snapshot: CatalogSnapshot = { offers: new Map(), affiliates: new Map(), blocklist: null }
+  /** Click caps of the offers, counted in memory. */
+  readonly caps: ClickCaps
   #loadedRevision = -1
   #signature = ''
   #loading: Promise<CatalogSnapshot> | undefined
@@ -46,6 +60,7 @@ export class TrackingCatalog {
   constructor(db: Db, log: CatalogLog) {
     this.#db = db
     this.#log = log
+    this.caps = new ClickCaps(db)
   }
 
   set log(log: CatalogLog) {
@@ -57,10 +72,14 @@ export class TrackingCatalog {
     await this.catchUp()
     this.#timer = setInterval(() => void this.#poll(), POLL_INTERVAL_MS)
     this.#timer.unref()
+    this.caps.start((error) =>
+      this.#log.error({ err: error }, 'could not read the click counts of capped offers'),
+    )
   }
 
   stop(): void {
     clearInterval(this.#timer)
+    this.caps.stop()
   }
 
   /**
@@ -98,29 +117,51 @@ export class TrackingCatalog {
   async #load(): Promise<CatalogSnapshot> {
     const revision = catalogRevision()
     const signature = await this.#readSignature()
-    const [offers, affiliates] = await Promise.all([
+    const [offers, affiliates, blocklist] = await Promise.all([
       this.#db
         .selectFrom('offers')
-        .select(['id', 'status', 'destination_url', 'fallback_url', 'currency'])
+        .select([
+          'id',
+          'status',
+          'destination_url',
+          'fallback_url',
+          'currency',
+          'time_zone',
+          'targeting',
+          'caps',
+        ])
         .execute(),
       this.#db.selectFrom('affiliates').select(['id', 'status']).execute(),
+      this.#db.selectFrom('blocklist').select(['type', 'value', 'offer_id']).execute(),
     ])
-    this.#snapshot = {
+    const entries = blocklistsByOffer(blocklist)
+    const snapshot: CatalogSnapshot = {
       offers: new Map(
-        offers.map((row) => [
-          row.id,
-          {
+        offers.map((row) => {
+          const own = entries.get(row.id)
+          const offer: TrackedOffer = {
             id: row.id,
             status: row.status,
             destination: compileMacros(headerSafe(row.destination_url)),
             fallback:
               row.fallback_url === null ? null : compileMacros(headerSafe(row.fallback_url)),
             currency: row.currency,
-          },
-        ]),
+            timeZone: row.time_zone,
+            targeting:
+              row.targeting === null
+                ? null
+                : new CompiledTargeting(JSON.parse(row.targeting) as Targeting, row.time_zone),
+            blocklist: own ? new CompiledBlocklist(own) : null,
+            clickCaps: parseStoredCaps(row.caps).filter((cap) => cap.metric === 'clicks'),
+          }
+          return [row.id, offer]
+        }),
       ),
       affiliates: new Map(affiliates.map((row) => [row.id, row.status === 'active'])),
+      blocklist: entries.has(null) ? new CompiledBlocklist(entries.get(null)!) : null,
     }
+    await this.caps.prepare(snapshot.offers.values(), Date.now())
+    this.#snapshot = snapshot
     this.#signature = signature
     this.#loadedRevision = revision
     return this.#snapshot
@@ -156,6 +197,14 @@ export class TrackingCatalog {
           .selectFrom('affiliates')
           .select((a) => a.fn.max('updated_at').as('t'))
           .as('affiliates_at'),
+        eb
+          .selectFrom('blocklist')
+          .select((b) => b.fn.countAll().as('n'))
+          .as('blocklist'),
+        eb
+          .selectFrom('blocklist')
+          .select((b) => b.fn.max('id').as('t'))
+          .as('blocklist_last'),
       ])
       .executeTakeFirstOrThrow()
     return JSON.stringify(row)
@@ -166,4 +215,19 @@ export class TrackingCatalog {
 // not, so it is percent-encoded once here. Macros are ASCII and survive untouched.
 function headerSafe(template: string): string {
   return template.toWellFormed().replace(/[^\x21-\x7e]+/g, (text) => encodeURI(text))
+}
+
+type Entry = { type: BlocklistType; value: string }
+
+// Entries per offer; the network's under null.
+function blocklistsByOffer(
+  rows: ReadonlyArray<Entry & { offer_id: number | null }>,
+): Map<number | null, Entry[]> {
+  const byOffer = new Map<number | null, Entry[]>()
+  for (const row of rows) {
+    const own = byOffer.get(row.offer_id)
+    if (own) own.push(row)
+    else byOffer.set(row.offer_id, [row])
+  }
+  return byOffer
 }

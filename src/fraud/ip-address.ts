@@ -1,0 +1,48 @@
+import { isIP } from 'node:net'
+
+/** An address as a number: IPv4 in 32 bits, IPv6 in 128 (IPv4-mapped IPv6 is read as IPv4). */
+export type IpNumber = { v6: false; n: number } | { v6: true; n: bigint }
+
+/** The numeric value of an IP address, or undefined when `text` is not one. */
+export function parseIp(text: string): IpNumber | undefined {
+  const v4 = parseIpv4(text)
+  if (v4 !== undefined) return { v6: false, n: v4 }
+  if (isIP(text) !== 6) return undefined
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text)
+  if (mapped) {
+    const inner = parseIpv4(mapped[1]!)
+    if (inner !== undefined) return { v6: false, n: inner }
+  }
+  return { v6: true, n: parseIpv6(text) }
+}
+
+function parseIpv4(text: string): number | undefined {
+  const parts = text.split('.')
+  if (parts.length !== 4) return undefined
+  let value = 0
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return undefined
+    const byte = Number(part)
+    if (byte > 255) return undefined
+    value = value * 256 + byte
+  }
+  return value
+}
+
+// `text` is a valid IPv6 address (isIP said so); an embedded IPv4 tail counts as two groups.
+function parseIpv6(text: string): bigint {
+  let address = text.toLowerCase()
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(address)
+  if (tail) {
+    const v4 = parseIpv4(tail[1]!) ?? 0
+    address = `${address.slice(0, -tail[1]!.length)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`
+  }
+  const [head = '', rest] = address.split('::')
+  const left = head === '' ? [] : head.split(':')
+  const right = rest === undefined || rest === '' ? [] : rest.split(':')
+  const groups =
+    rest === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+  let value = 0n
+  for (const group of groups) value = (value << 16n) | BigInt(Number.parseInt(group, 16))
+  return value
+}
