@@ -56,7 +56,7 @@ export class ClickCaps {
 
   start(onError: (error: unknown) => void): void {
     this.#onError = onError
-    this.#timer = setInterval(() => void this.#refreshAll(), REFRESH_MS)
+    this.#timer = setInterval(() => void this.refresh(), REFRESH_MS)
     this.#timer.unref()
   }
 
@@ -116,7 +116,8 @@ export class ClickCaps {
     return true
   }
 
-  async #refreshAll(): Promise<void> {
+  /** Reads every cap's committed count again (once a second on its own). */
+  async refresh(): Promise<void> {
     try {
       for (const state of this.#states.values()) await this.#refresh(state, false)
     } catch (error) {
