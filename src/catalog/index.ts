@@ -1,6 +1,5 @@
 // The catalog's domain, for other rooms; its HTTP routes are in routes.ts.
 export { bumpCatalogRevision, catalogRevision } from './catalog-revision.ts'
-export type { OfferRow } from './offers.ts'
 export {
   type Cap,
   type CapInput,
@@ -11,3 +10,4 @@ export {
   parseStoredCaps,
 } from './offer-caps.ts'
 export { minuteOfDay, type Targeting } from './offer-targeting.ts'
+export type { OfferRow } from './offers.ts'

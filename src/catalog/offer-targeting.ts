@@ -91,7 +91,10 @@ export function normalizeTargeting(targeting: Targeting | null | undefined): Tar
     for (const side of ['allow', 'block'] as const) {
       targeting.countries[side]?.forEach((code, index) => {
         if (!COUNTRY_CODES.has(code)) {
-          fail(`targeting.countries.${side}.${index}`, `"${code}" is not an ISO 3166-1 country code`)
+          fail(
+            `targeting.countries.${side}.${index}`,
+            `"${code}" is not an ISO 3166-1 country code`,
+          )
         }
       })
     }
@@ -118,7 +121,8 @@ export function normalizeTargeting(targeting: Targeting | null | undefined): Tar
 export function minuteOfDay(text: string, field: string, end: boolean): number {
   const [hours, minutes] = text.split(':').map(Number) as [number, number]
   const valid = minutes < 60 && (hours < 24 || (end && hours === 24 && minutes === 0))
-  if (!valid) fail(field, `"${text}" is not a time of day (HH:MM, 00:00 to ${end ? '24' : '23'}:..)`)
+  if (!valid)
+    fail(field, `"${text}" is not a time of day (HH:MM, 00:00 to ${end ? '24' : '23'}:..)`)
   return hours * 60 + minutes
 }
 

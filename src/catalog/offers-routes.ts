@@ -37,7 +37,10 @@ const offerFields = {
   conversion_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
   goals: Type.Optional(Type.Array(GoalBody, { maxItems: 100 })),
   time_zone: Type.Optional(
-    Type.String({ maxLength: 64, description: 'IANA zone of the schedule and cap periods; UTC by default' }),
+    Type.String({
+      maxLength: 64,
+      description: 'IANA zone of the schedule and cap periods; UTC by default',
+    }),
   ),
   targeting: Type.Optional(Type.Union([TargetingSchema, Type.Null()])),
   caps: Type.Optional(Type.Union([CapsSchema, Type.Null()])),

@@ -7,13 +7,13 @@ import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId, parseId } from '../shared/ids.ts'
 import { currencyDigits } from '../shared/money.ts'
 import { bumpCatalogRevision } from './catalog-revision.ts'
+import { type CapView, parseStoredCaps, presentCaps } from './offer-caps.ts'
 import {
   type GoalInput,
   type NormalizedOffer,
   normalizeOffer,
   type OfferInput,
 } from './offer-input.ts'
-import { type CapView, parseStoredCaps, presentCaps } from './offer-caps.ts'
 import type { Targeting } from './offer-targeting.ts'
 import { formatRate } from './rates.ts'
 

@@ -106,9 +106,16 @@ function blockedClick(
   click: QueuedClick,
   reason: BlockedReason,
 ): ClickOutcome {
-  const slowDown = request.record ? tracker.writer.add({ ...click, blockedReason: reason }) : undefined
+  const slowDown = request.record
+    ? tracker.writer.add({ ...click, blockedReason: reason })
+    : undefined
   if (offer.fallback === null) return OFFER_BLOCKED
-  const source = { request, offerId: offer.id, affiliateId: String(click.affiliateId), click: undefined }
+  const source = {
+    request,
+    offerId: offer.id,
+    affiliateId: String(click.affiliateId),
+    click: undefined,
+  }
   return { kind: 'redirect', location: fillUrl(offer.fallback, source), click: undefined, slowDown }
 }
 

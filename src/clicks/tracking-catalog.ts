@@ -2,12 +2,7 @@ import { type Cap, catalogRevision, parseStoredCaps, type Targeting } from '../c
 import type { Db } from '../db/database.ts'
 import type { OfferStatus } from '../db/schema.ts'
 import type { BlocklistType } from '../db/tables/clicks.ts'
-import {
-  ClickCaps,
-  CompiledBlocklist,
-  CompiledTargeting,
-  type OfferRules,
-} from '../fraud/index.ts'
+import { ClickCaps, CompiledBlocklist, CompiledTargeting, type OfferRules } from '../fraud/index.ts'
 import { compileMacros, type MacroTemplate } from '../shared/macros.ts'
 
 export interface TrackedOffer extends OfferRules {

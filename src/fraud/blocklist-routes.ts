@@ -50,7 +50,7 @@ export function registerBlocklistRoutes(api: App, { database }: AppContext): voi
         operationId: 'createBlocklistEntry',
         summary: 'Block clicks by IP, range, user agent, sub id, source or affiliate',
         description:
-          "Admins and managers. From the next click on (within a second on other processes), a matching click goes to the offer's `fallback_url` (else 404), stored with `blocked_reason: \"blocklist_<type>\"` and counted in `blocked_clicks`. `offer_id` null or absent: every offer.",
+          'Admins and managers. From the next click on (within a second on other processes), a matching click goes to the offer\'s `fallback_url` (else 404), stored with `blocked_reason: "blocklist_<type>"` and counted in `blocked_clicks`. `offer_id` null or absent: every offer.',
         tags,
         body: CreateBody,
         response: {
@@ -85,7 +85,8 @@ export function registerBlocklistRoutes(api: App, { database }: AppContext): voi
       schema: {
         operationId: 'deleteBlocklistEntry',
         summary: 'Remove a blocklist entry',
-        description: 'Answers 204. Clicks it blocked stay blocked; the next ones are judged without it.',
+        description:
+          'Answers 204. Clicks it blocked stay blocked; the next ones are judged without it.',
         tags,
         params: IdParams,
         response: { 204: Type.Null(), ...ADMIN_ERRORS },

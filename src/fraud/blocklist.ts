@@ -58,7 +58,10 @@ export async function createBlocklistEntry(
   return view
 }
 
-export async function listBlocklist(db: Db, query: BlocklistQuery): Promise<Page<BlocklistEntryView>> {
+export async function listBlocklist(
+  db: Db,
+  query: BlocklistQuery,
+): Promise<Page<BlocklistEntryView>> {
   const after = decodeCursor(query.cursor)
   let select = db
     .selectFrom('blocklist')
@@ -84,7 +87,12 @@ export async function deleteBlocklistEntry(db: Db, id: number): Promise<void> {
       .returningAll()
       .executeTakeFirst()
     if (!row) throw new AppError('not_found', `blocklist entry ${id} not found`)
-    await recordChange(tx, { action: 'delete', entity: 'blocklist', entityId: id, before: present(row) })
+    await recordChange(tx, {
+      action: 'delete',
+      entity: 'blocklist',
+      entityId: id,
+      before: present(row),
+    })
   })
   bumpCatalogRevision()
 }

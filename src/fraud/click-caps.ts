@@ -148,7 +148,11 @@ export class ClickCaps {
     const to = Math.min(span.end, (Math.floor(Date.now() / HOUR_MS) + 2) * HOUR_MS)
     const end = Math.ceil(to / HOUR_MS) * HOUR_MS
     let total = 0
-    for (const run of coverRange(from, end, family.map((tier) => tier.bucketMs))) {
+    for (const run of coverRange(
+      from,
+      end,
+      family.map((tier) => tier.bucketMs),
+    )) {
       const tier = family.find((candidate) => candidate.bucketMs === run.bucketMs)!
       let query = this.#db
         .selectFrom(tier.table as 'rollup_lean')

@@ -43,9 +43,8 @@ export class CompiledBlocklist {
       } else if (type === 'cidr') cidrs.push(value)
       else if (type === 'user_agent') agents.push(value)
       else {
-        let set = this.#values.get(type)
-        if (!set) this.#values.set(type, (set = new Set()))
-        set.add(value)
+        const set = this.#values.get(type) ?? new Set<string>()
+        this.#values.set(type, set.add(value))
       }
     }
     this.#ranges = new IpRanges(cidrs)
@@ -64,7 +63,11 @@ export class CompiledBlocklist {
         if (this.#ranges.has(address)) return 'blocklist_cidr'
       }
     }
-    if (this.#agents !== null && click.userAgent !== null && this.#agents.matches(click.userAgent)) {
+    if (
+      this.#agents !== null &&
+      click.userAgent !== null &&
+      this.#agents.matches(click.userAgent)
+    ) {
       return 'blocklist_user_agent'
     }
     if (this.#values.size > 0) {

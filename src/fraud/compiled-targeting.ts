@@ -79,8 +79,8 @@ function passes({ allow, block }: Lists, value: string | null): boolean {
 function weekOf(schedule: NonNullable<Targeting['schedule']>): WeekMinutes {
   const week: WeekMinutes = []
   const mark = (day: number, from: number, to: number) => {
-    const minutes = (week[day] ??= new Uint8Array(1440))
-    minutes.fill(1, from, to)
+    week[day] ??= new Uint8Array(1440)
+    week[day].fill(1, from, to)
   }
   for (const window of schedule) {
     const from = minuteOfDay(window.from, 'from', false)

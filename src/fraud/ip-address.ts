@@ -41,7 +41,9 @@ function parseIpv6(text: string): bigint {
   const left = head === '' ? [] : head.split(':')
   const right = rest === undefined || rest === '' ? [] : rest.split(':')
   const groups =
-    rest === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    rest === undefined
+      ? left
+      : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
   let value = 0n
   for (const group of groups) value = (value << 16n) | BigInt(Number.parseInt(group, 16))
   return value

@@ -117,7 +117,9 @@ describeEachEngine('targeting and blocklists on the tracking link', (engine) => 
     await setOffer({ targeting: { os: { block: ['android'] } } })
     expect(await click({ ua: ANDROID })).toBe('fallback')
     expect(await click({ ua: LINUX })).toBe('offer')
-    await setOffer({ targeting: { os: { allow: ['ios', 'macos'] }, devices: { block: ['tablet'] } } })
+    await setOffer({
+      targeting: { os: { allow: ['ios', 'macos'] }, devices: { block: ['tablet'] } },
+    })
     expect(await click({ ua: IPHONE })).toBe('offer')
     expect(await click({ ua: LINUX })).toBe('fallback')
     await expectCounts(3, { device: 1, os: 2 })
@@ -228,9 +230,18 @@ describeEachEngine('targeting and blocklists on the tracking link', (engine) => 
       [{ targeting: { countries: { allow: ['XX'] } } }, 'targeting.countries.allow.0'],
       [{ targeting: { countries: { allow: ['us'] } } }, 'targeting.countries.allow.0'],
       [{ targeting: { devices: { allow: ['phone'] } } }, 'targeting.devices.allow.0'],
-      [{ targeting: { schedule: [{ days: [1], from: '25:00', to: '26:00' }] } }, 'targeting.schedule.0.from'],
-      [{ targeting: { schedule: [{ days: [8], from: '01:00', to: '02:00' }] } }, 'targeting.schedule.0.days.0'],
-      [{ targeting: { schedule: [{ days: [1], from: '10:00', to: '10:00' }] } }, 'targeting.schedule.0.to'],
+      [
+        { targeting: { schedule: [{ days: [1], from: '25:00', to: '26:00' }] } },
+        'targeting.schedule.0.from',
+      ],
+      [
+        { targeting: { schedule: [{ days: [8], from: '01:00', to: '02:00' }] } },
+        'targeting.schedule.0.days.0',
+      ],
+      [
+        { targeting: { schedule: [{ days: [1], from: '10:00', to: '10:00' }] } },
+        'targeting.schedule.0.to',
+      ],
       [{ targeting: { region: ['x'] } }, 'targeting.region'],
       [{ time_zone: 'Mars/Olympus' }, 'time_zone'],
       [{ caps: [{ metric: 'clicks', period: 'day', limit: 1.5 }] }, 'caps.0.limit'],
