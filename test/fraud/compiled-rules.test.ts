@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CompiledBlocklist, CompiledTargeting } from '../../src/fraud/index.ts'
+import type { ClickFacts } from '../../src/fraud/compiled-blocklist.ts'
 import { parseIp } from '../../src/fraud/ip-address.ts'
 
 const visitor = { country: 'JP', deviceType: 'mobile', os: 'iOS' }
@@ -32,7 +33,7 @@ describe('compiled targeting', () => {
 })
 
 describe('compiled blocklist', () => {
-  const facts = {
+  const facts: ClickFacts = {
     affiliateId: 1,
     ip: '198.51.100.7',
     userAgent: 'Mozilla/5.0 (compatible; SomeBot/2.1)',
@@ -43,7 +44,7 @@ describe('compiled blocklist', () => {
     sub5: null,
     source: null,
   }
-  const check = (list: CompiledBlocklist, changes: Partial<typeof facts>) => {
+  const check = (list: CompiledBlocklist, changes: Partial<ClickFacts>) => {
     const click = { ...facts, ...changes }
     return list.check(click, () => parseIp(click.ip))
   }
