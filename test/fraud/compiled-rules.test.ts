@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CompiledBlocklist, CompiledTargeting } from '../../src/fraud/index.ts'
 import type { ClickFacts } from '../../src/fraud/compiled-blocklist.ts'
+import { CompiledBlocklist, CompiledTargeting } from '../../src/fraud/index.ts'
 import { parseIp } from '../../src/fraud/ip-address.ts'
 
 const visitor = { country: 'JP', deviceType: 'mobile', os: 'iOS' }
