@@ -10,6 +10,7 @@ import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
 import { GoalFields, goalValues } from './goal-fields.tsx'
+import { TargetingFields, targetingBody, targetingValues } from './targeting-fields.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
 const RATE_TYPES = [
@@ -71,6 +72,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
       payout_type: offer?.payout_type ?? 'fixed',
       conversion_window_days: offer?.conversion_window_days ?? 30,
       goals: goalValues(offer),
+      ...targetingValues(offer),
     },
     validate: {
       advertiser_id: (value) => (value ? null : 'is required'),
@@ -82,6 +84,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
     save: (values) =>
       saveOffer(offer?.id, {
         ...values,
+        ...targetingBody(values),
         fallback_url: values.fallback_url.trim() || null,
         conversion_window_days: Number(values.conversion_window_days),
         // The list replaces the offer's whole set of goals; an empty name means the key.
@@ -126,7 +129,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
       />
       <TextInput
         label="Fallback URL"
-        description="Where a click goes when the offer or affiliate is paused. Optional."
+        description="Where a click goes when the offer or affiliate is paused, or the click is blocked by targeting, a blocklist or a cap. Optional."
         {...form.getInputProps('fallback_url')}
       />
       <Group grow>
@@ -173,6 +176,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
         {...form.getInputProps('conversion_window_days')}
       />
       <GoalFields form={form} />
+      <TargetingFields form={form} />
     </FormFrame>
   )
 }
