@@ -143,6 +143,12 @@ const Offer = Type.Object(
             allow_multiple: true,
           },
         ],
+        time_zone: 'America/New_York',
+        targeting: {
+          countries: { allow: ['US', 'CA'] },
+          schedule: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '20:00' }],
+        },
+        caps: [{ metric: 'clicks', period: 'day', limit: 5000, affiliate_id: null }],
         tracking_url: 'https://track.example/c/1?aff_id={affiliate_id}',
         created_at: '2026-12-01T17:41:19.152Z',
         updated_at: '2026-12-01T17:41:19.152Z',
