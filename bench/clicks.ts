@@ -27,6 +27,11 @@ const QUERY = 'sub1=campaign-42&sub2=creative%20A&source=bench'
 // from many addresses, each a unique click on first sight and a row at its own place in the
 // visitor index; BENCH_VISITORS=100000 measures that.
 const VISITORS = Number(process.env.BENCH_VISITORS ?? 1)
+// BENCH_RULES=1: the offer has targeting (countries, devices, OS, a schedule) and a blocklist of
+// 10,000 entries is active (network-wide and the offer's), none of which the bench's clicks
+// match, so the same redirects are measured with every check made.
+const RULES = process.env.BENCH_RULES === '1'
+const BLOCKLIST_SIZE = 10_000
 
 interface Row {
   name: string
@@ -47,7 +52,7 @@ export async function run(): Promise<void> {
     )
     try {
       const path = await trackingLink(server)
-      rows.push(await load(`backtrack /c (${engine})`, server, path))
+      rows.push(await load(`backtrack /c (${engine}${RULES ? ', rules' : ''})`, server, path))
     } finally {
       await server.stop()
     }
@@ -73,6 +78,7 @@ async function trackingLink(server: ServerProcess): Promise<string> {
     payout: '1.75',
   })
   const affiliate = await api(server.url, 'POST', '/api/v1/affiliates', { name: 'Bench' })
+  if (RULES) await addRules(server, offer.id)
   return `/c/${offer.id}?aff_id=${affiliate.id}&${QUERY}`
 }
 
@@ -128,4 +134,43 @@ function visitorRequests(path: string): autocannon.Request[] {
     const ip = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
     return { method: 'GET' as const, path, headers: { ...headers, 'x-forwarded-for': ip } }
   })
+}
+
+/** Targeting that the bench's visitors pass, and 10,000 blocklist entries they do not match. */
+async function addRules(server: ServerProcess, offerId: string): Promise<void> {
+  await api(server.url, 'PATCH', `/api/v1/offers/${offerId}`, {
+    time_zone: 'America/New_York',
+    targeting: {
+      countries: { block: ['RU', 'CN', 'KP', 'IR'] },
+      devices: { allow: ['mobile', 'tablet', 'desktop'] },
+      os: { block: ['other'] },
+      schedule: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
+    },
+  })
+  const entries = Array.from({ length: BLOCKLIST_SIZE }, (_, i) => {
+    const offer_id = i % 2 === 0 ? null : offerId
+    const a = (i >> 8) & 255
+    const b = i & 255
+    switch (i % 5) {
+      case 0:
+        return { type: 'ip', value: `198.18.${a}.${b}`, offer_id }
+      case 1:
+        return { type: 'cidr', value: `100.${64 + (a & 63)}.${b}.0/24`, offer_id }
+      case 2:
+        return { type: 'user_agent', value: `BadCrawler/${i}`, offer_id }
+      case 3:
+        return { type: 'sub1', value: `fraud-campaign-${i}`, offer_id }
+      default:
+        return { type: 'source', value: `spam-source-${i}`, offer_id }
+    }
+  })
+  const started = Date.now()
+  let next = 0
+  const worker = async () => {
+    while (next < entries.length) {
+      await api(server.url, 'POST', '/api/v1/blocklist', entries[next++])
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker))
+  console.log(`  ${BLOCKLIST_SIZE} blocklist entries added in ${Date.now() - started} ms`)
 }
