@@ -111,6 +111,7 @@ async function markRepeatVisitors(db: Db, clicks: QueuedClick[]): Promise<void> 
       )
       .where('created_at', '>=', since - UNIQUE_WINDOW_MS)
       .where('created_at', '<', since)
+      .where('blocked_reason', 'is', null)
       .execute()
     for (const row of rows) seen.add(visitorKey(row.offer_id, row.ip, row.user_agent))
   }

@@ -72,8 +72,10 @@ export function trackClick(
     return unrecorded(fillUrl(offer.fallback, source))
   }
   const click = clickOf(tracker, request, offer, affiliateId)
+  // Offers without rules, on a network without a blocklist, skip the verdict altogether.
+  const judged = catalog.blocklist !== null || offer.blocklist !== null || offer.targeting !== null
   const reason =
-    blockedReasonOf(catalog.blocklist, offer, click, request.now) ??
+    (judged ? blockedReasonOf(catalog.blocklist, offer, click, request.now) : null) ??
     (offer.clickCaps.length > 0 &&
     !tracker.catalog.caps.take(offer, affiliateId, request.now, request.record)
       ? 'cap_reached'

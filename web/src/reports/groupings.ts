@@ -9,5 +9,7 @@ export const GROUPINGS = [
   'device',
   'source',
   'sub1',
+  'is_bot',
+  'blocked_reason',
 ] as const
 export type Grouping = (typeof GROUPINGS)[number]

@@ -19,6 +19,7 @@ const METRICS = [
   'profit',
   'cr',
   'epc',
+  'blocked_clicks',
 ] as const
 
 /** Counts and money grouped by one dimension over a range of days, all of it in the URL. */
