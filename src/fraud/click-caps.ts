@@ -67,9 +67,11 @@ export class ClickCaps {
   /** Reads the current counts of caps not seen before, so the first click after a change is counted right. */
   async prepare(offers: Iterable<CappedOffer>, now: number): Promise<void> {
     const fresh: CapState[] = []
+    const current = new Set<string>()
     for (const offer of offers) {
       for (const cap of offer.clickCaps) {
         const key = keyOf(offer.id, cap)
+        current.add(key)
         const known = this.#states.get(key)
         if (known && known.timeZone === offer.timeZone) {
           known.cap = cap
@@ -87,6 +89,8 @@ export class ClickCaps {
       }
     }
     await Promise.all(fresh.map((state) => this.#refresh(state, true)))
+    // Caps taken off their offer are no longer counted or read.
+    for (const key of this.#states.keys()) if (!current.has(key)) this.#states.delete(key)
     for (const state of fresh) this.#states.set(keyOf(state.offerId, state.cap), state)
   }
 
