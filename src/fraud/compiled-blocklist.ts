@@ -31,6 +31,8 @@ export class CompiledBlocklist {
   readonly #ranges: IpRanges
   readonly #agents: UserAgentPatterns | null
   readonly #values = new Map<ValueType, Set<string>>()
+  /** The value types that have entries, in check order, with their reasons. */
+  readonly #valueLists: ReadonlyArray<readonly [ValueType, ReadonlySet<string>, BlockedReason]>
 
   constructor(entries: ReadonlyArray<{ type: BlocklistType; value: string }>) {
     const cidrs: string[] = []
@@ -47,6 +49,10 @@ export class CompiledBlocklist {
         this.#values.set(type, set.add(value))
       }
     }
+    this.#valueLists = VALUE_TYPES.flatMap((type) => {
+      const values = this.#values.get(type)
+      return values ? [[type, values, `blocklist_${type}` as const]] : []
+    })
     this.#ranges = new IpRanges(cidrs)
     this.#agents = agents.length === 0 ? null : new UserAgentPatterns(agents)
   }
@@ -70,11 +76,9 @@ export class CompiledBlocklist {
     ) {
       return 'blocklist_user_agent'
     }
-    if (this.#values.size > 0) {
-      for (const type of VALUE_TYPES) {
-        const value = click[type]
-        if (value !== null && this.#values.get(type)?.has(value)) return `blocklist_${type}`
-      }
+    for (const [type, values, reason] of this.#valueLists) {
+      const value = click[type]
+      if (value !== null && values.has(value)) return reason
     }
     return null
   }

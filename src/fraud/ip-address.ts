@@ -16,17 +16,26 @@ export function parseIp(text: string): IpNumber | undefined {
   return { v6: true, n: parseIpv6(text) }
 }
 
+// By character codes: every click with an IP blocklist parses its address, and split() with a
+// regular expression per part cost most of a microsecond.
 function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.')
-  if (parts.length !== 4) return undefined
   let value = 0
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined
-    const byte = Number(part)
-    if (byte > 255) return undefined
-    value = value * 256 + byte
+  let byte = 0
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) {
+      byte = byte * 10 + code - 48
+      if (++digits > 3 || byte > 255) return undefined
+    } else if (code === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + byte
+      byte = 0
+      digits = 0
+      dots++
+    } else return undefined
   }
-  return value
+  return dots === 3 && digits > 0 ? value * 256 + byte : undefined
 }
 
 // `text` is a valid IPv6 address (isIP said so); an embedded IPv4 tail counts as two groups.

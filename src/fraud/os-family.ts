@@ -24,5 +24,14 @@ const FAMILIES: Record<string, string> = {
  * is `other`.
  */
 export function osFamily(os: string | null): string {
-  return os === null ? 'other' : (FAMILIES[os.toLowerCase()] ?? 'other')
+  if (os === null) return 'other'
+  let family = known.get(os)
+  if (family === undefined) {
+    family = FAMILIES[os.toLowerCase()] ?? 'other'
+    // ua-parser knows a few hundred OS names; the cap only guards against surprises.
+    if (known.size < 1000) known.set(os, family)
+  }
+  return family
 }
+
+const known = new Map<string, string>()
