@@ -73,7 +73,8 @@ describeEachEngine('targeting and blocklists on the tracking link', (engine) => 
         const { totals } = res.body
         return totals.clicks + totals.blocked_clicks >= clicks + total && res.body
       },
-      { message: 'the clicks in the report' },
+      // A busy machine can take a while to commit the batch and its rollups.
+      { message: 'the clicks in the report', timeoutMs: 20_000 },
     )
     expect(report.totals).toMatchObject({ clicks, blocked_clicks: total })
     const byReason = Object.fromEntries(
