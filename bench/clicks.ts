@@ -173,4 +173,7 @@ async function addRules(server: ServerProcess, offerId: string): Promise<void> {
   }
   await Promise.all(Array.from({ length: 16 }, worker))
   console.log(`  ${BLOCKLIST_SIZE} blocklist entries added in ${Date.now() - started} ms`)
+  // 20,000 rows (entries and their audit lines) were just written: let the WAL checkpoint and
+  // the catalog reload settle, so the load measures redirects rather than the setup's tail.
+  await new Promise((resolve) => setTimeout(resolve, 5000))
 }
