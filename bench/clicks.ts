@@ -46,6 +46,11 @@ function parseKeys(text: string): Keys {
   const [offers, affiliates, subs] = parts as [number, number, number]
   return { offers, affiliates, subs }
 }
+// BENCH_RULES=1: the offer has targeting (countries, devices, OS, a schedule) and a blocklist of
+// 10,000 entries is active (network-wide and the offer's), none of which the bench's clicks
+// match, so the same redirects are measured with every check made.
+const RULES = process.env.BENCH_RULES === '1'
+const BLOCKLIST_SIZE = 10_000
 
 interface Row {
   name: string
@@ -71,7 +76,7 @@ export async function run(): Promise<void> {
     )
     try {
       const catalog = await trackingCatalog(server)
-      rows.push(await load(`backtrack /c (${engine})`, server, catalog))
+      rows.push(await load(`backtrack /c (${engine}${RULES ? ', rules' : ''})`, server, catalog))
     } finally {
       await server.stop()
     }
@@ -109,6 +114,8 @@ async function trackingCatalog(server: ServerProcess): Promise<TrackingCatalog> 
       payout: '1.75',
     })
     offerIds.push(offer.id)
+    // The rules go on the first offer (its blocklist half is network-wide, so made once).
+    if (RULES && i === 0) await addRules(server, offer.id)
   }
   const affiliateIds: string[] = []
   for (let i = 0; i < KEYS.affiliates; i++) {
@@ -184,4 +191,46 @@ function clickRequests(catalog: TrackingCatalog): autocannon.Request[] {
     const ip = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
     return { method: 'GET' as const, path, headers: { ...headers, 'x-forwarded-for': ip } }
   })
+}
+
+/** Targeting that the bench's visitors pass, and 10,000 blocklist entries they do not match. */
+async function addRules(server: ServerProcess, offerId: string): Promise<void> {
+  await api(server.url, 'PATCH', `/api/v1/offers/${offerId}`, {
+    time_zone: 'America/New_York',
+    targeting: {
+      countries: { block: ['RU', 'CN', 'KP', 'IR'] },
+      devices: { allow: ['mobile', 'tablet', 'desktop'] },
+      os: { block: ['other'] },
+      schedule: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
+    },
+  })
+  const entries = Array.from({ length: BLOCKLIST_SIZE }, (_, i) => {
+    const offer_id = i % 2 === 0 ? null : offerId
+    const a = (i >> 8) & 255
+    const b = i & 255
+    switch (i % 5) {
+      case 0:
+        return { type: 'ip', value: `198.18.${a}.${b}`, offer_id }
+      case 1:
+        return { type: 'cidr', value: `100.${64 + (a & 63)}.${b}.0/24`, offer_id }
+      case 2:
+        return { type: 'user_agent', value: `BadCrawler/${i}`, offer_id }
+      case 3:
+        return { type: 'sub1', value: `fraud-campaign-${i}`, offer_id }
+      default:
+        return { type: 'source', value: `spam-source-${i}`, offer_id }
+    }
+  })
+  const started = Date.now()
+  let next = 0
+  const worker = async () => {
+    while (next < entries.length) {
+      await api(server.url, 'POST', '/api/v1/blocklist', entries[next++])
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker))
+  console.log(`  ${BLOCKLIST_SIZE} blocklist entries added in ${Date.now() - started} ms`)
+  // 20,000 rows (entries and their audit lines) were just written: let the WAL checkpoint and
+  // the catalog reload settle, so the load measures redirects rather than the setup's tail.
+  await new Promise((resolve) => setTimeout(resolve, 5000))
 }

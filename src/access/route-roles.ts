@@ -75,6 +75,10 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/conversions': { roles: EVERYONE },
   'GET /api/v1/conversions/:id': { roles: EVERYONE },
   'PATCH /api/v1/conversions/:id': { roles: MANAGE },
+  // blocklists
+  'POST /api/v1/blocklist': { roles: MANAGE },
+  'GET /api/v1/blocklist': { roles: STAFF_READ },
+  'DELETE /api/v1/blocklist/:id': { roles: MANAGE },
   'GET /api/v1/postback-log': { roles: [...STAFF_READ, 'advertiser'], hidden: ['affiliate'] },
   // reports
   'GET /api/v1/reports': { roles: EVERYONE },

@@ -1,3 +1,13 @@
 // The catalog's domain, for other rooms; its HTTP routes are in routes.ts.
-export { catalogRevision } from './catalog-revision.ts'
+export { bumpCatalogRevision, catalogRevision } from './catalog-revision.ts'
+export {
+  type Cap,
+  type CapInput,
+  type CapMetric,
+  type CapPeriod,
+  CapsSchema,
+  normalizeCaps,
+  parseStoredCaps,
+} from './offer-caps.ts'
+export { minuteOfDay, type Targeting } from './offer-targeting.ts'
 export type { OfferRow } from './offers.ts'

@@ -5,6 +5,8 @@ import { CLICK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
 import { currencyDigits } from '../shared/money.ts'
 import { isHttpUrlTemplate, macrosOnlyAfterHost } from '../shared/urls.ts'
+import { type Cap, type CapInput, normalizeCaps } from './offer-caps.ts'
+import { checkOfferTimeZone, normalizeTargeting, type Targeting } from './offer-targeting.ts'
 import { parseRate } from './rates.ts'
 
 export interface GoalInput {
@@ -31,6 +33,9 @@ export interface OfferInput {
   conversion_window_days?: number
   visibility?: OfferVisibility
   goals?: GoalInput[]
+  time_zone?: string
+  targeting?: Targeting | null
+  caps?: CapInput[] | null
 }
 
 export interface NormalizedGoal {
@@ -55,6 +60,11 @@ export interface NormalizedOffer {
   payout_type: PayoutType
   conversion_window_days: number
   visibility: OfferVisibility
+  time_zone: string
+  /** JSON, or null for no targeting. */
+  targeting: string | null
+  /** JSON of `Cap[]`, or null for none. */
+  caps: string | null
   goals: NormalizedGoal[]
 }
 
@@ -69,6 +79,10 @@ export function normalizeOffer(input: OfferInput): NormalizedOffer {
   if (input.fallback_url != null) checkUrl(input.fallback_url, 'fallback_url')
   const revenueType = input.revenue_type ?? 'fixed'
   const payoutType = input.payout_type ?? 'fixed'
+  const timeZone = input.time_zone ?? 'UTC'
+  checkOfferTimeZone(timeZone)
+  const targeting = normalizeTargeting(input.targeting)
+  const caps: Cap[] = normalizeCaps(input.caps, digits)
   return {
     name: input.name,
     destination_url: input.destination_url,
@@ -81,6 +95,9 @@ export function normalizeOffer(input: OfferInput): NormalizedOffer {
     payout_type: payoutType,
     conversion_window_days: input.conversion_window_days ?? 30,
     visibility: input.visibility ?? 'public',
+    time_zone: timeZone,
+    targeting: targeting === null ? null : JSON.stringify(targeting),
+    caps: caps.length === 0 ? null : JSON.stringify(caps),
     goals: normalizeGoals(input.goals ?? [], digits),
   }
 }

@@ -4,6 +4,8 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, Decimal, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import { CapSchema, CapsSchema } from './offer-caps.ts'
+import { TargetingSchema } from './offer-targeting.ts'
 import { createOffer, getOffer, listOffers, type OfferAudience, updateOffer } from './offers.ts'
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
@@ -60,6 +62,14 @@ const offerFields = {
   conversion_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
   visibility: Type.Optional(Visibility),
   goals: Type.Optional(Type.Array(GoalBody, { maxItems: 100 })),
+  time_zone: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: 'IANA zone of the schedule and cap periods; UTC by default',
+    }),
+  ),
+  targeting: Type.Optional(Type.Union([TargetingSchema, Type.Null()])),
+  caps: Type.Optional(Type.Union([CapsSchema, Type.Null()])),
 }
 
 const CreateBody = Type.Object(offerFields, {
@@ -120,6 +130,15 @@ const Offer = Type.Object(
     visibility: Visibility,
     access: Type.Optional(Access),
     goals: Type.Array(Goal),
+    time_zone: Type.String(),
+    targeting: Type.Union([TargetingSchema, Type.Null()]),
+    caps: Type.Array(
+      Type.Object({
+        ...CapSchema.properties,
+        limit: Type.Number(),
+        affiliate_id: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
     tracking_url: Type.String({
       description:
         "the link to promote; `{affiliate_id}` is left to fill, except for an affiliate's caller, whose own id is in it",
@@ -154,6 +173,12 @@ const Offer = Type.Object(
             allow_multiple: true,
           },
         ],
+        time_zone: 'America/New_York',
+        targeting: {
+          countries: { allow: ['US', 'CA'] },
+          schedule: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '20:00' }],
+        },
+        caps: [{ metric: 'clicks', period: 'day', limit: 5000, affiliate_id: null }],
         tracking_url: 'https://track.example/c/1?aff_id={affiliate_id}',
         created_at: '2026-12-01T17:41:19.152Z',
         updated_at: '2026-12-01T17:41:19.152Z',

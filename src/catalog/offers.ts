@@ -16,12 +16,14 @@ import { currencyDigits } from '../shared/money.ts'
 import { type PayoutRate, payoutRulesOf, ruleFor } from './affiliate-payouts.ts'
 import { bumpCatalogRevision } from './catalog-revision.ts'
 import { type AffiliateAccess, accessOfAffiliate } from './offer-access.ts'
+import { type CapView, parseStoredCaps, presentCaps } from './offer-caps.ts'
 import {
   type GoalInput,
   type NormalizedOffer,
   normalizeOffer,
   type OfferInput,
 } from './offer-input.ts'
+import type { Targeting } from './offer-targeting.ts'
 import { formatRate } from './rates.ts'
 
 export type OfferRow = Omit<OffersTable, 'id'> & { id: number }
@@ -54,6 +56,9 @@ export interface OfferView {
   /** For an affiliate's caller only: whether it may run the offer, or ask to. */
   access?: AffiliateAccess
   goals: GoalView[]
+  time_zone: string
+  targeting: Targeting | null
+  caps: CapView[]
   tracking_url: string
   created_at: string
   updated_at: string
@@ -72,7 +77,7 @@ export interface OfferAudience {
   advertiserId?: number
   /**
    * An affiliate's caller sees the offers open to it (public, approval, private ones it was
-   * granted), with its own payouts and its own tracking link.
+   * granted), with its own payouts, its own tracking link and the caps that apply to it.
    */
   affiliateId?: number
 }
@@ -93,6 +98,7 @@ export async function createOffer(
 ): Promise<OfferView> {
   const advertiserId = await requireAdvertiser(db, input.advertiser_id)
   const offer = normalizeOffer(input)
+  await requireCapAffiliates(db, offer.caps)
   const now = Date.now()
   const id = await db.transaction().execute(async (tx) => {
     const { goals, ...fields } = offer
@@ -228,6 +234,7 @@ export async function updateOffer(db: Db, id: number, patch: OfferPatch, audienc
         : undefined
     const merged: OfferInput = { ...toInput(current), ...patch }
     const { goals, ...fields } = normalizeOffer(merged)
+    await requireCapAffiliates(tx, fields.caps)
     await tx
       .updateTable('offers')
       .set({
@@ -301,6 +308,9 @@ function toInput(view: OfferView): OfferInput {
     payout_type: view.payout_type!,
     conversion_window_days: view.conversion_window_days,
     visibility: view.visibility,
+    time_zone: view.time_zone,
+    targeting: view.targeting,
+    caps: view.caps,
     goals: view.goals.map(
       (goal): GoalInput => ({
         ...goal,
@@ -354,8 +364,32 @@ function presentOffer(
         : {}),
       allow_multiple: goal.allow_multiple === 1,
     })),
+    time_zone: row.time_zone,
+    targeting: row.targeting === null ? null : (JSON.parse(row.targeting) as Targeting),
+    caps: presentCaps(visibleCaps(row, audience), digits),
     tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id=${affiliate ? affiliate.affiliateId : '{affiliate_id}'}`,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
+  }
+}
+
+// Affiliates see the caps that apply to them; advertisers do not see payout caps.
+function visibleCaps(row: OfferRow, audience: OfferAudience) {
+  return parseStoredCaps(row.caps).filter(
+    (cap) =>
+      (audience.affiliateId === undefined ||
+        cap.affiliateId === null ||
+        cap.affiliateId === audience.affiliateId) &&
+      (audience.payouts !== false || cap.metric !== 'payout'),
+  )
+}
+
+async function requireCapAffiliates(db: Db, caps: string | null): Promise<void> {
+  const ids = [...new Set(parseStoredCaps(caps).flatMap((cap) => cap.affiliateId ?? []))]
+  if (ids.length === 0) return
+  const found = await db.selectFrom('affiliates').select('id').where('id', 'in', ids).execute()
+  const missing = ids.find((id) => !found.some((row) => row.id === id))
+  if (missing !== undefined) {
+    throw new AppError('unknown_affiliate', `caps name affiliate ${missing}, which does not exist`)
   }
 }

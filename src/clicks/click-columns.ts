@@ -27,6 +27,8 @@ export const CLICK_COLUMNS = [
   'is_bot',
   'is_unique',
   'created_at',
+  // Last: a queued line from before it existed (a spilled file) is one value shorter.
+  'blocked_reason',
 ] as const satisfies ReadonlyArray<keyof ClicksTable>
 
 type ClickColumn = (typeof CLICK_COLUMNS)[number]
@@ -67,5 +69,6 @@ export function clickValues(click: ClickRecord): unknown[] {
   values[CLICK_AT.is_bot] = click.isBot ? 1 : 0
   values[CLICK_AT.is_unique] = click.isUnique ? 1 : 0
   values[CLICK_AT.created_at] = click.clickedAt
+  values[CLICK_AT.blocked_reason] = click.blockedReason
   return values
 }

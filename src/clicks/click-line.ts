@@ -17,10 +17,10 @@ export function encodeClick(click: QueuedClick): ClickLine {
   return JSON.stringify(values)
 }
 
-const CURRENCY_AT = CLICK_COLUMNS.length
-
 export function decodeClick(line: ClickLine): QueuedClick {
   const fields = JSON.parse(line)
+  // A line written before `blocked_reason` (the last column) existed is one value shorter.
+  const current = fields.length > CLICK_COLUMNS.length
   return {
     clickId: fields[CLICK_AT.click_id],
     offerId: fields[CLICK_AT.offer_id],
@@ -41,7 +41,8 @@ export function decodeClick(line: ClickLine): QueuedClick {
     isBot: fields[CLICK_AT.is_bot] === 1,
     isUnique: fields[CLICK_AT.is_unique] === 1,
     clickedAt: fields[CLICK_AT.created_at],
-    currency: fields[CURRENCY_AT],
+    blockedReason: current ? fields[CLICK_AT.blocked_reason] : null,
+    currency: fields.at(-1),
   }
 }
 

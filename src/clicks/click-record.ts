@@ -25,6 +25,8 @@ export interface ClickRecord {
   isUnique: boolean
   /** Epoch milliseconds. */
   clickedAt: number
+  /** Why it went to the fallback URL (see `BlockedReason`), or null when it went through. */
+  blockedReason: string | null
 }
 
 /** The stored click with this id, or undefined when it was never written (or not yet). */
@@ -58,5 +60,6 @@ export function toClickRecord(row: Selectable<ClicksTable>): ClickRecord {
     isBot: row.is_bot === 1,
     isUnique: row.is_unique === 1,
     clickedAt: row.created_at,
+    blockedReason: row.blocked_reason,
   }
 }

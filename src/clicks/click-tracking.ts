@@ -53,6 +53,7 @@ export async function startClickTracking(
     await replayUnwrittenClicks(options.unwrittenClicksPath, store, log)
   }
   const writer = new ClickWriter(store, log, options)
+  catalog.caps.useSequence({ added: () => writer.added, settled: () => writer.settled })
   return {
     secret,
     catalog,

@@ -57,6 +57,8 @@ export class ClickWriter {
   readonly #slowDownAt: number
   readonly #unwrittenClicksPath: string | undefined
   #committed = Promise.withResolvers<void>()
+  #added = 0
+  #settled = 0
 
   constructor(store: ClickStore, log: ClickWriterLog, options: ClickWriterOptions = {}) {
     this.#store = store
@@ -80,6 +82,7 @@ export class ClickWriter {
   add(click: QueuedClick): Promise<void> | undefined {
     if (this.backlog >= this.#maxQueue) this.#dropOldest()
     this.#queue.push(encodeClick(click))
+    this.#added++
     if (this.#draining) {
       const behind = this.#queue.length >= this.#slowDownAt && this.#failures === 0
       return behind ? this.#committed.promise : undefined
@@ -102,6 +105,18 @@ export class ClickWriter {
     return this.#queue.length + this.#writing.length
   }
 
+  /**
+   * Clicks queued since start, and how many of the first of them are written or given up: clicks
+   * are written in the order they came, so click cap counts can tell which are in the database.
+   */
+  get added(): number {
+    return this.#added
+  }
+
+  get settled(): number {
+    return this.#settled
+  }
+
   /** Clicks dropped since start because the queue was full (`backtrack_clicks_dropped_total`). */
   get dropped(): number {
     return this.#dropped
@@ -113,6 +128,7 @@ export class ClickWriter {
     const oldest = this.#queue.shift()
     if (oldest === undefined) return
     this.#dropped++
+    this.#settled++
     if (this.#dropped % 1000 === 1) {
       this.#log.error(
         { dropped: this.#dropped, held: this.#maxQueue, oldest: decodeClick(oldest).clickId },
@@ -148,6 +164,7 @@ export class ClickWriter {
       this.#writing = this.#queue.splice(0, this.#maxBatch)
       try {
         await this.#store.store(this.#writing)
+        this.#settled += this.#writing.length
         this.#failures = 0
       } catch (error) {
         this.#failures++

@@ -31,6 +31,9 @@ const Click = Type.Object({
   user_agent: Text,
   referrer: Text,
   is_bot: Type.Boolean(),
+  blocked_reason: Type.Union([Type.String(), Type.Null()], {
+    description: 'why it went to the fallback URL; null when it went to the offer',
+  }),
   is_unique: Type.Boolean({
     description: 'first click of this IP and user agent on the offer in 24 h',
   }),
@@ -174,6 +177,7 @@ function presentClick(click: ClickRecord) {
     user_agent: click.userAgent,
     referrer: click.referrer,
     is_bot: click.isBot,
+    blocked_reason: click.blockedReason,
     is_unique: click.isUnique,
     created_at: new Date(click.clickedAt).toISOString(),
   }

@@ -22,7 +22,8 @@ export async function storeClicks(db: Db, clicks: QueuedClick[]): Promise<void> 
     }
     const stored = clicks.filter((click) => inserted.has(click.clickId))
     await applyRollups(tx, stored.map(rollupDelta))
-    await recordLiveEvents(tx, liveEventsOf(stored))
+    // The feed shows clicks that went to the offer; blocked ones are in the reports.
+    await recordLiveEvents(tx, liveEventsOf(stored.filter((click) => click.blockedReason === null)))
   })
 }
 
@@ -41,8 +42,13 @@ function rollupDelta(click: QueuedClick): RollupDelta {
       sub3: click.sub3,
       sub4: click.sub4,
       sub5: click.sub5,
+      is_bot: click.isBot ? 'true' : 'false',
+      blocked_reason: click.blockedReason,
     },
-    counts: { clicks: 1, unique_clicks: click.isUnique ? 1 : 0 },
+    counts:
+      click.blockedReason === null
+        ? { clicks: 1, unique_clicks: click.isUnique ? 1 : 0 }
+        : { blocked_clicks: 1 },
   }
 }
 
@@ -105,6 +111,7 @@ async function markRepeatVisitors(db: Db, clicks: QueuedClick[]): Promise<void> 
       )
       .where('created_at', '>=', since - UNIQUE_WINDOW_MS)
       .where('created_at', '<', since)
+      .where('blocked_reason', 'is', null)
       .execute()
     for (const row of rows) seen.add(visitorKey(row.offer_id, row.ip, row.user_agent))
   }

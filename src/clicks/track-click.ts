@@ -1,3 +1,4 @@
+import { type BlockedReason, blockedReasonOf } from '../fraud/index.ts'
 import { parseId } from '../shared/ids.ts'
 import { fillCompiled, type MacroTemplate } from '../shared/macros.ts'
 import { encodeClickId } from './click-id.ts'
@@ -76,6 +77,16 @@ export function trackClick(
     const source = { request, offerId: offer.id, affiliateId: affiliateText, click: undefined }
     return unrecorded(fillUrl(offer.fallback, source))
   }
+  const click = clickOf(tracker, request, offer, affiliateId)
+  // Offers without rules, on a network without a blocklist, skip the verdict altogether.
+  const judged = catalog.blocklist !== null || offer.blocklist !== null || offer.targeting !== null
+  const reason =
+    (judged ? blockedReasonOf(catalog.blocklist, offer, click, request.now) : null) ??
+    (offer.clickCaps.length > 0 &&
+    !tracker.catalog.caps.take(offer, affiliateId, request.now, request.record)
+      ? 'cap_reached'
+      : null)
+  if (reason !== null) return blockedClick(tracker, request, offer, click, reason)
   if (!request.record) {
     const source = {
       request,
@@ -85,9 +96,35 @@ export function trackClick(
     }
     return unrecorded(fillUrl(offer.destination, source))
   }
-  const { click, slowDown } = recordClick(tracker, request, offer, affiliateId)
+  click.isUnique = tracker.visitors.isFirstClick(offer.id, click.ip, click.userAgent, request.now)
+  const slowDown = tracker.writer.add(click)
   const source = { request, offerId: offer.id, affiliateId: String(affiliateId), click }
   return { kind: 'redirect', location: fillUrl(offer.destination, source), click, slowDown }
+}
+
+/**
+ * A click outside the offer's targeting, blocklisted or past a cap: stored with its reason (it
+ * counts as a blocked click, and does not make its visitor seen), and sent to the fallback URL
+ * with no click id, or answered 404.
+ */
+function blockedClick(
+  tracker: ClickTracker,
+  request: ClickRequest,
+  offer: TrackedOffer,
+  click: QueuedClick,
+  reason: BlockedReason,
+): ClickOutcome {
+  const slowDown = request.record
+    ? tracker.writer.add({ ...click, blockedReason: reason })
+    : undefined
+  if (offer.fallback === null) return OFFER_BLOCKED
+  const source = {
+    request,
+    offerId: offer.id,
+    affiliateId: String(click.affiliateId),
+    click: undefined,
+  }
+  return { kind: 'redirect', location: fillUrl(offer.fallback, source), click: undefined, slowDown }
 }
 
 function unrecorded(location: string): ClickOutcome {
@@ -99,19 +136,23 @@ const OFFER_NOT_FOUND: ClickOutcome = { kind: 'not_found', message: 'offer not f
 const OFFER_PAUSED: ClickOutcome = { kind: 'not_found', message: 'offer paused' }
 const AFFILIATE_NOT_FOUND: ClickOutcome = { kind: 'not_found', message: 'affiliate not found' }
 const NO_ACCESS: ClickOutcome = { kind: 'not_found', message: 'offer not open to this affiliate' }
+const OFFER_BLOCKED: ClickOutcome = { kind: 'not_found', message: 'offer not available' }
 
-function recordClick(
+// The click as it would be stored; its id is made only for a click that is (GET, not HEAD).
+function clickOf(
   tracker: ClickTracker,
   request: ClickRequest,
   offer: TrackedOffer,
   affiliateId: number,
-): { click: ClickRecord; slowDown: Promise<void> | undefined } {
+): QueuedClick {
   const { query, ip, now } = request
   const offerId = offer.id
   const userAgent = storable(request.userAgent, HEADER_MAX_LENGTH)
   const profile = profileOf(userAgent)
   const click: QueuedClick = {
-    clickId: encodeClickId(tracker.secret, { offerId, affiliateId, clickedAt: now }),
+    clickId: request.record
+      ? encodeClickId(tracker.secret, { offerId, affiliateId, clickedAt: now })
+      : '',
     offerId,
     affiliateId,
     sub1: storable(firstValue(query.sub1), SUB_ID_MAX_LENGTH),
@@ -128,11 +169,12 @@ function recordClick(
     os: profile.os,
     browser: profile.browser,
     isBot: profile.isBot,
-    isUnique: tracker.visitors.isFirstClick(offerId, ip, userAgent, now),
+    isUnique: false,
     clickedAt: now,
+    blockedReason: null,
     currency: offer.currency,
   }
-  return { click, slowDown: tracker.writer.add(click) }
+  return click
 }
 
 /** What a redirect's macros are filled from: the stored click, or the request when none. */

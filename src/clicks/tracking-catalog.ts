@@ -1,9 +1,11 @@
-import { catalogRevision } from '../catalog/index.ts'
+import { type Cap, catalogRevision, parseStoredCaps, type Targeting } from '../catalog/index.ts'
 import type { Db } from '../db/database.ts'
 import type { OfferStatus } from '../db/schema.ts'
+import type { BlocklistType } from '../db/tables/clicks.ts'
+import { ClickCaps, CompiledBlocklist, CompiledTargeting, type OfferRules } from '../fraud/index.ts'
 import { compileMacros, type MacroTemplate } from '../shared/macros.ts'
 
-export interface TrackedOffer {
+export interface TrackedOffer extends OfferRules {
   id: number
   status: OfferStatus
   /**
@@ -19,12 +21,17 @@ export interface TrackedOffer {
    * every active affiliate may run.
    */
   allowed: ReadonlySet<number> | undefined
+  timeZone: string
+  /** The caps on clicks; other metrics are the conversion path's. */
+  clickCaps: Cap[]
 }
 
 export interface CatalogSnapshot {
   offers: ReadonlyMap<number, TrackedOffer>
   /** Affiliate id → whether it is active. */
   affiliates: ReadonlyMap<number, boolean>
+  /** The network-wide blocklist, or null when it is empty. */
+  blocklist: CompiledBlocklist | null
 }
 
 export interface CatalogLog {
@@ -42,7 +49,9 @@ const POLL_INTERVAL_MS = 1000
 export class TrackingCatalog {
   readonly #db: Db
   #log: CatalogLog
-  #snapshot: CatalogSnapshot = { offers: new Map(), affiliates: new Map() }
+  #snapshot: CatalogSnapshot = { offers: new Map(), affiliates: new Map(), blocklist: null }
+  /** Click caps of the offers, counted in memory. */
+  readonly caps: ClickCaps
   #loadedRevision = -1
   #signature = ''
   #loading: Promise<CatalogSnapshot> | undefined
@@ -51,6 +60,7 @@ export class TrackingCatalog {
   constructor(db: Db, log: CatalogLog) {
     this.#db = db
     this.#log = log
+    this.caps = new ClickCaps(db)
   }
 
   set log(log: CatalogLog) {
@@ -62,10 +72,14 @@ export class TrackingCatalog {
     await this.catchUp()
     this.#timer = setInterval(() => void this.#poll(), POLL_INTERVAL_MS)
     this.#timer.unref()
+    this.caps.start((error) =>
+      this.#log.error({ err: error }, 'could not read the click counts of capped offers'),
+    )
   }
 
   stop(): void {
     clearInterval(this.#timer)
+    this.caps.stop()
   }
 
   /**
@@ -103,13 +117,24 @@ export class TrackingCatalog {
   async #load(): Promise<CatalogSnapshot> {
     const revision = catalogRevision()
     const signature = await this.#readSignature()
-    const [offers, affiliates, grants] = await Promise.all([
+    const [offers, affiliates, grants, blocklist] = await Promise.all([
       this.#db
         .selectFrom('offers')
-        .select(['id', 'status', 'destination_url', 'fallback_url', 'currency', 'visibility'])
+        .select([
+          'id',
+          'status',
+          'destination_url',
+          'fallback_url',
+          'currency',
+          'visibility',
+          'time_zone',
+          'targeting',
+          'caps',
+        ])
         .execute(),
       this.#db.selectFrom('affiliates').select(['id', 'status']).execute(),
       this.#db.selectFrom('offer_access').select(['offer_id', 'affiliate_id']).execute(),
+      this.#db.selectFrom('blocklist').select(['type', 'value', 'offer_id']).execute(),
     ])
     const allowed = new Map<number, Set<number>>()
     for (const grant of grants) {
@@ -117,11 +142,12 @@ export class TrackingCatalog {
       set.add(grant.affiliate_id)
       allowed.set(grant.offer_id, set)
     }
-    this.#snapshot = {
+    const entries = blocklistsByOffer(blocklist)
+    const snapshot: CatalogSnapshot = {
       offers: new Map(
-        offers.map((row) => [
-          row.id,
-          {
+        offers.map((row) => {
+          const own = entries.get(row.id)
+          const offer: TrackedOffer = {
             id: row.id,
             status: row.status,
             destination: compileMacros(headerSafe(row.destination_url)),
@@ -130,11 +156,22 @@ export class TrackingCatalog {
             currency: row.currency,
             allowed:
               row.visibility === 'public' ? undefined : (allowed.get(row.id) ?? new Set<number>()),
-          },
-        ]),
+            timeZone: row.time_zone,
+            targeting:
+              row.targeting === null
+                ? null
+                : new CompiledTargeting(JSON.parse(row.targeting) as Targeting, row.time_zone),
+            blocklist: own ? new CompiledBlocklist(own) : null,
+            clickCaps: parseStoredCaps(row.caps).filter((cap) => cap.metric === 'clicks'),
+          }
+          return [row.id, offer]
+        }),
       ),
       affiliates: new Map(affiliates.map((row) => [row.id, row.status === 'active'])),
+      blocklist: entries.has(null) ? new CompiledBlocklist(entries.get(null)!) : null,
     }
+    await this.caps.prepare(snapshot.offers.values(), Date.now())
+    this.#snapshot = snapshot
     this.#signature = signature
     this.#loadedRevision = revision
     return this.#snapshot
@@ -179,6 +216,14 @@ export class TrackingCatalog {
           .selectFrom('offer_access')
           .select((g) => g.fn.max('granted_at').as('t'))
           .as('grants_at'),
+        eb
+          .selectFrom('blocklist')
+          .select((b) => b.fn.countAll().as('n'))
+          .as('blocklist'),
+        eb
+          .selectFrom('blocklist')
+          .select((b) => b.fn.max('id').as('t'))
+          .as('blocklist_last'),
       ])
       .executeTakeFirstOrThrow()
     return JSON.stringify(row)
@@ -189,4 +234,19 @@ export class TrackingCatalog {
 // not, so it is percent-encoded once here. Macros are ASCII and survive untouched.
 function headerSafe(template: string): string {
   return template.toWellFormed().replace(/[^\x21-\x7e]+/g, (text) => encodeURI(text))
+}
+
+type Entry = { type: BlocklistType; value: string }
+
+// Entries per offer; the network's under null.
+function blocklistsByOffer(
+  rows: ReadonlyArray<Entry & { offer_id: number | null }>,
+): Map<number | null, Entry[]> {
+  const byOffer = new Map<number | null, Entry[]>()
+  for (const row of rows) {
+    const own = byOffer.get(row.offer_id)
+    if (own) own.push(row)
+    else byOffer.set(row.offer_id, [row])
+  }
+  return byOffer
 }

@@ -62,6 +62,12 @@ export interface OffersTable {
   payout: number
   payout_type: PayoutType
   conversion_window_days: number
+  /** IANA zone of the offer's schedule and cap periods. */
+  time_zone: string
+  /** JSON of the offer's targeting (see src/catalog/offer-targeting.ts), or null for none. */
+  targeting: string | null
+  /** JSON array of the offer's caps (see src/catalog/offer-caps.ts), or null for none. */
+  caps: string | null
   created_at: number
   updated_at: number
   /** Who may run it: every affiliate, those a manager approved, or those granted. */

@@ -13,6 +13,7 @@ import {
 } from '../clicks/routes.ts'
 import { postbackRoutes, registerConversionAdminRoutes } from '../conversions/routes.ts'
 import { registerDeliveryRoutes } from '../delivery/routes.ts'
+import { registerFraudRoutes } from '../fraud/routes.ts'
 import { registerLiveRoutes, registerReportRoutes } from '../reports/routes.ts'
 import type { AppContext } from './app-context.ts'
 import { asCaller, authorize } from './auth.ts'
@@ -114,6 +115,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       registerConversionAdminRoutes(api, ctx)
       registerReportRoutes(api, ctx)
       registerLiveRoutes(api, ctx)
+      registerFraudRoutes(api, ctx)
     },
     { prefix: '/api/v1' },
   )

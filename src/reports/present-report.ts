@@ -59,6 +59,8 @@ function metrics(counts: Record<Counter, number>, currency: string | null): Repo
         : counts.clicks === 0
           ? 0
           : round(counts.payout / counts.clicks / 10 ** digits, digits + 2),
+    // Last, so CSV columns of earlier versions keep their places.
+    blocked_clicks: counts.blocked_clicks,
   }
 }
 

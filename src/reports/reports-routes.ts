@@ -27,6 +27,7 @@ const METRICS = [
   'profit',
   'cr',
   'epc',
+  'blocked_clicks',
 ]
 // Affiliates see what they earn, not what the network earns.
 const NETWORK_ONLY = ['revenue', 'profit']

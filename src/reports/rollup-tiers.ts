@@ -11,6 +11,9 @@ export const DIMENSIONS = [
   'sub3',
   'sub4',
   'sub5',
+  // Only in the widest family: 'true'/'false' for clicks, '' for conversions.
+  'is_bot',
+  'blocked_reason',
 ] as const
 export type Dimension = (typeof DIMENSIONS)[number]
 
@@ -22,6 +25,7 @@ export const COUNTERS = [
   'rejected_conversions',
   'revenue',
   'payout',
+  'blocked_clicks',
 ] as const
 export type Counter = (typeof COUNTERS)[number]
 

@@ -31,6 +31,7 @@ function distinctClick(clickedAt: number): QueuedClick {
     isBot: true,
     isUnique: false,
     clickedAt,
+    blockedReason: 'the-reason',
     currency: 'EUR',
   })
 }
@@ -57,6 +58,7 @@ function expectedRow(click: QueuedClick) {
     is_bot: 1,
     is_unique: 0,
     created_at: click.clickedAt,
+    blocked_reason: 'the-reason',
   }
 }
 
@@ -79,6 +81,14 @@ describeEachEngine('a queued click’s columns', (engine) => {
   it('holds a distinct value in every field, so any two fields swapped would show', () => {
     const values = clickValues(distinctClick(1_700_000_000_000))
     expect(new Set(values.map((value) => JSON.stringify(value))).size).toBe(values.length)
+  })
+
+  it('reads a line queued before blocked_reason existed as a click that went through', () => {
+    const click = distinctClick(1_700_000_000_000)
+    const values = JSON.parse(encodeClick(click)) as unknown[]
+    // The old line: every column but the last (blocked_reason), then the currency.
+    const old = JSON.stringify([...values.slice(0, -2), values.at(-1)])
+    expect(decodeClick(old)).toEqual({ ...click, blockedReason: null })
   })
 
   it('every column survives encode → store in a batch → read back', async () => {

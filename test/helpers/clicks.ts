@@ -27,6 +27,7 @@ export function queuedClick(changes: Partial<QueuedClick> = {}): QueuedClick {
     isBot: false,
     isUnique: true,
     clickedAt,
+    blockedReason: null,
     currency: 'USD',
     ...changes,
   }

@@ -54,9 +54,12 @@ describeEachEngine('unknown fields', (engine) => {
       revenue: '2',
       payout: '1',
     }
-    const capped = await t.request('POST', '/api/v1/offers', { body: { ...offer, caps: 100 } })
+    // `caps` became a field of offers; a budget is not one.
+    const capped = await t.request('POST', '/api/v1/offers', {
+      body: { ...offer, daily_budget: 100 },
+    })
     expect(capped.status).toBe(400)
-    expect(capped.body.error.message).toBe('caps is not a known field')
+    expect(capped.body.error.message).toBe('daily_budget is not a known field')
     const goal = { key: 'sale', revenue: 1, payout: 1, caps: 5 }
     const nested = await t.request('POST', '/api/v1/offers', { body: { ...offer, goals: [goal] } })
     expect(nested.status).toBe(400)

@@ -18,6 +18,7 @@ import { CONVERSION_STATUSES, type ConversionStatus } from './conversions/conver
 import { POSTBACK_RESULTS, type PostbackResult } from './conversions/postback-results.ts'
 import { PERIOD_KEYS, type PeriodKey, RANKS, type Rank } from './dashboard/periods.ts'
 import { DELIVERY_STATES, type DeliveryState } from './delivery/delivery-states.ts'
+import { BLOCKLIST_TYPES, type BlocklistType } from './fraud/blocklist-queries.ts'
 import { reportSearch } from './reports/groupings.ts'
 import {
   type ListSearch,
@@ -31,6 +32,13 @@ import { AppShell } from './shell/app-shell.tsx'
 
 export interface RouterContext {
   queryClient: QueryClient
+}
+
+const BLOCKLIST_TYPE_NAMES = BLOCKLIST_TYPES.map((type) => type.value)
+interface BlocklistSearch {
+  cursor?: string
+  type?: BlocklistType
+  offer_id?: string
 }
 
 const root = createRootRouteWithContext<RouterContext>()({ component: Outlet })
@@ -192,6 +200,14 @@ const postbacks = createRoute({
     affiliate_id: optionalText(search.affiliate_id),
   }),
 })
+const blocklist = createRoute({
+  ...page('/blocklist', () => import('./fraud/blocklist-page.tsx'), 'BlocklistPage'),
+  validateSearch: (search: Record<string, unknown>): BlocklistSearch => ({
+    cursor: optionalText(search.cursor),
+    type: optionalChoice(search.type, BLOCKLIST_TYPE_NAMES),
+    offer_id: optionalText(search.offer_id),
+  }),
+})
 const newPostback = createRoute(
   page('/postbacks/new', () => import('./catalog/postback-form-page.tsx'), 'NewPostbackPage'),
 )
@@ -264,6 +280,7 @@ const routeTree = root.addChildren([
     postbacks,
     newPostback,
     editPostback,
+    blocklist,
     conversions,
     conversion,
     clicks,

@@ -10,6 +10,7 @@ import { abuseGuardsMigration } from './0008-abuse-guards.ts'
 import { accountsMigration } from './0009-accounts.ts'
 import { offerAccessMigration } from './0010-offer-access.ts'
 import { advertiserSideMigration } from './0011-advertiser-side.ts'
+import { targetingBlocklistsMigration } from './0012-targeting-blocklists.ts'
 import { clicksByAffiliateMigration } from './0014-clicks-by-affiliate.ts'
 
 /**
@@ -28,5 +29,6 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => s
   { name: '0009-accounts', statements: accountsMigration },
   { name: '0010-offer-access', statements: offerAccessMigration },
   { name: '0011-advertiser-side', statements: advertiserSideMigration },
+  { name: '0012-targeting-blocklists', statements: targetingBlocklistsMigration },
   { name: '0014-clicks-by-affiliate', statements: clicksByAffiliateMigration },
 ]

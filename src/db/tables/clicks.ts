@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 export interface ClicksTable {
   /** The self-describing click id (see src/clicks/click-id.ts). */
   click_id: string
@@ -21,8 +23,35 @@ export interface ClicksTable {
   is_unique: number
   /** Epoch milliseconds. */
   created_at: number
+  /**
+   * Why the click was sent to the fallback URL instead of the offer (targeting, blocklist, cap),
+   * or null for a click that went through. Blocked clicks count as `blocked_clicks` in reports.
+   */
+  blocked_reason: string | null
+}
+
+export type BlocklistType =
+  | 'ip'
+  | 'cidr'
+  | 'user_agent'
+  | 'sub1'
+  | 'sub2'
+  | 'sub3'
+  | 'sub4'
+  | 'sub5'
+  | 'source'
+  | 'affiliate'
+
+/** Values that block a click: network-wide when `offer_id` is null, else for that offer. */
+export interface BlocklistTable {
+  id: Generated<number>
+  type: BlocklistType
+  value: string
+  offer_id: number | null
+  created_at: number
 }
 
 export interface ClickTables {
   clicks: ClicksTable
+  blocklist: BlocklistTable
 }

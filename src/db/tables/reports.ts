@@ -18,6 +18,8 @@ export interface RollupCounters {
   rejected_conversions: number
   revenue: number
   payout: number
+  /** Clicks sent to the fallback URL by targeting, a blocklist or a cap; never in `clicks`. */
+  blocked_clicks: Generated<number>
 }
 
 export interface LeanRollupTable extends RollupCounters {
@@ -39,6 +41,10 @@ export interface FullRollupTable extends GeoRollupTable {
   sub3: string
   sub4: string
   sub5: string
+  /** 'true' or 'false' for clicks; '' for conversions and for clicks counted before 0012. */
+  is_bot: string
+  /** '' for clicks that went through. */
+  blocked_reason: string
 }
 
 /**

@@ -11,6 +11,7 @@ import { PageTitle } from '../shell/app-shell.tsx'
 import { AffiliatePayouts } from './affiliate-payouts.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
 import { GoalFields, goalValues, REVENUE_TYPES } from './goal-fields.tsx'
+import { TargetingFields, targetingBody, targetingValues } from './targeting-fields.tsx'
 import { TrackingLinkBuilder } from './tracking-link-builder.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
@@ -73,6 +74,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
       payout_type: offer?.payout_type ?? 'fixed',
       conversion_window_days: offer?.conversion_window_days ?? 30,
       goals: goalValues(offer),
+      ...targetingValues(offer),
     },
     validate: {
       advertiser_id: (value) => (value ? null : 'is required'),
@@ -84,6 +86,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
     save: (values) =>
       saveOffer(offer?.id, {
         ...values,
+        ...targetingBody(values),
         fallback_url: values.fallback_url.trim() || null,
         conversion_window_days: Number(values.conversion_window_days),
         // The list replaces the offer's whole set of goals; an empty name means the key.
@@ -128,7 +131,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
       />
       <TextInput
         label="Fallback URL"
-        description="Where a click goes when the offer or affiliate is paused. Optional."
+        description="Where a click goes when the offer or affiliate is paused, or the click is blocked by targeting, a blocklist or a cap. Optional."
         {...form.getInputProps('fallback_url')}
       />
       <Select
@@ -182,6 +185,7 @@ function OfferForm({ offer }: { offer?: Offer }) {
         {...form.getInputProps('conversion_window_days')}
       />
       <GoalFields form={form} />
+      <TargetingFields form={form} />
     </FormFrame>
   )
 }

@@ -15,6 +15,8 @@ export const GROUPINGS = [
   'sub3',
   'sub4',
   'sub5',
+  'is_bot',
+  'blocked_reason',
 ] as const
 export type Grouping = (typeof GROUPINGS)[number]
 
@@ -30,6 +32,7 @@ export const METRICS = [
   'profit',
   'cr',
   'epc',
+  'blocked_clicks',
 ] as const
 
 /** Filters a report takes, by the dimension they match exactly. */

@@ -16,6 +16,7 @@ const PAGES = [
   { to: '/advertisers', label: 'Advertisers', uses: 'GET /api/v1/advertisers' },
   { to: '/affiliates', label: 'Affiliates', uses: 'GET /api/v1/affiliates' },
   { to: '/postbacks', label: 'Postbacks', uses: 'GET /api/v1/postbacks' },
+  { to: '/blocklist', label: 'Blocklist', uses: 'GET /api/v1/blocklist' },
   { to: '/conversions', label: 'Conversions', uses: 'GET /api/v1/conversions' },
   { to: '/clicks', label: 'Clicks', uses: 'GET /api/v1/clicks' },
   { to: '/reports', label: 'Reports', uses: 'GET /api/v1/reports' },
