@@ -1,3 +1,5 @@
 // The catalog's domain, for other rooms; its HTTP routes are in routes.ts.
-export { catalogRevision } from './catalog-revision.ts'
+export { bumpCatalogRevision, catalogRevision } from './catalog-revision.ts'
+export { FraudRulesBody, type FraudRulesInput, parseStoredFraud } from './fraud-rules-schema.ts'
+export { parseStoredCaps, type StoredCap } from './offer-caps.ts'
 export type { OfferRow } from './offers.ts'

@@ -4,6 +4,8 @@ import { CLICK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
 import { currencyDigits } from '../shared/money.ts'
 import { isHttpUrlTemplate, macrosOnlyAfterHost } from '../shared/urls.ts'
+import type { FraudRulesInput } from './fraud-rules-schema.ts'
+import { type CapInput, normalizeCaps } from './offer-caps.ts'
 import { parseRate } from './rates.ts'
 
 export interface GoalInput {
@@ -29,6 +31,9 @@ export interface OfferInput {
   payout_type?: RateType
   conversion_window_days?: number
   goals?: GoalInput[]
+  time_zone?: string
+  caps?: CapInput[]
+  fraud?: FraudRulesInput | null
 }
 
 export interface NormalizedGoal {
@@ -53,6 +58,10 @@ export interface NormalizedOffer {
   payout_type: RateType
   conversion_window_days: number
   goals: NormalizedGoal[]
+  time_zone: string
+  /** JSON text, or null when there are none. */
+  caps: string | null
+  fraud: string | null
 }
 
 /** Checks an offer as a whole (create, or current values merged with a patch) and converts money. */
@@ -78,6 +87,20 @@ export function normalizeOffer(input: OfferInput): NormalizedOffer {
     payout_type: payoutType,
     conversion_window_days: input.conversion_window_days ?? 30,
     goals: normalizeGoals(input.goals ?? [], digits),
+    time_zone: checkTimeZone(input.time_zone ?? 'UTC'),
+    caps: input.caps?.length ? JSON.stringify(normalizeCaps(input.caps, digits)) : null,
+    fraud: input.fraud && Object.keys(input.fraud).length > 0 ? JSON.stringify(input.fraud) : null,
+  }
+}
+
+function checkTimeZone(tz: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return tz
+  } catch {
+    throw new AppError('validation_failed', `time_zone "${tz}" is not an IANA time zone name`, [
+      { field: 'time_zone', message: 'is not an IANA time zone name' },
+    ])
   }
 }
 

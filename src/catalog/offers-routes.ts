@@ -4,6 +4,8 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, Decimal, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import { FraudRulesBody } from './fraud-rules-schema.ts'
+import { Cap, CapsBody } from './offer-caps.ts'
 import { createOffer, getOffer, listOffers, type OfferAudience, updateOffer } from './offers.ts'
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')])
@@ -34,6 +36,15 @@ const offerFields = {
   payout_type: Type.Optional(RateType),
   conversion_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
   goals: Type.Optional(Type.Array(GoalBody, { maxItems: 100 })),
+  time_zone: Type.Optional(
+    Type.String({ maxLength: 64, description: 'IANA name; caps count days in it (default UTC)' }),
+  ),
+  caps: Type.Optional(CapsBody),
+  fraud: Type.Optional(
+    Type.Union([FraudRulesBody, Type.Null()], {
+      description: "rules that replace the network's defaults on this offer",
+    }),
+  ),
 }
 
 const CreateBody = Type.Object(offerFields, {
@@ -92,6 +103,14 @@ const Offer = Type.Object(
     payout_type: Type.Optional(RateType),
     conversion_window_days: Type.Integer(),
     goals: Type.Array(Goal),
+    time_zone: Type.String(),
+    caps: Type.Array(Cap),
+    fraud: Type.Optional(
+      Type.Union([FraudRulesBody, Type.Null()], {
+        description:
+          'for admins, managers, analysts and the advertiser: the rules this offer overrides',
+      }),
+    ),
     tracking_url: Type.String({
       description: 'the link to promote; `{affiliate_id}` is left to fill',
     }),
@@ -124,6 +143,9 @@ const Offer = Type.Object(
             allow_multiple: true,
           },
         ],
+        time_zone: 'UTC',
+        caps: [{ metric: 'conversions', period: 'day', limit: 100, affiliate_id: null }],
+        fraud: null,
         tracking_url: 'https://track.example/c/1?aff_id={affiliate_id}',
         created_at: '2026-12-01T17:41:19.152Z',
         updated_at: '2026-12-01T17:41:19.152Z',

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely'
 import { recordChange } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type { OfferGoalsTable, OfferStatus, OffersTable, RateType } from '../db/schema.ts'
@@ -7,6 +8,8 @@ import { decodeCursor, type Page, toPage } from '../http/pagination.ts'
 import { formatId, parseId } from '../shared/ids.ts'
 import { currencyDigits } from '../shared/money.ts'
 import { bumpCatalogRevision } from './catalog-revision.ts'
+import { type FraudRulesInput, parseStoredFraud } from './fraud-rules-schema.ts'
+import { type CapView, parseStoredCaps, presentCaps } from './offer-caps.ts'
 import {
   type GoalInput,
   type NormalizedOffer,
@@ -15,7 +18,7 @@ import {
 } from './offer-input.ts'
 import { formatRate } from './rates.ts'
 
-export type OfferRow = Omit<OffersTable, 'id'> & { id: number }
+export type OfferRow = Selectable<OffersTable>
 export type GoalRow = Omit<OfferGoalsTable, 'id'> & { id: number }
 
 export interface GoalView {
@@ -42,6 +45,10 @@ export interface OfferView {
   payout_type?: RateType
   conversion_window_days: number
   goals: GoalView[]
+  time_zone: string
+  caps: CapView[]
+  /** Admin side only: the fraud rules this offer overrides (null: the network's alone). */
+  fraud?: FraudRulesInput | null
   tracking_url: string
   created_at: string
   updated_at: string
@@ -230,6 +237,9 @@ function toInput(view: OfferView): OfferInput {
     payout: view.payout!,
     payout_type: view.payout_type!,
     conversion_window_days: view.conversion_window_days,
+    time_zone: view.time_zone,
+    caps: view.caps,
+    fraud: view.fraud ?? null,
     goals: view.goals.map(
       (goal): GoalInput => ({
         ...goal,
@@ -271,6 +281,9 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
         : {}),
       allow_multiple: goal.allow_multiple === 1,
     })),
+    time_zone: row.time_zone,
+    caps: presentCaps(parseStoredCaps(row.caps), digits),
+    ...(audience.admin ? { fraud: parseStoredFraud(row.fraud) } : {}),
     tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id={affiliate_id}`,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),

@@ -107,7 +107,7 @@ async function accept(
     click,
   }
   const webhook = webhookKeyOf(found.auth, offer.advertiserId, call.credentials.headers)
-  const facts = { attribution, goal, request, now: call.at }
+  const facts = { attribution, goal, request, rules: context.rules, now: call.at }
   return recordPostback(
     deps.commit,
     facts,

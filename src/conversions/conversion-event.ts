@@ -2,6 +2,7 @@ import type { DeliveryEvent } from '../delivery/index.ts'
 import { formatId } from '../shared/ids.ts'
 import { currencyDigits } from '../shared/money.ts'
 import type { ConversionRow } from './conversion-store.ts'
+import { flagsOf } from './conversion-view.ts'
 import { formatMinorUnits } from './money-text.ts'
 
 /** The event delivery queues postbacks from, for one status change (history row) of a conversion. */
@@ -33,6 +34,9 @@ export function conversionEvent(row: ConversionRow, changeId: number, at: number
       sub5: row.sub5 ?? '',
       source: row.source ?? '',
       country: row.country ?? '',
+      flags: flagsOf(row)
+        .map((flag) => flag.rule)
+        .join(','),
       timestamp: String(Math.floor(at / 1000)),
     },
   }

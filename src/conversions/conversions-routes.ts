@@ -21,6 +21,13 @@ const StatusChange = Type.Object({
   at: Type.String(),
 })
 
+const Flag = Type.Object({
+  rule: Type.String({ description: 'the fraud rule, e.g. `min_ctit_seconds`' }),
+  observed: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+  limit: Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+  action: Type.Union([Type.Literal('allow'), Type.Literal('hold'), Type.Literal('reject')]),
+})
+
 const Conversion = Type.Object(
   {
     id: Type.String(),
@@ -56,6 +63,7 @@ const Conversion = Type.Object(
     seconds_to_convert: Type.Integer(),
     created_at: Type.String(),
     updated_at: Type.String(),
+    flags: Type.Array(Flag, { description: 'the fraud rules it tripped; empty when clean' }),
     history: Type.Array(StatusChange),
   },
   {
@@ -86,6 +94,7 @@ const Conversion = Type.Object(
         seconds_to_convert: 0,
         created_at: '2026-12-01T17:41:22.076Z',
         updated_at: '2026-12-01T17:41:22.076Z',
+        flags: [],
         history: [
           {
             id: '1',

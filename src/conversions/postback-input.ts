@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import type { ClickIdParts } from '../clicks/index.ts'
 import { decodeClickId } from '../clicks/index.ts'
 import { AppError } from '../http/errors.ts'
@@ -28,6 +29,8 @@ export interface ConversionRequest {
   status: ConversionStatus
   /** Minor units of the offer's currency; null when no amount was sent. */
   amount: number | null
+  /** The converting user's IP when the advertiser sent one. */
+  ip: string | null
 }
 
 /** Goal, txid, status, currency and amount of a postback, checked against the offer's currency. */
@@ -48,7 +51,19 @@ export function parseConversionRequest(
     txid,
     status: parsePostbackStatus(params.status?.trim()),
     amount: parseAmount(params.amount, offerCurrency),
+    ip: parseIp(params.ip),
   }
+}
+
+function parseIp(value: string | undefined): string | null {
+  const ip = value?.trim()
+  if (!ip) return null
+  if (isIP(ip) === 0) {
+    throw new AppError('validation_failed', 'ip is not an IPv4 or IPv6 address', [
+      { field: 'ip', message: 'is not an IP address' },
+    ])
+  }
+  return ip
 }
 
 /** The goal key a postback names; `default` (the offer itself) when none. */

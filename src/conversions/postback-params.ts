@@ -10,6 +10,8 @@ export interface PostbackParams {
   status?: string
   currency?: string
   token?: string
+  /** The converting user's address as the advertiser saw it (fraud rules compare countries). */
+  ip?: string
 }
 
 type Canonical = keyof PostbackParams
@@ -44,6 +46,8 @@ export const PARAMETER_ALIASES: Readonly<Record<string, Canonical>> = {
   token: 'token',
   security_token: 'token',
   secure: 'token',
+  ip: 'ip',
+  user_ip: 'ip',
 }
 
 /** A parameter as it arrived: text from a query string or form, text or a number from JSON. */

@@ -61,6 +61,12 @@ export interface OffersTable {
   conversion_window_days: number
   created_at: number
   updated_at: number
+  /** JSON of the fraud rules the offer overrides; null: the network's defaults alone. */
+  fraud: Generated<string | null>
+  /** JSON array of caps (catalog/offer-caps.ts `StoredCap`); null: none. */
+  caps: Generated<string | null>
+  /** IANA time zone the offer's caps count days, weeks and months in. */
+  time_zone: Generated<string>
 }
 
 export interface OfferGoalsTable {

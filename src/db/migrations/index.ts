@@ -8,6 +8,7 @@ import { longerRollupBucketsMigration } from './0006-longer-rollup-buckets.ts'
 import { rollupFillfactorMigration } from './0007-rollup-fillfactor.ts'
 import { abuseGuardsMigration } from './0008-abuse-guards.ts'
 import { accountsMigration } from './0009-accounts.ts'
+import { fraudRulesAndCapsMigration } from './0013-fraud-rules-and-caps.ts'
 
 /**
  * Forward-only migrations in order. Each returns the statements for one engine; a name, once
@@ -23,4 +24,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => s
   { name: '0007-rollup-fillfactor', statements: rollupFillfactorMigration },
   { name: '0008-abuse-guards', statements: abuseGuardsMigration },
   { name: '0009-accounts', statements: accountsMigration },
+  { name: '0013-fraud-rules-and-caps', statements: fraudRulesAndCapsMigration },
 ]
