@@ -60,6 +60,7 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   'POST /api/v1/conversions/review': { roles: MANAGE },
   'GET /api/v1/settings/fraud': { roles: STAFF_READ, hidden: ['affiliate', 'advertiser'] },
   'PUT /api/v1/settings/fraud': { roles: MANAGE },
+  'GET /api/v1/offers/:id/caps': { roles: STAFF_READ, hidden: ['affiliate', 'advertiser'] },
   'GET /api/v1/postback-log': { roles: [...STAFF_READ, 'advertiser'], hidden: ['affiliate'] },
   // reports
   'GET /api/v1/reports': { roles: AFFILIATE_READ },

@@ -29,6 +29,8 @@ export interface ConversionQuery {
   goal?: string
   click_id?: string
   txid?: string
+  reason?: string
+  flag?: string
   from?: string
   to?: string
 }
@@ -64,6 +66,11 @@ export async function listConversions(
   if (query.goal !== undefined) select = select.where('goal', '=', query.goal)
   if (query.click_id !== undefined) select = select.where('click_id', '=', query.click_id)
   if (query.txid !== undefined) select = select.where('txid', '=', query.txid)
+  if (query.reason !== undefined) select = select.where('reason', '=', query.reason)
+  if (query.flag === 'any') select = select.where('flags', 'is not', null)
+  else if (query.flag !== undefined) {
+    select = select.where('flags', 'like', `%"rule":"${query.flag.replace(/[%_"\\]/g, '')}"%`)
+  }
   if (query.from !== undefined) {
     select = select.where('created_at', '>=', parseTimeFilter(query.from, 'from'))
   }

@@ -7,4 +7,5 @@ export const AUDIT_ENTITIES = [
   'conversion',
   'user',
   'api_key',
+  'fraud_settings',
 ] as const
