@@ -125,7 +125,18 @@ const ListQuery = Type.Object({
     Type.String({ description: 'e.g. `held` (the review queue), `cap_reached`, a rule name' }),
   ),
   flag: Type.Optional(
-    Type.String({ description: 'conversions that tripped this fraud rule; `any`: any rule' }),
+    Type.Union(
+      [
+        'any',
+        'min_ctit_seconds',
+        'bot_click',
+        'datacenter_ip',
+        'country_mismatch',
+        'max_conversions_per_ip',
+        'max_conversions_per_sub1',
+      ].map((rule) => Type.Literal(rule)),
+      { description: 'conversions that tripped this fraud rule; `any`: any rule' },
+    ),
   ),
   from: Type.Optional(Type.String({ description: 'ISO date or datetime, inclusive' })),
   to: Type.Optional(Type.String({ description: 'ISO date (whole day) or datetime, inclusive' })),

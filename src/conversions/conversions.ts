@@ -69,7 +69,8 @@ export async function listConversions(
   if (query.reason !== undefined) select = select.where('reason', '=', query.reason)
   if (query.flag === 'any') select = select.where('flags', 'is not', null)
   else if (query.flag !== undefined) {
-    select = select.where('flags', 'like', `%"rule":"${query.flag.replace(/[%_"\\]/g, '')}"%`)
+    // A rule name is one of a closed list (the route checks it), so it needs no escaping.
+    select = select.where('flags', 'like', `%"rule":"${query.flag}"%`)
   }
   if (query.from !== undefined) {
     select = select.where('created_at', '>=', parseTimeFilter(query.from, 'from'))
