@@ -141,6 +141,16 @@ const conversions = createRoute({
     affiliate_id: optionalText(search.affiliate_id),
   }),
 })
+const review = createRoute({
+  ...page('/review', () => import('./conversions/review-queue-page.tsx'), 'ReviewQueuePage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; offer_id?: string; affiliate_id?: string } => ({
+    cursor: optionalText(search.cursor),
+    offer_id: optionalText(search.offer_id),
+    affiliate_id: optionalText(search.affiliate_id),
+  }),
+})
 const clicks = createRoute({
   ...page('/clicks', () => import('./clicks/clicks-page.tsx'), 'ClicksPage'),
   validateSearch: (search: Record<string, unknown>): { click_id?: string } => ({
@@ -226,6 +236,7 @@ const routeTree = root.addChildren([
     newPostback,
     editPostback,
     conversions,
+    review,
     clicks,
     reports,
     postbackLog,

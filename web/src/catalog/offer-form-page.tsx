@@ -10,6 +10,7 @@ import { useApiForm } from '../shared/use-api-form.ts'
 import { PageTitle } from '../shell/app-shell.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
 import { GoalFields, goalValues } from './goal-fields.tsx'
+import { OfferCapsPanel } from './offer-caps-panel.tsx'
 
 const editRoute = getRouteApi('/app/offers/$id')
 const RATE_TYPES = [
@@ -29,6 +30,7 @@ export function NewOfferPage() {
 export function EditOfferPage() {
   const { id } = editRoute.useParams()
   const offer = useQuery(offerQuery(id))
+  const session = useSession()
   return (
     <>
       <PageTitle>Edit offer</PageTitle>
@@ -45,6 +47,7 @@ export function EditOfferPage() {
             </Code>
           </div>
           <OfferForm offer={offer.data} />
+          {may(session, 'GET /api/v1/offers/:id/caps') && <OfferCapsPanel offerId={id} />}
         </Stack>
       )}
     </>

@@ -8,6 +8,7 @@ import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { ConversionFlags } from './conversion-flags.tsx'
 import { CONVERSION_STATUSES } from './conversion-statuses.ts'
 
 const route = getRouteApi('/app/conversions')
@@ -73,6 +74,7 @@ export function ConversionsPage() {
               <Table.Th>Status</Table.Th>
               <Table.Th>Payout</Table.Th>
               <Table.Th>Revenue</Table.Th>
+              <Table.Th>Flags</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -92,6 +94,9 @@ export function ConversionsPage() {
                 <Table.Td>
                   {conversion.revenue ?? '—'}{' '}
                   {conversion.revenue === undefined ? '' : conversion.currency}
+                </Table.Td>
+                <Table.Td>
+                  <ConversionFlags flags={conversion.flags} />
                 </Table.Td>
               </Table.Tr>
             ))}
