@@ -85,8 +85,9 @@ describeEachEngine('the review queue', (engine) => {
     const caps = page.getByRole('region', { name: 'Caps' })
     await caps.getByRole('cell', { name: 'conversions' }).waitFor()
     await caps.getByText('Asia/Tokyo day', { exact: false }).waitFor()
+    await caps.scrollIntoViewIfNeeded()
     await inspect(page, name('offer-caps'))
     // Navigation reaches the queue for a manager.
     await openFromNavigation(page, 'Review queue')
-  })
+  }, 120_000)
 })

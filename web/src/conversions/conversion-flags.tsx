@@ -13,6 +13,7 @@ export function ConversionFlags({ flags }: { flags: Conversion['flags'] }) {
         <Badge
           key={flag.rule}
           color={ACTION_COLOURS[flag.action]}
+          tt="none"
           title={`observed ${String(flag.observed)}${flag.limit === null ? '' : `, limit ${String(flag.limit)}`}: ${flag.action}`}
         >
           {flag.rule}: {String(flag.observed)}
