@@ -20,6 +20,8 @@ export const COUNTERS = [
   'conversions',
   'pending_conversions',
   'rejected_conversions',
+  'held_conversions',
+  'flagged_conversions',
   'revenue',
   'payout',
 ] as const

@@ -177,6 +177,10 @@ describeEachEngine('fraud rules on inbound postbacks', (engine) => {
       expect(res.body).toMatchObject({ result: 'accepted', status: 'pending' })
       ids.push(res.body.conversion_id)
     }
+    const today = new Date().toISOString().slice(0, 10)
+    const totals = async () =>
+      (await t.request('GET', `/api/v1/reports?from=${today}&to=${today}`)).body.totals
+    expect(await totals()).toMatchObject({ held_conversions: 2, flagged_conversions: 2 })
     const queue = await t.request('GET', '/api/v1/conversions?status=pending&reason=held')
     expect(queue.body.data.map((c: { id: string }) => c.id).sort()).toEqual([...ids].sort())
 
@@ -209,6 +213,12 @@ describeEachEngine('fraud rules on inbound postbacks', (engine) => {
         { id: ids[1], s: 'rejected', f: 'min_ctit_seconds' },
       ]),
     )
+    expect(await totals()).toMatchObject({
+      held_conversions: 0,
+      flagged_conversions: 2,
+      conversions: 1,
+      rejected_conversions: 1,
+    })
     const reviewed = await conversion(ids[1]!)
     expect(reviewed.history.at(-1)).toMatchObject({
       from: 'pending',
