@@ -169,6 +169,7 @@ export function registerOfferRoutes(api: App, { config, database }: AppContext):
     admin: seesNetworkMoney(principal) || principal.role === 'advertiser',
     payouts: principal.role !== 'advertiser',
     ...(principal.role === 'advertiser' ? { advertiserId: principal.advertiserId } : {}),
+    ...(principal.role === 'affiliate' ? { affiliateId: principal.affiliateId } : {}),
   })
 
   api.post(

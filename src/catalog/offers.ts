@@ -65,6 +65,8 @@ export interface OfferAudience {
   payouts?: boolean
   /** An advertiser's caller sees that advertiser's offers only. */
   advertiserId?: number
+  /** An affiliate sees the offer's own caps and its own, not other affiliates'. */
+  affiliateId?: number
 }
 
 export type OfferPatch = Partial<OfferInput>
@@ -282,7 +284,15 @@ function presentOffer(row: OfferRow, goals: GoalRow[], audience: OfferAudience):
       allow_multiple: goal.allow_multiple === 1,
     })),
     time_zone: row.time_zone,
-    caps: presentCaps(parseStoredCaps(row.caps), digits),
+    caps: presentCaps(
+      parseStoredCaps(row.caps).filter(
+        (cap) =>
+          audience.affiliateId === undefined ||
+          cap.affiliate_id === null ||
+          cap.affiliate_id === audience.affiliateId,
+      ),
+      digits,
+    ),
     ...(audience.admin ? { fraud: parseStoredFraud(row.fraud) } : {}),
     tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id={affiliate_id}`,
     created_at: new Date(row.created_at).toISOString(),
