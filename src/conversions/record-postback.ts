@@ -186,6 +186,8 @@ async function applyRepeat(
     if (current.reason === 'outside_window' || current.status === to) {
       return duplicate(current, reason)
     }
+    // A held conversion waits for its review: the advertiser may reject it, not approve it.
+    if (current.reason === 'held' && to === 'approved') return duplicate(current, 'held_for_review')
     if (!canTransition(current.status, to)) {
       if (refuseBadTransitions) return transitionError(current.status, to)
       return duplicate(current, reason)

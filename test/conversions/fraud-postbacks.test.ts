@@ -170,12 +170,17 @@ describeEachEngine('fraud rules on inbound postbacks', (engine) => {
     expect(endpoint.status).toBe(201)
     const ids: string[] = []
     for (let i = 0; i < 2; i++) {
-      const res = await postbackGet(t, {
-        click_id: await clickFrom(offer.id, affiliate.id, '81.2.69.142'),
-        token,
-      })
+      const clickId = await clickFrom(offer.id, affiliate.id, '81.2.69.142')
+      const res = await postbackGet(t, { click_id: clickId, token, txid: `T${i}` })
       expect(res.body).toMatchObject({ result: 'accepted', status: 'pending' })
       ids.push(res.body.conversion_id)
+      // The advertiser cannot approve what waits for review.
+      const again = await postbackGet(t, { click_id: clickId, token, txid: `T${i}` })
+      expect(again.body).toMatchObject({
+        result: 'duplicate',
+        status: 'pending',
+        reason: 'held_for_review',
+      })
     }
     const today = new Date().toISOString().slice(0, 10)
     const totals = async () =>
