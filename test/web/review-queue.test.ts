@@ -89,5 +89,15 @@ describeEachEngine('the review queue', (engine) => {
     await inspect(page, name('offer-caps'))
     // Navigation reaches the queue for a manager.
     await openFromNavigation(page, 'Review queue')
-  }, 120_000)
+
+    // The network's rules: turn the bot rule on, to reject.
+    await openFromNavigation(page, 'Fraud rules')
+    await field(page, 'Click flagged as a bot').click()
+    await page.getByRole('option', { name: 'Reject' }).click()
+    await inspect(page, name('fraud-rules'))
+    await page.getByRole('button', { name: 'Save rules' }).click()
+    await page.getByText('Fraud rules saved').waitFor()
+    const rules = await t.request('GET', '/api/v1/settings/fraud')
+    expect(rules.body).toEqual({ bot_click: { action: 'reject' } })
+  }, 150_000)
 })

@@ -151,6 +151,9 @@ const review = createRoute({
     affiliate_id: optionalText(search.affiliate_id),
   }),
 })
+const fraudRules = createRoute(
+  page('/fraud-rules', () => import('./conversions/fraud-settings-page.tsx'), 'FraudSettingsPage'),
+)
 const clicks = createRoute({
   ...page('/clicks', () => import('./clicks/clicks-page.tsx'), 'ClicksPage'),
   validateSearch: (search: Record<string, unknown>): { click_id?: string } => ({
@@ -237,6 +240,7 @@ const routeTree = root.addChildren([
     editPostback,
     conversions,
     review,
+    fraudRules,
     clicks,
     reports,
     postbackLog,
