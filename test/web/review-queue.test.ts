@@ -92,8 +92,8 @@ describeEachEngine('the review queue', (engine) => {
 
     // The network's rules: turn the bot rule on, to reject.
     await openFromNavigation(page, 'Fraud rules')
-    await field(page, 'Click flagged as a bot').click()
-    await page.getByRole('option', { name: 'Reject' }).click()
+    await page.getByRole('combobox', { name: 'Click flagged as a bot' }).click()
+    await page.getByRole('option', { name: 'Reject', exact: true }).click()
     await inspect(page, name('fraud-rules'))
     await page.getByRole('button', { name: 'Save rules' }).click()
     await page.getByText('Fraud rules saved').waitFor()
