@@ -1,5 +1,5 @@
 import type { StoredCap } from '../catalog/index.ts'
-import { countryOf } from '../clicks/visitor-profile.ts'
+import { countryOf } from '../clicks/index.ts'
 import type { Db } from '../db/database.ts'
 import {
   addToCounters,
