@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { reusableQuery } from '../db/reusable-query.ts'
 
 /** One counter row: a key (what is counted) in a window. */
 export interface CounterSlot {
@@ -72,24 +73,32 @@ export async function addWithinLimit(
   limit: number,
 ): Promise<boolean> {
   if (amount > limit) return false
-  const row = await tx
-    .insertInto('conversion_counters')
-    .values({
-      key: slot.key,
-      window_start: slot.windowStart,
-      used: amount,
-      expires_at: slot.expiresAt,
-    })
-    .onConflict((conflict) =>
-      conflict
-        .columns(['key', 'window_start'])
-        .doUpdateSet({ used: sql`conversion_counters.used + excluded.used` })
-        .where(sql<boolean>`conversion_counters.used + excluded.used <= ${limit}`),
-    )
-    .returning('used')
-    .executeTakeFirst()
-  return row !== undefined
+  const rows = await upsertWithinLimit(
+    tx,
+    slot.key,
+    slot.windowStart,
+    amount,
+    slot.expiresAt,
+    limit,
+  )
+  return rows.length > 0
 }
+
+// Compiled once: every conversion of a capped offer runs it, once per cap.
+const upsertWithinLimit = reusableQuery(
+  5,
+  (db, key: string, windowStart: number, amount: number, expiresAt: number | null, limit: number) =>
+    db
+      .insertInto('conversion_counters')
+      .values({ key, window_start: windowStart, used: amount, expires_at: expiresAt })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['key', 'window_start'])
+          .doUpdateSet({ used: sql`conversion_counters.used + excluded.used` })
+          .where(sql<boolean>`conversion_counters.used + excluded.used <= ${limit}`),
+      )
+      .returning('used'),
+)
 
 /** Takes back an addition (a conversion that was not recorded after all). */
 export async function subtractFromCounter(
