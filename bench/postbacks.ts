@@ -12,6 +12,11 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = 50
 const CLICKS = 500
+// BENCH_FRAUD_RULES=1: every fraud rule on, network-wide, with limits no conversion reaches (so
+// each is still new and approved, and the counted rules still count); BENCH_CAPS=1: a daily
+// conversions cap and a payout cap on the offer, out of reach too.
+const FRAUD_RULES = process.env.BENCH_FRAUD_RULES === '1'
+const CAPS = process.env.BENCH_CAPS === '1'
 
 interface Row {
   name: string
@@ -29,7 +34,17 @@ export async function run(): Promise<void> {
     const server = await startBacktrack(engine)
     try {
       const paths = await postbackPaths(server)
-      const row = await load(`backtrack /postback (${engine})`, server, paths)
+      // One postback first, in every scenario, so one-off loads (the datacenter ranges, read on
+      // the first lookup) are not part of the measured seconds.
+      await fetch(server.url + paths[0])
+      const label = [FRAUD_RULES ? 'fraud rules' : '', CAPS ? 'caps' : '']
+        .filter(Boolean)
+        .join(', ')
+      const row = await load(
+        `backtrack /postback (${engine}${label ? `, ${label}` : ''})`,
+        server,
+        paths,
+      )
       const stored = await storedConversions(server)
       row.extra = `${row.extra}  stored ${stored} (${Math.round(stored / SECONDS)}/s)`
       rows.push(row)
@@ -45,6 +60,16 @@ export async function run(): Promise<void> {
 
 /** A catalog with an allow_multiple percent goal, and postback URLs over many real clicks. */
 async function postbackPaths(server: ServerProcess): Promise<string[]> {
+  if (FRAUD_RULES) {
+    await api(server.url, 'PUT', '/api/v1/settings/fraud', {
+      min_ctit_seconds: { value: 1, action: 'allow' },
+      bot_click: { action: 'allow' },
+      datacenter_ip: { action: 'allow' },
+      country_mismatch: { action: 'allow' },
+      max_conversions_per_ip: { limit: 1_000_000, per: 'hour', action: 'reject' },
+      max_conversions_per_sub1: { limit: 1_000_000, per: 'day', action: 'hold' },
+    })
+  }
   const advertiser = await api(server.url, 'POST', '/api/v1/advertisers', { name: 'Bench' })
   const offer = await api(server.url, 'POST', '/api/v1/offers', {
     advertiser_id: advertiser.id,
@@ -62,6 +87,15 @@ async function postbackPaths(server: ServerProcess): Promise<string[]> {
         allow_multiple: true,
       },
     ],
+    ...(CAPS
+      ? {
+          time_zone: 'Europe/Berlin',
+          caps: [
+            { metric: 'conversions', period: 'day', limit: 100_000_000 },
+            { metric: 'payout', period: 'month', limit: '100000000' },
+          ],
+        }
+      : {}),
   })
   const affiliate = await api(server.url, 'POST', '/api/v1/affiliates', { name: 'Bench' })
   const token = String(advertiser.postback_token)

@@ -75,6 +75,10 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteAccess>> = {
   'GET /api/v1/conversions': { roles: EVERYONE },
   'GET /api/v1/conversions/:id': { roles: EVERYONE },
   'PATCH /api/v1/conversions/:id': { roles: MANAGE },
+  'POST /api/v1/conversions/review': { roles: MANAGE },
+  'GET /api/v1/settings/fraud': { roles: STAFF_READ, hidden: ['affiliate', 'advertiser'] },
+  'PUT /api/v1/settings/fraud': { roles: MANAGE },
+  'GET /api/v1/offers/:id/caps': { roles: STAFF_READ, hidden: ['affiliate', 'advertiser'] },
   // blocklists
   'POST /api/v1/blocklist': { roles: MANAGE },
   'GET /api/v1/blocklist': { roles: STAFF_READ },

@@ -24,6 +24,13 @@ export const CapSchema = Type.Object({
 
 export const CapsSchema = Type.Array(CapSchema, { maxItems: 100 })
 
+/** A cap as the API shows it: `limit` a count, or for `payout` an amount in the offer currency. */
+export const CapViewSchema = Type.Object({
+  ...CapSchema.properties,
+  limit: Type.Number({ description: 'a count, or for `payout` an amount in the offer currency' }),
+  affiliate_id: Type.Union([Type.String(), Type.Null()]),
+})
+
 export interface CapInput {
   metric: CapMetric
   period: CapPeriod
@@ -31,7 +38,11 @@ export interface CapInput {
   affiliate_id?: string | null
 }
 
-/** A cap as stored: `limit` in whole clicks or conversions, or minor units of the offer's currency. */
+/**
+ * A cap as stored in `offers.caps` (JSON): `limit` in whole clicks or conversions, or minor units
+ * of the offer's currency. Click caps are enforced on the tracking link (src/clicks), conversion
+ * and payout caps when a postback is recorded (src/conversions).
+ */
 export interface Cap {
   metric: CapMetric
   period: CapPeriod

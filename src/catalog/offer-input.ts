@@ -5,6 +5,7 @@ import { CLICK_MACROS } from '../shared/macro-names.ts'
 import { unknownMacros } from '../shared/macros.ts'
 import { currencyDigits } from '../shared/money.ts'
 import { isHttpUrlTemplate, macrosOnlyAfterHost } from '../shared/urls.ts'
+import type { FraudRulesInput } from './fraud-rules-schema.ts'
 import { type Cap, type CapInput, normalizeCaps } from './offer-caps.ts'
 import { checkOfferTimeZone, normalizeTargeting, type Targeting } from './offer-targeting.ts'
 import { parseRate } from './rates.ts'
@@ -36,6 +37,7 @@ export interface OfferInput {
   time_zone?: string
   targeting?: Targeting | null
   caps?: CapInput[] | null
+  fraud?: FraudRulesInput | null
 }
 
 export interface NormalizedGoal {
@@ -66,6 +68,8 @@ export interface NormalizedOffer {
   /** JSON of `Cap[]`, or null for none. */
   caps: string | null
   goals: NormalizedGoal[]
+  /** JSON of the fraud rules this offer overrides, or null for the network's defaults. */
+  fraud: string | null
 }
 
 /** Checks an offer as a whole (create, or current values merged with a patch) and converts money. */
@@ -99,6 +103,7 @@ export function normalizeOffer(input: OfferInput): NormalizedOffer {
     targeting: targeting === null ? null : JSON.stringify(targeting),
     caps: caps.length === 0 ? null : JSON.stringify(caps),
     goals: normalizeGoals(input.goals ?? [], digits),
+    fraud: input.fraud && Object.keys(input.fraud).length > 0 ? JSON.stringify(input.fraud) : null,
   }
 }
 

@@ -4,7 +4,8 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, Decimal, IdParams, PageOf, pathId } from '../http/schemas.ts'
-import { CapSchema, CapsSchema } from './offer-caps.ts'
+import { FraudRulesBody } from './fraud-rules-schema.ts'
+import { CapsSchema, CapViewSchema } from './offer-caps.ts'
 import { TargetingSchema } from './offer-targeting.ts'
 import { createOffer, getOffer, listOffers, type OfferAudience, updateOffer } from './offers.ts'
 
@@ -70,6 +71,11 @@ const offerFields = {
   ),
   targeting: Type.Optional(Type.Union([TargetingSchema, Type.Null()])),
   caps: Type.Optional(Type.Union([CapsSchema, Type.Null()])),
+  fraud: Type.Optional(
+    Type.Union([FraudRulesBody, Type.Null()], {
+      description: "rules that replace the network's defaults on this offer",
+    }),
+  ),
 }
 
 const CreateBody = Type.Object(offerFields, {
@@ -132,11 +138,11 @@ const Offer = Type.Object(
     goals: Type.Array(Goal),
     time_zone: Type.String(),
     targeting: Type.Union([TargetingSchema, Type.Null()]),
-    caps: Type.Array(
-      Type.Object({
-        ...CapSchema.properties,
-        limit: Type.Number(),
-        affiliate_id: Type.Union([Type.String(), Type.Null()]),
+    caps: Type.Array(CapViewSchema),
+    fraud: Type.Optional(
+      Type.Union([FraudRulesBody, Type.Null()], {
+        description:
+          'for admins, managers, analysts and the advertiser: the rules this offer overrides',
       }),
     ),
     tracking_url: Type.String({
@@ -178,7 +184,11 @@ const Offer = Type.Object(
           countries: { allow: ['US', 'CA'] },
           schedule: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '20:00' }],
         },
-        caps: [{ metric: 'clicks', period: 'day', limit: 5000, affiliate_id: null }],
+        caps: [
+          { metric: 'clicks', period: 'day', limit: 5000, affiliate_id: null },
+          { metric: 'conversions', period: 'day', limit: 100, affiliate_id: null },
+        ],
+        fraud: null,
         tracking_url: 'https://track.example/c/1?aff_id={affiliate_id}',
         created_at: '2026-12-01T17:41:19.152Z',
         updated_at: '2026-12-01T17:41:19.152Z',

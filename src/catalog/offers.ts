@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely'
 import { recordChange } from '../access/index.ts'
 import type { Db } from '../db/database.ts'
 import type {
@@ -15,6 +16,7 @@ import { formatId, parseId } from '../shared/ids.ts'
 import { currencyDigits } from '../shared/money.ts'
 import { type PayoutRate, payoutRulesOf, ruleFor } from './affiliate-payouts.ts'
 import { bumpCatalogRevision } from './catalog-revision.ts'
+import { type FraudRulesInput, parseStoredFraud } from './fraud-rules-schema.ts'
 import { type AffiliateAccess, accessOfAffiliate } from './offer-access.ts'
 import { type CapView, parseStoredCaps, presentCaps } from './offer-caps.ts'
 import {
@@ -26,7 +28,7 @@ import {
 import type { Targeting } from './offer-targeting.ts'
 import { formatRate } from './rates.ts'
 
-export type OfferRow = Omit<OffersTable, 'id'> & { id: number }
+export type OfferRow = Selectable<OffersTable>
 export type GoalRow = Omit<OfferGoalsTable, 'id'> & { id: number }
 
 export interface GoalView {
@@ -59,6 +61,8 @@ export interface OfferView {
   time_zone: string
   targeting: Targeting | null
   caps: CapView[]
+  /** Admin side only: the fraud rules this offer overrides (null: the network's alone). */
+  fraud?: FraudRulesInput | null
   tracking_url: string
   created_at: string
   updated_at: string
@@ -311,6 +315,7 @@ function toInput(view: OfferView): OfferInput {
     time_zone: view.time_zone,
     targeting: view.targeting,
     caps: view.caps,
+    fraud: view.fraud ?? null,
     goals: view.goals.map(
       (goal): GoalInput => ({
         ...goal,
@@ -367,6 +372,7 @@ function presentOffer(
     time_zone: row.time_zone,
     targeting: row.targeting === null ? null : (JSON.parse(row.targeting) as Targeting),
     caps: presentCaps(visibleCaps(row, audience), digits),
+    ...(audience.admin ? { fraud: parseStoredFraud(row.fraud) } : {}),
     tracking_url: `${audience.publicUrl}/c/${row.id}?aff_id=${affiliate ? affiliate.affiliateId : '{affiliate_id}'}`,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),

@@ -109,7 +109,7 @@ async function accept(
     click,
   }
   const webhook = webhookKeyOf(found.auth, offer.advertiserId, call.credentials.headers)
-  const facts = { attribution, goal, request, now: call.at }
+  const facts = { attribution, goal, request, rules: context.rules, now: call.at }
   const log = postbackLogDraft(call.at, call.credentials, found, warnings)
   const outcome = await recordPostback(deps.commit, facts, log, webhook)
   return warnings.length > 0 ? { ...outcome, warnings } : outcome

@@ -1,6 +1,8 @@
+import { type Cap, parseStoredCaps, parseStoredFraud } from '../catalog/index.ts'
 import { reusableQuery } from '../db/reusable-query.ts'
 import type { RateType } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
+import type { FraudRules } from './fraud-rules.ts'
 
 /** The goal of a per-affiliate payout for every goal without its own (catalog/affiliate-payouts.ts). */
 const EVERY_GOAL = '*'
@@ -14,6 +16,10 @@ export interface OfferContext {
   postbackToken: string
   /** Normalised CIDRs; empty means any source address. */
   allowlist: string[]
+  /** The fraud rules the offer overrides; null when it overrides none. */
+  fraud: FraudRules | null
+  caps: Cap[]
+  timeZone: string
 }
 
 /** The rates of one goal; the offer itself is the goal `default`, which converts once per click. */
@@ -62,6 +68,9 @@ const readContext = reusableQuery(2, (db, offerId: number, goalKey: string) =>
       'offers.revenue_type',
       'offers.payout',
       'offers.payout_type',
+      'offers.fraud',
+      'offers.caps',
+      'offers.time_zone',
       'advertisers.postback_token',
       'advertisers.postback_ip_allowlist',
       'offer_goals.id as goal_id',
@@ -102,6 +111,9 @@ export async function loadPostbackContext(
     conversionWindowDays: row.conversion_window_days,
     postbackToken: row.postback_token,
     allowlist: JSON.parse(row.postback_ip_allowlist) as string[],
+    fraud: parseStoredFraud(row.fraud),
+    caps: parseStoredCaps(row.caps),
+    timeZone: row.time_zone,
   }
   if (goalKey === 'default') {
     const rates = {

@@ -41,6 +41,6 @@ export async function changeStatus(
     created_at: change.at,
   })
   await enqueueDeliveries(tx, conversionEvent(updated, changeId, change.at))
-  effects.changed(updated, row.status, change.at)
+  effects.changed(updated, row.status, change.at, row.reason)
   return updated
 }

@@ -21,9 +21,21 @@ export class ConversionEffects {
   readonly #rollups: RollupDelta[] = []
   readonly #live: LiveEvent[] = []
 
-  /** Records that `row` entered its current status from `from` (null: it is new) at `at`. */
-  changed(row: ConversionRow, from: ConversionStatus | null, at: number): void {
+  /**
+   * Records that `row` entered its current status from `from` (null: it is new) at `at`;
+   * `fromReason` is the reason it had before, which tells whether it was held for review.
+   */
+  changed(
+    row: ConversionRow,
+    from: ConversionStatus | null,
+    at: number,
+    fromReason: string | null = null,
+  ): void {
     const counts = conversionCounts(from, row.status, row)
+    const held = Number(row.status === 'pending' && row.reason === 'held')
+    const wasHeld = Number(from === 'pending' && fromReason === 'held')
+    if (held !== wasHeld) counts.held_conversions = held - wasHeld
+    if (from === null && row.flags !== null) counts.flagged_conversions = 1
     if (Object.keys(counts).length > 0) {
       this.#rollups.push({
         at: row.created_at,

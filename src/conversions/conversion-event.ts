@@ -2,6 +2,7 @@ import type { DeliveryEvent } from '../delivery/index.ts'
 import { formatId } from '../shared/ids.ts'
 import { currencyDigits } from '../shared/money.ts'
 import type { ConversionRow } from './conversion-store.ts'
+import { flagsOf } from './conversion-view.ts'
 import { formatMinorUnits } from './money-text.ts'
 
 /** The event delivery queues postbacks from, for one status change (history row) of a conversion. */
@@ -40,6 +41,9 @@ export function conversionEvent(row: ConversionRow, changeId: number, at: number
       adv3: row.adv3 ?? '',
       adv4: row.adv4 ?? '',
       adv5: row.adv5 ?? '',
+      flags: flagsOf(row)
+        .map((flag) => flag.rule)
+        .join(','),
       timestamp: String(Math.floor(at / 1000)),
     },
   }

@@ -41,6 +41,7 @@ const CONVERSION_COLUMNS = [
   'seconds_to_convert',
   'created_at',
   'updated_at',
+  'flags',
 ] as const satisfies ReadonlyArray<keyof NewConversion>
 
 const CONVERSION_INSERT: RowsInsert = {

@@ -2,6 +2,7 @@ import { formatId } from '../shared/ids.ts'
 import { currencyDigits, formatDecimal } from '../shared/money.ts'
 import type { ConversionStatus } from './conversion-status.ts'
 import type { ConversionRow, HistoryRow } from './conversion-store.ts'
+import type { ConversionFlag } from './fraud-rules.ts'
 
 export interface StatusChangeView {
   id: string
@@ -44,6 +45,8 @@ export interface ConversionView {
   seconds_to_convert: number
   created_at: string
   updated_at: string
+  /** The fraud rules the conversion tripped; empty when clean. */
+  flags: ConversionFlag[]
   history: StatusChangeView[]
 }
 
@@ -100,6 +103,7 @@ export function presentConversion(
     seconds_to_convert: row.seconds_to_convert,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
+    flags: flagsOf(row),
     history: history.map((change) => ({
       id: formatId(change.id),
       from: change.from_status,
@@ -109,4 +113,9 @@ export function presentConversion(
       at: iso(change.created_at),
     })),
   }
+}
+
+/** A conversion's flags (stored as JSON, null when clean). */
+export function flagsOf(row: Pick<ConversionRow, 'flags'>): ConversionFlag[] {
+  return row.flags ? (JSON.parse(row.flags) as ConversionFlag[]) : []
 }

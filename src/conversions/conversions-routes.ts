@@ -3,7 +3,9 @@ import type { App } from '../http/app.ts'
 import type { AppContext } from '../http/app-context.ts'
 import { PageQuery } from '../http/pagination.ts'
 import { ADMIN_ERRORS, ErrorResponse, IdParams, PageOf, pathId } from '../http/schemas.ts'
+import { capUsage } from './cap-usage.ts'
 import { getConversion, listConversions, updateConversionStatus } from './conversions.ts'
+import { reviewConversions } from './review-conversions.ts'
 
 const Status = Type.Union([
   Type.Literal('approved'),
@@ -19,6 +21,13 @@ const StatusChange = Type.Object({
   source: Type.Union([Type.Literal('postback'), Type.Literal('api')]),
   reason: NullableText,
   at: Type.String(),
+})
+
+const Flag = Type.Object({
+  rule: Type.String({ description: 'the fraud rule, e.g. `min_ctit_seconds`' }),
+  observed: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+  limit: Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+  action: Type.Union([Type.Literal('allow'), Type.Literal('hold'), Type.Literal('reject')]),
 })
 
 const Conversion = Type.Object(
@@ -67,6 +76,7 @@ const Conversion = Type.Object(
     seconds_to_convert: Type.Integer(),
     created_at: Type.String(),
     updated_at: Type.String(),
+    flags: Type.Array(Flag, { description: 'the fraud rules it tripped; empty when clean' }),
     history: Type.Array(StatusChange),
   },
   {
@@ -103,6 +113,7 @@ const Conversion = Type.Object(
         seconds_to_convert: 0,
         created_at: '2026-12-01T17:41:22.076Z',
         updated_at: '2026-12-01T17:41:22.076Z',
+        flags: [],
         history: [
           {
             id: '1',
@@ -133,6 +144,23 @@ const ListQuery = Type.Object({
       Type.Optional(Type.String({ description: `the advertiser's adv${n}, exactly` })),
     ]),
   ),
+  reason: Type.Optional(
+    Type.String({ description: 'e.g. `held` (the review queue), `cap_reached`, a rule name' }),
+  ),
+  flag: Type.Optional(
+    Type.Union(
+      [
+        'any',
+        'min_ctit_seconds',
+        'bot_click',
+        'datacenter_ip',
+        'country_mismatch',
+        'max_conversions_per_ip',
+        'max_conversions_per_sub1',
+      ].map((rule) => Type.Literal(rule)),
+      { description: 'conversions that tripped this fraud rule; `any`: any rule' },
+    ),
+  ),
   from: Type.Optional(Type.String({ description: 'ISO date or datetime, inclusive' })),
   to: Type.Optional(Type.String({ description: 'ISO date (whole day) or datetime, inclusive' })),
 })
@@ -144,6 +172,50 @@ const UpdateBody = Type.Object(
   },
   { examples: [{ status: 'rejected', reason: 'refund' }] },
 )
+
+const ReviewBody = Type.Object(
+  {
+    ids: Type.Array(Type.String(), { minItems: 1, maxItems: 200 }),
+    status: Type.Union([Type.Literal('approved'), Type.Literal('rejected')]),
+    reason: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  },
+  { examples: [{ ids: ['12', '13'], status: 'approved', reason: 'checked with the advertiser' }] },
+)
+
+const ReviewResponse = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      status: Type.Optional(Status),
+      error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+    }),
+  ),
+})
+
+const CapUsageResponse = Type.Object({
+  time_zone: Type.String(),
+  caps: Type.Array(
+    Type.Object({
+      metric: Type.Union([
+        Type.Literal('conversions'),
+        Type.Literal('payout'),
+        Type.Literal('clicks'),
+      ]),
+      period: Type.Union([
+        Type.Literal('day'),
+        Type.Literal('week'),
+        Type.Literal('month'),
+        Type.Literal('total'),
+      ]),
+      limit: Type.Number(),
+      affiliate_id: Type.Union([Type.String(), Type.Null()]),
+      used: Type.Union([Type.Number(), Type.Null()], {
+        description: 'so far in the current window; null for click caps',
+      }),
+      window_start: Type.String(),
+    }),
+  ),
+})
 
 /** Conversions under the API; affiliates and advertisers read their own and cannot change them. */
 export function registerConversionRoutes(api: App, { database }: AppContext): void {
@@ -202,5 +274,37 @@ export function registerConversionRoutes(api: App, { database }: AppContext): vo
       const id = pathId(request.params.id, 'conversion')
       return updateConversionStatus(db, id, request.body, request.principal)
     },
+  )
+  api.post(
+    '/conversions/review',
+    {
+      schema: {
+        operationId: 'reviewConversions',
+        summary: 'Approve or reject many conversions',
+        description:
+          'Admins and managers; for the review queue (`status=pending&reason=held`). Each conversion changes as with `PATCH /conversions/{id}` (history, audit entry, postbacks); one that cannot (not found, already final) gets its error beside its id and the others still change.',
+        tags,
+        body: ReviewBody,
+        response: { 200: ReviewResponse, ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => ({
+      results: await reviewConversions(db, request.body, request.principal),
+    }),
+  )
+  api.get(
+    '/offers/:id/caps',
+    {
+      schema: {
+        operationId: 'getOfferCapUsage',
+        summary: "An offer's caps and their use",
+        description:
+          "Admins, managers and analysts. Each cap with what its current window (day, week or month in the offer's `time_zone`, or in total) has used.",
+        tags: ['offers'],
+        params: IdParams,
+        response: { 200: CapUsageResponse, ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => capUsage(db, pathId(request.params.id, 'offer'), Date.now()),
   )
 }

@@ -34,6 +34,8 @@ export interface ConversionQuery {
   adv3?: string
   adv4?: string
   adv5?: string
+  reason?: string
+  flag?: string
   from?: string
   to?: string
 }
@@ -81,6 +83,12 @@ export async function listConversions(
   if (query.goal !== undefined) select = select.where('goal', '=', query.goal)
   if (query.click_id !== undefined) select = select.where('click_id', '=', query.click_id)
   if (query.txid !== undefined) select = select.where('txid', '=', query.txid)
+  if (query.reason !== undefined) select = select.where('reason', '=', query.reason)
+  if (query.flag === 'any') select = select.where('flags', 'is not', null)
+  else if (query.flag !== undefined) {
+    // A rule name is one of a closed list (the route checks it), so it needs no escaping.
+    select = select.where('flags', 'like', `%"rule":"${query.flag}"%`)
+  }
   if (query.from !== undefined) {
     select = select.where('created_at', '>=', parseTimeFilter(query.from, 'from'))
   }

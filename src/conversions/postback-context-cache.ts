@@ -1,14 +1,22 @@
 import { catalogRevision } from '../catalog/index.ts'
 import type { Db } from '../db/database.ts'
 import { loadPostbackContext, type PostbackContext } from './attribution-context.ts'
+import { effectiveRules, type FraudRules } from './fraud-rules.ts'
+import { readFraudDefaults } from './fraud-settings.ts'
 
 /** How long another process's change to an advertiser, offer or goal may go unseen here. */
 const TTL_MS = 1000
 
-interface Entry {
-  context: PostbackContext
+interface Entry<T> {
+  value: T
   revision: number
   loadedAt: number
+}
+
+/** What a postback needs of its offer, advertiser and goal, with the fraud rules in force. */
+export interface LoadedContext extends PostbackContext {
+  /** The network's default fraud rules with the offer's overrides applied. */
+  rules: FraudRules
 }
 
 /** Reads what a postback needs of its offer, advertiser and goal: `loadPostbackContext`, cached. */
@@ -16,7 +24,7 @@ export type ContextLoader = (
   offerId: number,
   goalKey: string,
   now: number,
-) => Promise<PostbackContext>
+) => Promise<LoadedContext>
 
 /**
  * The offer, advertiser and goal behind a postback, from memory: every postback needs them and
@@ -26,17 +34,22 @@ export type ContextLoader = (
  * (only the genuine click id of a deleted offer gets this far: a forged one fails its MAC).
  */
 export function cachedContextLoader(db: Db, maxEntries = 10_000): ContextLoader {
-  const entries = new Map<string, Entry>()
+  const entries = new Map<string, Entry<LoadedContext>>()
+  let defaults: Entry<FraudRules> | undefined
+  const fresh = (entry: Entry<unknown> | undefined, revision: number, now: number) =>
+    entry !== undefined && entry.revision === revision && now - entry.loadedAt < TTL_MS
   return async (offerId, goalKey, now) => {
     const key = `${offerId}\u0000${goalKey}`
     const revision = catalogRevision()
     const cached = entries.get(key)
-    if (cached && cached.revision === revision && now - cached.loadedAt < TTL_MS) {
-      return cached.context
+    if (cached && fresh(cached, revision, now)) return cached.value
+    if (!fresh(defaults, revision, now)) {
+      defaults = { value: await readFraudDefaults(db), revision, loadedAt: now }
     }
     const context = await loadPostbackContext(db, offerId, goalKey)
+    const loaded = { ...context, rules: effectiveRules(defaults!.value, context.offer.fraud) }
     if (entries.size >= maxEntries) entries.clear()
-    entries.set(key, { context, revision, loadedAt: now })
-    return context
+    entries.set(key, { value: loaded, revision, loadedAt: now })
+    return loaded
   }
 }

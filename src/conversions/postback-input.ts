@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import type { ClickIdParts } from '../clicks/index.ts'
 import { decodeClickId } from '../clicks/index.ts'
 import { AppError } from '../http/errors.ts'
@@ -36,6 +37,8 @@ export interface ConversionRequest {
   /** The revenue the advertiser reported, minor units; null when it sent none. */
   reportedRevenue: number | null
   adv: AdvValues
+  /** The converting user's IP when the advertiser sent one. */
+  ip: string | null
 }
 
 /** Goal, txid, status, currency and amount of a postback, checked against the offer's currency. */
@@ -58,6 +61,7 @@ export function parseConversionRequest(
     amount: parseMoney(params.amount, offerCurrency, 'amount'),
     reportedRevenue: parseMoney(params.revenue, offerCurrency, 'revenue'),
     adv: parseAdv(params),
+    ip: parseIp(params.ip),
   }
 }
 
@@ -75,6 +79,17 @@ function parseAdv(params: PostbackParams): AdvValues {
     adv[key] = value === undefined ? null : value.toWellFormed()
   }
   return adv
+}
+
+function parseIp(value: string | undefined): string | null {
+  const ip = value?.trim()
+  if (!ip) return null
+  if (isIP(ip) === 0) {
+    throw new AppError('validation_failed', 'ip is not an IPv4 or IPv6 address', [
+      { field: 'ip', message: 'is not an IP address' },
+    ])
+  }
+  return ip
 }
 
 /** The goal key a postback names; `default` (the offer itself) when none. */

@@ -20,6 +20,7 @@ const MEANING: Record<Canonical, string> = {
     '`approved` (default), `pending` or `rejected`; also approve, confirmed, sale, 1 / lead, hold, 2, 5 / reject, declined, 3, in any case.',
   currency: "ISO 4217 code; must be the offer's currency.",
   token: "The advertiser's `postback_token`, unless the call is signed (Standard Webhooks).",
+  ip: "The converting user's IP as the advertiser saw it: the fraud rules `country_mismatch` and `datacenter_ip` judge it.",
 }
 
 /**

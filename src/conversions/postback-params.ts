@@ -17,6 +17,8 @@ export interface PostbackParams {
   adv3?: string
   adv4?: string
   adv5?: string
+  /** The converting user's address as the advertiser saw it (fraud rules compare countries). */
+  ip?: string
 }
 
 type Canonical = keyof PostbackParams
@@ -60,6 +62,8 @@ export const PARAMETER_ALIASES: Readonly<Record<string, Canonical>> = {
   adv3: 'adv3',
   adv4: 'adv4',
   adv5: 'adv5',
+  ip: 'ip',
+  user_ip: 'ip',
 }
 
 /** A parameter as it arrived: text from a query string or form, text or a number from JSON. */

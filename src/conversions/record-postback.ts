@@ -18,7 +18,9 @@ import {
   insertFirstHistory,
   type NewConversion,
 } from './conversion-store.ts'
+import type { FraudRules } from './fraud-rules.ts'
 import type { ConversionRequest } from './postback-input.ts'
+import { screenCounted, screenSignals } from './screen-conversions.ts'
 
 const DAY_MS = 86_400_000
 
@@ -46,6 +48,8 @@ export interface PostbackFacts {
   attribution: Attribution
   goal: GoalRates
   request: ConversionRequest
+  /** The fraud rules in force on the offer (the network's defaults with its overrides). */
+  rules: FraudRules
   now: number
 }
 
@@ -65,6 +69,11 @@ export async function recordConversions(
   const candidates = batch.map((facts, i) => ({ ...newConversion(facts), id: ids[i]! }))
   const inserted = await insertConversionsUnlessDuplicate(tx, candidates)
   const rows = candidates.filter((row) => inserted.has(row.id)) as ConversionRow[]
+  // Counted rules and caps see only conversions that went in: a duplicate takes no room.
+  await screenCounted(
+    tx,
+    rows.map((row) => ({ row, facts: batch[candidates.indexOf(row)]! })),
+  )
   const changeIds = await insertFirstHistory(
     tx,
     rows.map((row) => ({
@@ -93,20 +102,23 @@ export async function recordConversions(
   return outcomes
 }
 
+// A conversion Backtrack itself rejected (outside the window, a fraud rule, a cap) says why; one
+// held for review is accepted as pending, its reason `held`.
 function newOutcome(id: number, status: ConversionStatus, reason: string | null): PostbackOutcome {
-  const outsideWindow = reason === 'outside_window'
+  const refused = status === 'rejected' && reason !== null
   return {
-    result: outsideWindow ? 'rejected' : 'accepted',
+    result: refused ? 'rejected' : 'accepted',
     conversionId: id,
     status,
-    ...(outsideWindow ? { reason: 'outside_window' } : {}),
+    ...(refused ? { reason } : {}),
   }
 }
 
-function newConversion({ attribution, goal, request, now }: PostbackFacts): NewConversion {
+function newConversion(facts: PostbackFacts): NewConversion {
+  const { attribution, goal, request, now } = facts
   const { offer, click } = attribution
   const late = now - attribution.clickedAt > offer.conversionWindowDays * DAY_MS
-  return {
+  const row: NewConversion = {
     click_id: attribution.clickId,
     offer_id: offer.offerId,
     affiliate_id: attribution.affiliateId,
@@ -133,7 +145,10 @@ function newConversion({ attribution, goal, request, now }: PostbackFacts): NewC
     seconds_to_convert: Math.max(0, Math.floor((now - attribution.clickedAt) / 1000)),
     created_at: now,
     updated_at: now,
+    flags: null,
   }
+  if (!late) screenSignals(facts, row)
+  return row
 }
 
 /**
@@ -175,6 +190,8 @@ async function applyRepeat(
     if (current.reason === 'outside_window' || current.status === to) {
       return duplicate(current, reason)
     }
+    // A held conversion waits for its review: the advertiser may reject it, not approve it.
+    if (current.reason === 'held' && to === 'approved') return duplicate(current, 'held_for_review')
     if (!canTransition(current.status, to)) {
       if (refuseBadTransitions) return transitionError(current.status, to)
       return duplicate(current, reason)

@@ -72,6 +72,8 @@ export interface OffersTable {
   updated_at: number
   /** Who may run it: every affiliate, those a manager approved, or those granted. */
   visibility: OfferVisibility
+  /** JSON of the fraud rules the offer overrides; null: the network's defaults alone. */
+  fraud: Generated<string | null>
 }
 
 export interface OfferGoalsTable {

@@ -51,6 +51,9 @@ export async function runConversionReport(
       ${approved(sql`1`)} as conversions,
       sum(case when status = 'pending' then 1 else 0 end) as pending_conversions,
       sum(case when status = 'rejected' then 1 else 0 end) as rejected_conversions,
+      sum(case when status = 'pending' and reason = 'held' then 1 else 0 end) as held_conversions,
+      sum(case when flags is not null then 1 else 0 end) as flagged_conversions,
+      0 as blocked_clicks,
       ${approved(sql.ref('revenue'))} as revenue,
       ${approved(sql.ref('payout'))} as payout
     from conversions where ${sql.join(conditions, sql` and `)}

@@ -49,6 +49,8 @@ function metrics(counts: Record<Counter, number>, currency: string | null): Repo
     conversions: counts.conversions,
     pending_conversions: counts.pending_conversions,
     rejected_conversions: counts.rejected_conversions,
+    held_conversions: counts.held_conversions,
+    flagged_conversions: counts.flagged_conversions,
     revenue: money(counts.revenue),
     payout: money(counts.payout),
     profit: money(profit),

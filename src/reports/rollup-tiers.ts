@@ -23,6 +23,8 @@ export const COUNTERS = [
   'conversions',
   'pending_conversions',
   'rejected_conversions',
+  'held_conversions',
+  'flagged_conversions',
   'revenue',
   'payout',
   'blocked_clicks',

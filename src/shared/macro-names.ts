@@ -33,6 +33,7 @@ export const POSTBACK_MACROS: ReadonlySet<string> = new Set([
   'sub5',
   'source',
   'country',
+  'flags',
   'event_id',
   'timestamp',
   'adv1',

@@ -129,7 +129,14 @@ describeEachEngine('the advertiser side of a conversion', (engine) => {
       `/api/v1/reports?group_by=offer_id&adv1=${encodeURIComponent('crm 7/a')}`,
     )
     expect(report.status).toBe(200)
-    expect(report.body.totals).toMatchObject({ conversions: 1, revenue: 2, clicks: 0 })
+    expect(report.body.totals).toMatchObject({
+      conversions: 1,
+      revenue: 2,
+      clicks: 0,
+      held_conversions: 0,
+      flagged_conversions: 0,
+      blocked_clicks: 0,
+    })
 
     const deliveries = await queued(t, sale.body.conversion_id)
     expect(deliveries.get(hook.id)?.url).toBe(

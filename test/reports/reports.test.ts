@@ -120,7 +120,7 @@ describeEachEngine('reports', (engine) => {
     expect(res.headers.get('content-type')).toContain('text/csv')
     const lines = (res.body as string).trimEnd().split('\r\n')
     expect(lines[0]).toBe(
-      'sub1,currency,clicks,unique_clicks,conversions,pending_conversions,rejected_conversions,revenue,payout,profit,cr,epc,blocked_clicks',
+      'sub1,currency,clicks,unique_clicks,conversions,pending_conversions,rejected_conversions,held_conversions,flagged_conversions,revenue,payout,profit,cr,epc,blocked_clicks',
     )
     expect(lines.some((line) => line.startsWith('"b,""quoted""",USD,'))).toBe(true)
     expect(lines.some((line) => line.startsWith("'=HYPERLINK(),USD,"))).toBe(true)

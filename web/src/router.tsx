@@ -156,6 +156,19 @@ const conversions = createRoute({
     affiliate_id: optionalText(search.affiliate_id),
   }),
 })
+const review = createRoute({
+  ...page('/review', () => import('./conversions/review-queue-page.tsx'), 'ReviewQueuePage'),
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { cursor?: string; offer_id?: string; affiliate_id?: string } => ({
+    cursor: optionalText(search.cursor),
+    offer_id: optionalText(search.offer_id),
+    affiliate_id: optionalText(search.affiliate_id),
+  }),
+})
+const fraudRules = createRoute(
+  page('/fraud-rules', () => import('./conversions/fraud-settings-page.tsx'), 'FraudSettingsPage'),
+)
 const clicks = createRoute({
   ...page('/clicks', () => import('./clicks/clicks-page.tsx'), 'ClicksPage'),
   validateSearch: clickSearch,
@@ -283,6 +296,8 @@ const routeTree = root.addChildren([
     blocklist,
     conversions,
     conversion,
+    review,
+    fraudRules,
     clicks,
     click,
     reports,

@@ -11,6 +11,7 @@ import { accountsMigration } from './0009-accounts.ts'
 import { offerAccessMigration } from './0010-offer-access.ts'
 import { advertiserSideMigration } from './0011-advertiser-side.ts'
 import { targetingBlocklistsMigration } from './0012-targeting-blocklists.ts'
+import { fraudRulesAndCapsMigration } from './0013-fraud-rules-and-caps.ts'
 import { clicksByAffiliateMigration } from './0014-clicks-by-affiliate.ts'
 
 /**
@@ -30,5 +31,6 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; statements: (t: Ddl) => s
   { name: '0010-offer-access', statements: offerAccessMigration },
   { name: '0011-advertiser-side', statements: advertiserSideMigration },
   { name: '0012-targeting-blocklists', statements: targetingBlocklistsMigration },
+  { name: '0013-fraud-rules-and-caps', statements: fraudRulesAndCapsMigration },
   { name: '0014-clicks-by-affiliate', statements: clicksByAffiliateMigration },
 ]

@@ -46,6 +46,17 @@ export interface ConversionsTable {
   seconds_to_convert: number
   created_at: number
   updated_at: number
+  /** JSON array of the fraud rules the conversion tripped; null when it tripped none. */
+  flags: Generated<string | null>
+}
+
+/** Counts per key and window (caps, velocity rules), moved in the conversion's transaction. */
+export interface ConversionCountersTable {
+  key: string
+  window_start: number
+  used: number
+  /** When the row may be pruned; null for `total` caps, which never reset. */
+  expires_at: number | null
 }
 
 export interface ConversionHistoryTable {
@@ -86,5 +97,6 @@ export interface PostbackLogTable {
 export interface ConversionTables {
   conversions: ConversionsTable
   conversion_history: ConversionHistoryTable
+  conversion_counters: ConversionCountersTable
   postback_log: PostbackLogTable
 }

@@ -16,6 +16,10 @@ export interface RollupCounters {
   conversions: number
   pending_conversions: number
   rejected_conversions: number
+  /** Conversions a fraud rule holds for review now (pending, reason `held`). */
+  held_conversions: Generated<number>
+  /** Conversions that tripped any fraud rule when they arrived. */
+  flagged_conversions: Generated<number>
   revenue: number
   payout: number
   /** Clicks sent to the fallback URL by targeting, a blocklist or a cap; never in `clicks`. */

@@ -9,4 +9,5 @@ export const AUDIT_ENTITIES = [
   'api_key',
   'access_request',
   'affiliate_payout',
+  'fraud_settings',
 ] as const

@@ -38,3 +38,4 @@ export type Endpoint = Ok<'getEndpoint'>
 export type EndpointInput = Body<'createEndpoint'>
 export type EndpointChange = Body<'updateEndpoint'>
 export type EndpointTest = Ok<'testEndpoint'>
+export type FraudRules = Body<'putFraudSettings'>

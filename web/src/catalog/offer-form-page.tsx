@@ -11,6 +11,7 @@ import { PageTitle } from '../shell/app-shell.tsx'
 import { AffiliatePayouts } from './affiliate-payouts.tsx'
 import { advertisersQuery, offerQuery, saveOffer } from './catalog-queries.ts'
 import { GoalFields, goalValues, REVENUE_TYPES } from './goal-fields.tsx'
+import { OfferCapsPanel } from './offer-caps-panel.tsx'
 import { TargetingFields, targetingBody, targetingValues } from './targeting-fields.tsx'
 import { TrackingLinkBuilder } from './tracking-link-builder.tsx'
 
@@ -37,6 +38,7 @@ export function NewOfferPage() {
 export function EditOfferPage() {
   const { id } = editRoute.useParams()
   const offer = useQuery(offerQuery(id))
+  const session = useSession()
   return (
     <>
       <PageTitle>Edit offer</PageTitle>
@@ -47,6 +49,7 @@ export function EditOfferPage() {
           <OfferForm offer={offer.data} />
           <TrackingLinkBuilder offer={offer.data} />
           <AffiliatePayouts offer={offer.data} />
+          {may(session, 'GET /api/v1/offers/:id/caps') && <OfferCapsPanel offerId={id} />}
         </Stack>
       )}
     </>

@@ -11,6 +11,7 @@ import { EmptyState } from '../shared/empty-state.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { NextPage } from '../shared/next-page.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
+import { ConversionFlags } from './conversion-flags.tsx'
 import { CONVERSION_STATUSES } from './conversion-statuses.ts'
 import { StatusBadge } from './status-badge.tsx'
 
@@ -99,6 +100,7 @@ export function ConversionsPage() {
               {showsRevenue && <Table.Th>Revenue</Table.Th>}
               {showsRevenue && <Table.Th>Reported revenue</Table.Th>}
               <Table.Th>adv1</Table.Th>
+              <Table.Th>Flags</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -129,6 +131,9 @@ export function ConversionsPage() {
                   </Table.Td>
                 )}
                 <Table.Td>{conversion.adv1 ?? '—'}</Table.Td>
+                <Table.Td>
+                  <ConversionFlags flags={conversion.flags} />
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -18,6 +18,8 @@ const PAGES = [
   { to: '/postbacks', label: 'Postbacks', uses: 'GET /api/v1/postbacks' },
   { to: '/blocklist', label: 'Blocklist', uses: 'GET /api/v1/blocklist' },
   { to: '/conversions', label: 'Conversions', uses: 'GET /api/v1/conversions' },
+  { to: '/review', label: 'Review queue', uses: 'POST /api/v1/conversions/review' },
+  { to: '/fraud-rules', label: 'Fraud rules', uses: 'GET /api/v1/settings/fraud' },
   { to: '/clicks', label: 'Clicks', uses: 'GET /api/v1/clicks' },
   { to: '/reports', label: 'Reports', uses: 'GET /api/v1/reports' },
   { to: '/postback-log', label: 'Postback log', uses: 'GET /api/v1/postback-log' },
