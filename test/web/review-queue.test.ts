@@ -80,9 +80,17 @@ describeEachEngine('the review queue', (engine) => {
     const rejected = await t.request('GET', `/api/v1/conversions/${ids[2]}`)
     expect(rejected.body.status).toBe('rejected')
 
+    // A conversion's own page names the rules it tripped.
+    await page.goto(`${t.url}/conversions/${ids[2]}`)
+    await page.getByText('Fraud flags:').waitFor()
+    await page
+      .getByText(/min_ctit_seconds: \d+ \/ 3600/)
+      .first()
+      .waitFor()
+
     // The offer page shows its caps and what today (in Tokyo) has used.
     await page.goto(`${t.url}/offers/${offer.id}`)
-    const caps = page.getByRole('region', { name: 'Caps' })
+    const caps = page.getByRole('region', { name: 'Cap usage' })
     await caps.getByRole('cell', { name: 'conversions' }).waitFor()
     await caps.getByText('Asia/Tokyo day', { exact: false }).waitFor()
     await caps.scrollIntoViewIfNeeded()

@@ -15,13 +15,13 @@ export function OfferCapsPanel({ offerId }: { offerId: string }) {
   return (
     <section aria-labelledby="offer-caps">
       <Title order={2} size="h4" id="offer-caps" mb="xs">
-        Caps
+        Cap usage
       </Title>
       <ErrorAlert error={usage.error} title="Could not load the caps" />
       {usage.data && usage.data.caps.length === 0 && (
         <Text size="sm" c="dimmed">
-          No caps: conversions are never refused for volume. Set the offer's caps field through the
-          API (PATCH /api/v1/offers/{offerId}) to limit conversions, payout or clicks.
+          No caps: clicks and conversions are never refused for volume. Add caps in the Caps part of
+          the form above to limit clicks, conversions or payout.
         </Text>
       )}
       {usage.data && usage.data.caps.length > 0 && (
@@ -42,7 +42,7 @@ export function OfferCapsPanel({ offerId }: { offerId: string }) {
                 <Table.Td>{cap.metric}</Table.Td>
                 <Table.Td>{cap.period}</Table.Td>
                 <Table.Td>{cap.affiliate_id ?? 'all'}</Table.Td>
-                <Table.Td>{cap.used ?? '—'}</Table.Td>
+                <Table.Td>{cap.used ?? 'counted on the tracking link'}</Table.Td>
                 <Table.Td>{cap.limit}</Table.Td>
                 <Table.Td>
                   {cap.period === 'total'

@@ -14,6 +14,7 @@ import { AnchorLink } from '../shared/anchor-link.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { PageTitle } from '../shell/app-shell.tsx'
 import { ChangeStatusButton } from './change-status-dialog.tsx'
+import { ConversionFlags } from './conversion-flags.tsx'
 import { InboundCalls } from './inbound-calls.tsx'
 import { StatusBadge } from './status-badge.tsx'
 
@@ -117,6 +118,12 @@ function Summary({ conversion, canChange }: { conversion: Conversion; canChange:
         {canChange && <ChangeStatusButton conversion={conversion} />}
       </Group>
       {conversion.reason && <Text mt="sm">Reason: {conversion.reason}</Text>}
+      {conversion.flags.length > 0 && (
+        <Group mt="sm" gap="xs">
+          <Text>Fraud flags:</Text>
+          <ConversionFlags flags={conversion.flags} />
+        </Group>
+      )}
     </Paper>
   )
 }
