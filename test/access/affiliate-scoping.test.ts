@@ -124,6 +124,17 @@ describeEachEngine('an affiliate sees nothing of another affiliate', (engine) =>
     )
     live.close()
 
+    // Both affiliates' clicks are in the click log before it is probed (the writer stores them
+    // a few milliseconds after the redirect)
+    await waitFor(
+      async () => {
+        const all = (await t.request('GET', '/api/v1/clicks')).body.data
+        const ids = all.map((c: { click_id: string }) => c.click_id)
+        return ids.includes(aClick) && ids.includes(bClick)
+      },
+      { message: 'both clicks in the click log' },
+    )
+
     const probes: Record<string, Probe[]> = {
       'GET /api/v1/offers': [
         { method: 'GET', path: '/api/v1/offers' },
@@ -246,9 +257,16 @@ describeEachEngine('an affiliate sees nothing of another affiliate', (engine) =>
       }
     }
 
-    // The click log is not empty for A: the probes above found its clicks and left out B's
-    const aClicks = await t.request('GET', '/api/v1/clicks', { key: aKey })
-    expect(aClicks.body.data.map((c: { click_id: string }) => c.click_id)).toEqual([aClick])
+    // The click log is not empty for A (once the click writer has stored its click): the probes
+    // above could have found its clicks, and leave out B's
+    const aClicks = await waitFor(
+      async () => {
+        const page = await t.request('GET', '/api/v1/clicks', { key: aKey })
+        return page.body.data.length > 0 ? page.body.data : undefined
+      },
+      { message: "A's click in its click log" },
+    )
+    expect(aClicks.map((c: { click_id: string }) => c.click_id)).toEqual([aClick])
 
     // What A tried on B's things changed nothing
     expect((await t.request('GET', `/api/v1/postbacks/${bEndpoint.id}`)).body.url).toContain(B_MARK)

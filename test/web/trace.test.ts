@@ -105,9 +105,9 @@ describeEachEngine('clicks, the conversion trace and replays in the console', (e
     const calls = page.getByRole('region', { name: 'Inbound postback calls' })
     await calls.getByText('Accepted: a new conversion was recorded').waitFor()
     await calls
-      .getByText(/already reported with this txid and status: nothing changed. \(duplicate_txid\)/)
+      .getByText(/Already reported with this txid and status: nothing changed\. \(duplicate_txid\)/)
       .waitFor()
-    await calls.getByText(/not the advertiser's postback token. \(invalid_token\)/).waitFor()
+    await calls.getByText(/not the advertiser's postback token\. \(invalid_token\)/).waitFor()
     const good = page.getByRole('region', { name: `Delivery ${delivered.id}` })
     await good.getByText('delivered', { exact: true }).waitFor()
     await good.getByText('HTTP 200').waitFor()
