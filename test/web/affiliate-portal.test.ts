@@ -64,7 +64,7 @@ describeEachEngine('the affiliate portal', (engine) => {
       payout: '1.75',
     }
     await t.request('POST', '/api/v1/offers', {
-      body: { ...offerBody, name: 'Open Shoes' },
+      body: { ...offerBody, name: 'Open Shoes', targeting: { countries: { allow: ['US', 'CA'] } } },
     })
     const offer = (
       await t.request('POST', '/api/v1/offers', {
@@ -98,7 +98,10 @@ describeEachEngine('the affiliate portal', (engine) => {
     const vip = page.getByRole('row').filter({ hasText: 'VIP Watches' })
     await vip.getByText('2.35 USD').waitFor()
     await vip.getByText('Approval needed').waitFor()
-    await page.getByRole('row').filter({ hasText: 'Open Shoes' }).getByText('1.75 USD').waitFor()
+    const shoes = page.getByRole('row').filter({ hasText: 'Open Shoes' })
+    await shoes.getByText('1.75 USD').waitFor()
+    await shoes.getByRole('cell', { name: 'US, CA' }).waitFor()
+    await vip.getByRole('cell', { name: 'All countries' }).waitFor()
     await inspect(page, name('offers'))
     await vip.getByRole('button', { name: 'Request access to VIP Watches' }).click()
     await field(page, 'Note to the network').fill('Email list, US only')

@@ -5,6 +5,7 @@ import type { Offer } from '../api/api-types.ts'
 import { AnchorLink } from '../shared/anchor-link.tsx'
 import { ErrorAlert } from '../shared/error-alert.tsx'
 import { requestAccess } from './offer-access-queries.ts'
+import { countriesText } from './offer-countries.ts'
 
 /** A payout as an affiliate reads it: money in the offer's currency, or a percent of the sale. */
 export function payoutText(
@@ -39,6 +40,7 @@ export function AffiliateOffersTable({ offers }: { offers: Offer[] }) {
             <Table.Th>Name</Table.Th>
             <Table.Th>Your payout</Table.Th>
             <Table.Th>Goals</Table.Th>
+            <Table.Th>Countries</Table.Th>
             <Table.Th>Preview</Table.Th>
             <Table.Th>Access</Table.Th>
           </Table.Tr>
@@ -72,6 +74,7 @@ export function AffiliateOffersTable({ offers }: { offers: Offer[] }) {
                   </Stack>
                 )}
               </Table.Td>
+              <Table.Td>{countriesText(offer.targeting)}</Table.Td>
               <Table.Td>
                 <Anchor
                   href={previewUrl(offer)}
