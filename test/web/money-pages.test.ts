@@ -193,9 +193,9 @@ describeEachEngine('links, postbacks and money in the console', (engine) => {
     )
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n')
     expect(csv[0]).toBe(
-      'offer_id,source,currency,clicks,unique_clicks,conversions,pending_conversions,rejected_conversions,revenue,payout,profit,cr,epc',
+      'offer_id,source,currency,clicks,unique_clicks,conversions,pending_conversions,rejected_conversions,held_conversions,flagged_conversions,revenue,payout,profit,cr,epc,blocked_clicks',
     )
-    expect(csv[1]).toBe(`${offer.body.id},newsletter,USD,1,1,1,0,0,5,3.25,1.75,1,3.25`)
+    expect(csv[1]).toBe(`${offer.body.id},newsletter,USD,1,1,1,0,0,0,0,5,3.25,1.75,1,3.25,0`)
     await inspect(page, name('reports-grouped'))
   }, 180_000)
 
