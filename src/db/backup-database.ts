@@ -51,7 +51,7 @@ export function backupDatabase(config: DatabaseConfig, target: string): BackupRe
   const partial = `${file}.partial-${process.pid}`
   const database = new DatabaseSync(source, { timeout: DEFAULT_LOCK_TIMEOUT_MS })
   try {
-    database.prepare('vacuum into ?').run(partial)
+    copyVerified(database, partial)
     // The copy holds API key hashes and secrets, as the database does.
     chmodSync(partial, 0o600)
     const fd = openSync(partial, 'r+')
@@ -71,4 +71,31 @@ export function backupDatabase(config: DatabaseConfig, target: string): BackupRe
     database.close()
     rmSync(partial, { force: true })
   }
+}
+
+const COPY_ATTEMPTS = 3
+
+/**
+ * `VACUUM INTO` a file, then `integrity_check` the copy before it may become the backup: a run of
+ * the backup test under heavy load once produced a copy whose index held a different number of
+ * entries than its table (cause not found; see docs/decisions.md). A copy that fails the check is
+ * made again, and after three such copies the backup fails rather than hand out a broken one.
+ */
+function copyVerified(database: DatabaseSync, partial: string): void {
+  let problem = ''
+  for (let attempt = 1; attempt <= COPY_ATTEMPTS; attempt++) {
+    rmSync(partial, { force: true })
+    database.prepare('vacuum into ?').run(partial)
+    const copy = new DatabaseSync(partial, { readOnly: true })
+    try {
+      const rows = copy.prepare('pragma integrity_check').all() as Array<{
+        integrity_check: string
+      }>
+      problem = rows.map((row) => row.integrity_check).join('; ')
+    } finally {
+      copy.close()
+    }
+    if (problem === 'ok') return
+  }
+  throw new StartupError(`the copy failed its integrity check ${COPY_ATTEMPTS} times: ${problem}`)
 }

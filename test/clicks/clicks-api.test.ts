@@ -29,6 +29,7 @@ describeEachEngine('clicks API', (engine) => {
     expect(res.status).toBe(200)
     expect(res.body).toEqual({
       click_id: clickId,
+      blocked_reason: null,
       offer_id: catalog.offer.id,
       affiliate_id: catalog.affiliate.id,
       sub1: 's',
